@@ -1,0 +1,13 @@
+"""The list of sub-commands; each module defines `register(subparsers)`."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any, Protocol
+
+
+class Command(Protocol):
+    def register(self, sub: argparse._SubParsersAction[Any]) -> None: ...
+
+
+COMMANDS: list[Command] = []
