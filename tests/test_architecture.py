@@ -16,6 +16,8 @@ ALLOWED: dict[str, set[str]] = {
     "matching": {"domain", "identity", "matching"},
     "store": {"domain", "store"},
     "synthetic": {"domain", "identity", "synthetic"},
+    "io": {"domain", "identity", "io"},
+    "evaluation": {"domain", "evaluation"},
     "services": {"domain", "identity", "matching", "store", "services"},
 }
 # Third-party packages that mean I/O or a framework, kept out of the pure layers.

@@ -1,0 +1,1 @@
+"""Files in and out: the canonical record file and person-assignment files."""

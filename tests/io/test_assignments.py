@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from mpi.domain.errors import ValidationError
+from mpi.io.assignments import read_assignments, write_assignments
+
+
+def test_assignments_round_trip_through_a_file(tmp_path: Path) -> None:
+    assignments = {"IMSS:1": "P1", "SSA-JC:a.b": "P1", "ISSSTE:9": "P2"}
+    assert write_assignments(tmp_path / "truth.csv", assignments) == 3
+    assert read_assignments(tmp_path / "truth.csv") == assignments
+
+
+def test_a_cluster_id_column_is_accepted_in_place_of_person_id(tmp_path: Path) -> None:
+    path = tmp_path / "p.csv"
+    path.write_text("\ufeffrecord_id,institution,cluster_id\n1,IMSS,c7\n", encoding="utf-8")
+    assert read_assignments(path) == {"IMSS:1": "c7"}
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("institution,record_id\nIMSS,1\n", "line 1: header must have"),
+        ("institution,record_id,person_id\nIMSS,1\n", "line 2: wrong number of values"),
+        ("institution,record_id,person_id\nIMSS,1,\n", "line 2: has an empty value"),
+        ("institution,record_id,person_id\nIMSS,1,P\nIMSS,1,Q\n", "line 3: IMSS:1 appears twice"),
+    ],
+)
+def test_a_malformed_assignment_file_is_refused_naming_the_line(
+    tmp_path: Path, text: str, message: str
+) -> None:
+    path = tmp_path / "p.csv"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ValidationError, match=message):
+        read_assignments(path)
