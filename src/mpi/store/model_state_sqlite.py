@@ -1,0 +1,55 @@
+"""Model state in its own table of the embedded SQLite store file."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from datetime import UTC, datetime
+from pathlib import Path
+
+from mpi.domain.errors import StoreError
+
+DDL = """
+CREATE TABLE IF NOT EXISTS model_state (
+    name     TEXT PRIMARY KEY,
+    body     TEXT NOT NULL,
+    saved_at TEXT NOT NULL
+)
+"""
+SAVE = """
+INSERT INTO model_state (name, body, saved_at) VALUES (?, ?, ?)
+ON CONFLICT (name) DO UPDATE SET body = excluded.body, saved_at = excluded.saved_at
+"""
+
+
+class SqliteModelState:
+    """A ModelStateStore over one SQLite file; one connection guarded by a lock."""
+
+    def __init__(self, path: Path) -> None:
+        try:
+            self._conn = sqlite3.connect(
+                path, check_same_thread=False, isolation_level=None, timeout=30.0
+            )
+            self._conn.execute(DDL)
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot open the model state table in {path}: {exc}") from exc
+        self._lock = threading.Lock()
+
+    def load(self, name: str) -> str | None:
+        with self._lock:
+            row = self._conn.execute("SELECT body FROM model_state WHERE name = ?", (name,))
+            found = row.fetchone()
+        return None if found is None else str(found[0])
+
+    def save(self, name: str, body: str, at: datetime) -> None:
+        if at.tzinfo is None:
+            raise ValueError("model state timestamps must be timezone-aware")
+        try:
+            with self._lock:
+                self._conn.execute(SAVE, (name, body, at.astimezone(UTC).isoformat()))
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot save model state {name!r}: {exc}") from exc
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()

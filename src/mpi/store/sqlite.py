@@ -1,0 +1,121 @@
+"""The embedded default store: stdlib sqlite3 in WAL mode, one writer and many readers.
+
+Every write transaction is `BEGIN IMMEDIATE`, so writers (threads or processes)
+take turns and a decision made inside one (read candidates, then create a
+person) cannot interleave with another's. Connections come from a small pool;
+a connection is used by one thread at a time.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from mpi.domain.errors import ConflictError, MpiError, StoreError
+from mpi.store.sqlite_connect import connect, initialise
+from mpi.store.sqlite_link_writes import LinkWrites
+from mpi.store.sqlite_reads import RecordReads
+from mpi.store.sqlite_record_writes import RecordWrites
+from mpi.store.sqlite_steward_reads import StewardReads
+from mpi.store.sqlite_steward_writes import StewardWrites
+
+
+class SqliteReadTx(RecordReads, StewardReads):
+    """Implements mpi.store.port.ReadTx."""
+
+
+class SqliteWriteTx(RecordWrites, LinkWrites, StewardWrites, SqliteReadTx):
+    """Implements mpi.store.port.WriteTx."""
+
+
+class SqliteStore:
+    """Implements mpi.store.port.Store over one SQLite file."""
+
+    def __init__(self, path: Path) -> None:
+        initialise(path)
+        self.path = path
+        self._idle: list[sqlite3.Connection] = []
+        self._all: list[sqlite3.Connection] = []
+        self._lock = threading.Lock()
+        self._closed = False
+
+    @contextmanager
+    def read(self) -> Iterator[SqliteReadTx]:
+        with self._transaction("BEGIN") as conn:
+            yield SqliteReadTx(conn)
+
+    @contextmanager
+    def write(self) -> Iterator[SqliteWriteTx]:
+        with self._transaction("BEGIN IMMEDIATE") as conn:
+            yield SqliteWriteTx(conn)
+
+    def close(self) -> None:
+        with self._lock:
+            self._closed = True
+            for conn in self._all:
+                conn.close()
+            self._all.clear()
+            self._idle.clear()
+
+    @contextmanager
+    def _transaction(self, begin: str) -> Iterator[sqlite3.Connection]:
+        conn = self._acquire()
+        try:
+            with _domain_errors(self.path):
+                conn.execute(begin)
+                yield conn
+                conn.commit()
+        finally:
+            self._release(conn)
+
+    def _acquire(self) -> sqlite3.Connection:
+        with self._lock:
+            if self._closed:
+                raise StoreError(f"the SQLite store {str(self.path)!r} is closed")
+            if self._idle:
+                return self._idle.pop()
+        conn = connect(self.path)
+        with self._lock:
+            self._all.append(conn)
+        return conn
+
+    def _release(self, conn: sqlite3.Connection) -> None:
+        # Whatever went wrong (an exception in the block, a failed commit), the
+        # transaction ends here and nothing of it is kept.
+        try:
+            if conn.in_transaction:
+                conn.rollback()
+        except sqlite3.Error:
+            with self._lock:
+                self._all.remove(conn)
+            conn.close()
+            return
+        with self._lock:
+            if not self._closed:
+                self._idle.append(conn)
+
+
+@contextmanager
+def _domain_errors(path: Path) -> Iterator[None]:
+    """Turn sqlite3 errors that escape an operation into the port's domain errors."""
+    try:
+        yield
+    except MpiError:
+        raise
+    except sqlite3.IntegrityError as exc:
+        raise ConflictError(f"the store refused a change: {exc}") from exc
+    except sqlite3.Error as exc:
+        raise StoreError(f"SQLite store {str(path)!r} failed: {exc}") from exc
+
+
+def open_sqlite_store(path: Path) -> SqliteStore:
+    """Open the mpi database at `path`, creating it (and its schema) if it does not exist.
+
+    Raises:
+        StoreError: the file is not a SQLite database, belongs to another
+            application, has another schema version, or cannot be created.
+    """
+    return SqliteStore(path)

@@ -1,0 +1,125 @@
+"""Reads of records, persons, candidates and searches."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+from mpi.domain.candidates import Candidate, CandidateSet
+from mpi.domain.errors import ValidationError
+from mpi.domain.not_same import NotSame
+from mpi.domain.pages import Page
+from mpi.domain.persons import Person, PersonWithRecords
+from mpi.domain.stored_records import StoredRecord
+from mpi.store import sqlite_codec as codec
+from mpi.store.port import DEFAULT_PAGE_SIZE
+from mpi.store.sqlite_tx import SqliteTx, check_limit, json_keys, page
+
+_R = codec.RECORD_COLUMNS
+_RR = ", ".join(f"r.{c.strip()}" for c in _R.split(","))
+
+# One statement per lookup: each block is counted up to cap + 1 entries (so a huge
+# block costs no more than a capped one), and only blocks within the cap are joined.
+_CANDIDATES = f"""
+WITH q(block_key) AS (SELECT DISTINCT value FROM json_each(?1)),
+sized AS (
+    SELECT q.block_key, (
+        SELECT count(*) FROM (
+            SELECT 1 FROM block_keys b WHERE b.block_key = q.block_key LIMIT ?2 + 1
+        )
+    ) AS n
+    FROM q
+)
+SELECT s.block_key, s.n, {_RR}
+FROM sized s
+LEFT JOIN block_keys b ON b.block_key = s.block_key AND s.n <= ?2
+LEFT JOIN records r ON r.rid = b.rid
+"""
+_NOT_SAME = """
+SELECT a_key, b_key, by, at, reason FROM not_same
+WHERE a_key IN (SELECT value FROM json_each(?1))
+UNION
+SELECT a_key, b_key, by, at, reason FROM not_same
+WHERE b_key IN (SELECT value FROM json_each(?1))
+ORDER BY a_key, b_key
+"""
+
+
+class RecordReads(SqliteTx):
+    def get_record(self, key: str) -> StoredRecord | None:
+        row = self._row(f"SELECT {_R} FROM records WHERE key = ?", (key,))
+        return None if row is None else codec.stored_record(row)
+
+    def get_records(self, keys: Iterable[str]) -> dict[str, StoredRecord]:
+        sql = f"SELECT {_R} FROM records WHERE key IN (SELECT value FROM json_each(?))"
+        rows = self._rows(sql, (json_keys(keys),))
+        return {row[0]: codec.stored_record(row) for row in rows}
+
+    def person(self, person_id: str) -> PersonWithRecords | None:
+        return self.persons([person_id]).get(person_id)
+
+    def persons(self, person_ids: Iterable[str]) -> dict[str, PersonWithRecords]:
+        ids = json_keys(person_ids)
+        people = self._rows(
+            f"SELECT {codec.PERSON_COLUMNS} FROM persons "
+            "WHERE id IN (SELECT value FROM json_each(?))",
+            (ids,),
+        )
+        rows = self._rows(
+            f"SELECT {_R} FROM records "
+            "WHERE person_id IN (SELECT value FROM json_each(?)) ORDER BY key",
+            (ids,),
+        )
+        by_person: dict[str, list[Any]] = defaultdict(list)
+        for row in rows:
+            by_person[row[15]].append(row)
+        return {p[0]: _with_records(codec.person(p), by_person[p[0]]) for p in people}
+
+    def candidates(self, block_keys: Iterable[str], cap: int) -> CandidateSet:
+        if cap < 1:
+            raise ValidationError.single("cap", "positive", f"must be at least 1, got {cap}")
+        matched: dict[str, list[str]] = defaultdict(list)
+        records: dict[str, StoredRecord] = {}
+        oversized: list[str] = []
+        for row in self._rows(_CANDIDATES, (json_keys(block_keys), cap)):
+            if row[1] > cap:
+                oversized.append(row[0])
+            elif row[2] is not None:
+                matched[row[2]].append(row[0])
+                if row[2] not in records:
+                    records[row[2]] = codec.stored_record(row[2:])
+        found = tuple(Candidate(records[k], tuple(sorted(matched[k]))) for k in sorted(records))
+        return CandidateSet(found, tuple(sorted(oversized)))
+
+    def not_same_pairs(self, record_keys: Iterable[str]) -> tuple[NotSame, ...]:
+        rows = self._rows(_NOT_SAME, (json_keys(record_keys),))
+        return tuple(NotSame(r[0], r[1], r[2], codec.parse_ts(r[3]), r[4]) for r in rows)
+
+    def search_by_curp(self, curp: str) -> tuple[StoredRecord, ...]:
+        rows = self._rows(f"SELECT {_R} FROM records WHERE curp = ? ORDER BY key", (curp,))
+        return tuple(codec.stored_record(row) for row in rows)
+
+    def search_by_name_dob(
+        self,
+        first_surname: str,
+        birth_date: date,
+        given_names: str | None = None,
+        limit: int = DEFAULT_PAGE_SIZE,
+        after: str | None = None,
+    ) -> Page[StoredRecord]:
+        check_limit(limit)
+        sql = f"SELECT {_R} FROM records WHERE first_surname = ? AND birth_date = ? AND key > ?"
+        params: list[object] = [first_surname, birth_date.isoformat(), after or ""]
+        if given_names is not None:
+            sql += " AND given_names = ?"
+            params.append(given_names)
+        rows = self._rows(sql + " ORDER BY key LIMIT ?", [*params, limit + 1])
+        return page(rows, limit, codec.stored_record, lambda r: r.key)
+
+
+def _with_records(person: Person, rows: list[Any]) -> PersonWithRecords:
+    records = tuple(codec.stored_record(row) for row in rows)
+    links = tuple(link for row in rows if (link := codec.link_of(row)) is not None)
+    return PersonWithRecords(person, records, links)

@@ -1,0 +1,126 @@
+"""Upserting records with their block keys: idempotent, versioned, one statement per kind."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from mpi.domain.errors import ValidationError
+from mpi.domain.records import Record
+from mpi.domain.stored_records import RecordWrite, UpsertChange, UpsertOutcome
+from mpi.store import sqlite_codec as codec
+from mpi.store.sqlite_tx import SqliteTx, json_keys
+
+_CONTENT = (
+    "key, institution, record_id, curp, given_names, first_surname, second_surname, "
+    "sex, birth_date, birth_state, postal_code, phone, nss"
+)
+_INSERT = (
+    f"INSERT INTO records (rid, {_CONTENT}, version, received_at, block_keys) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+_UPDATE = (
+    "UPDATE records SET curp = ?, given_names = ?, first_surname = ?, second_surname = ?, "
+    "sex = ?, birth_date = ?, birth_state = ?, postal_code = ?, phone = ?, nss = ?, "
+    "version = ?, received_at = ?, block_keys = ? WHERE rid = ?"
+)
+
+
+@dataclass(slots=True)
+class _State:
+    """A record's row as it will be after this batch; `stored_keys` as it was before."""
+
+    rid: int
+    content: tuple[str | None, ...]
+    version: int
+    received_at: str
+    keys: str
+    stored_keys: str
+    new: bool
+    dirty: bool = False
+
+
+class RecordWrites(SqliteTx):
+    def lock(self, keys: Iterable[str]) -> None:
+        # BEGIN IMMEDIATE already made this transaction the only writer.
+        del keys
+
+    def upsert_records(self, rows: Sequence[RecordWrite], at: datetime) -> list[UpsertOutcome]:
+        at_text = codec.ts(at)
+        for row in rows:
+            _validate(row)
+        states = self._load_states(row.record.key for row in rows)
+        next_rid = self._count("SELECT coalesce(max(rid), 0) FROM records") + 1
+        outcomes = []
+        for row in rows:
+            key, keys = row.record.key, _joined(row.block_keys)
+            content = codec.record_values(row.record)
+            state = states.get(key)
+            if state is None:
+                state = _State(next_rid, content, 1, at_text, keys, "", new=True)
+                states[key], next_rid = state, next_rid + 1
+                outcomes.append(UpsertOutcome(key, UpsertChange.CREATED, 1))
+                continue
+            outcomes.append(_apply(state, content, keys, at_text))
+        self._write(states.values(), {row.record.institution for row in rows})
+        return outcomes
+
+    def _load_states(self, keys: Iterable[str]) -> dict[str, _State]:
+        sql = (
+            f"SELECT rid, {_CONTENT}, version, received_at, block_keys FROM records "
+            "WHERE key IN (SELECT value FROM json_each(?))"
+        )
+        return {
+            row[1]: _State(row[0], tuple(row[1:14]), row[14], row[15], row[16], row[16], False)
+            for row in self._rows(sql, (json_keys(keys),))
+        }
+
+    def _write(self, states: Iterable[_State], institutions: set[str]) -> None:
+        inserts, updates, drops, adds = [], [], [], []
+        for s in states:
+            if s.new:
+                inserts.append((s.rid, *s.content, s.version, s.received_at, s.keys))
+            elif s.dirty:
+                updates.append((*s.content[3:], s.version, s.received_at, s.keys, s.rid))
+            if s.keys != s.stored_keys:
+                old, new = _split(s.stored_keys), _split(s.keys)
+                drops += [(k, s.rid) for k in old - new]
+                adds += [(k, s.rid) for k in new - old]
+        ex = self._conn.executemany
+        ex("INSERT OR IGNORE INTO institutions (code) VALUES (?)", [(i,) for i in institutions])
+        ex(_INSERT, inserts)
+        ex(_UPDATE, updates)
+        ex("DELETE FROM block_keys WHERE block_key = ? AND rid = ?", drops)
+        ex("INSERT INTO block_keys (block_key, rid) VALUES (?, ?)", adds)
+
+
+def _apply(state: _State, content: tuple[str | None, ...], keys: str, at: str) -> UpsertOutcome:
+    if keys != state.keys:
+        state.keys, state.dirty = keys, True
+    if content == state.content:
+        return UpsertOutcome(content[0] or "", UpsertChange.UNCHANGED, state.version)
+    # A key repeated within one batch is applied in order, so it can be updated twice.
+    state.content, state.received_at, state.dirty = content, at, True
+    state.version += 1
+    return UpsertOutcome(content[0] or "", UpsertChange.UPDATED, state.version)
+
+
+def _joined(block_keys: Sequence[str]) -> str:
+    return codec.KEY_SEPARATOR.join(sorted(set(block_keys)))
+
+
+def _split(text: str) -> set[str]:
+    return set(text.split(codec.KEY_SEPARATOR)) if text else set()
+
+
+def _validate(row: RecordWrite) -> None:
+    record: Record = row.record
+    for name in ("institution", "record_id"):
+        if not getattr(record, name):
+            raise ValidationError.single(name, "required", "must not be empty")
+    for key in row.block_keys:
+        if not key or codec.KEY_SEPARATOR in key:
+            raise ValidationError.single(
+                "block_keys", "block-key", f"{key!r} is empty or holds a control character"
+            )
