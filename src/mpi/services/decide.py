@@ -1,0 +1,166 @@
+"""The linking decision: from scored candidates to link, new person or review (DESIGN.md §3).
+
+A pure function, so that registration, resolution and the tests share one
+reading of the thresholds:
+
+- candidates are grouped by the person holding them; a person's evidence is
+  its best-scoring record;
+- a person is *barred* from an automatic link when a steward said NOT_SAME
+  about one of its records (then it is not even offered for review), or when
+  one of its records carries hard cannot-link evidence against the incoming
+  record (then it can at most be reviewed) — a person is only as compatible
+  as its least compatible record, as in batch clustering;
+- exactly one unbarred person at or above the link threshold -> link to it;
+- two or more -> a new person and an "ambiguous-link" review task: one record
+  is never allowed to merge two persons automatically;
+- otherwise any person at or above the review threshold -> a new person and a
+  "possible-match" review task; else a new person.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Outcome(StrEnum):
+    LINKED = "linked"  # joined an existing person
+    NEW = "new"  # a new person, nobody close
+    REVIEW = "review"  # a new person plus a review task
+
+
+class Band(StrEnum):
+    LINK = "link"
+    REVIEW = "review"
+    NON_MATCH = "non_match"
+
+
+class Bar(StrEnum):
+    NOT_SAME = "not-same"
+    CANNOT_LINK = "cannot-link"
+
+
+REVIEW_POSSIBLE_MATCH = "possible-match"
+REVIEW_AMBIGUOUS = "ambiguous-link"
+
+
+@dataclass(frozen=True, slots=True)
+class Thresholds:
+    """Probabilities: `link` >= `review`."""
+
+    link: float
+    review: float
+
+    def band(self, probability: float) -> Band:
+        if probability >= self.link:
+            return Band.LINK
+        return Band.REVIEW if probability >= self.review else Band.NON_MATCH
+
+
+@dataclass(frozen=True, slots=True)
+class ScoredCandidate:
+    """One stored record scored against the incoming one."""
+
+    record_key: str
+    person_id: str
+    probability: float
+    match_weight: float
+    cannot_link: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class PersonEvidence:
+    """What speaks for one candidate person: its best record and whether it is barred."""
+
+    person_id: str
+    probability: float
+    match_weight: float
+    best_record_key: str
+    band: Band
+    bar: Bar | None = None
+
+    @property
+    def linkable(self) -> bool:
+        return self.bar is None and self.band is Band.LINK
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """What to do with an incoming record, and the evidence behind it.
+
+    `person_id` is the person to link to when `outcome` is LINKED, else None;
+    `review_person_ids` are the persons a review task must name (best first);
+    `persons` ranks every candidate person, best first.
+    """
+
+    outcome: Outcome
+    person_id: str | None
+    review_kind: str | None
+    review_person_ids: tuple[str, ...]
+    persons: tuple[PersonEvidence, ...]
+    reason: str
+
+
+def decide(
+    scores: Iterable[ScoredCandidate],
+    thresholds: Thresholds,
+    not_same_persons: Iterable[str] = (),
+) -> Decision:
+    """Decide link / new / review for one incoming record.
+
+    Args:
+        scores: the incoming record scored against each candidate record.
+        thresholds: link and review probabilities.
+        not_same_persons: persons holding a record a steward declared NOT_SAME
+            as the incoming record; they are never linked nor reviewed.
+    """
+    persons = rank_persons(scores, thresholds, not_same_persons)
+    linkable = [p for p in persons if p.linkable]
+    if len(linkable) == 1:
+        best = linkable[0]
+        reason = f"p={best.probability:.4f} >= link threshold for {best.person_id}"
+        return Decision(Outcome.LINKED, best.person_id, None, (), persons, reason)
+    if len(linkable) > 1:
+        ids = tuple(p.person_id for p in linkable)
+        reason = f"clears the link threshold for {len(ids)} persons: {', '.join(ids)}"
+        return Decision(Outcome.REVIEW, None, REVIEW_AMBIGUOUS, ids, persons, reason)
+    reviewable = [p for p in persons if p.bar is not Bar.NOT_SAME and p.band is not Band.NON_MATCH]
+    if reviewable:
+        ids = tuple(p.person_id for p in reviewable)
+        reason = f"best p={reviewable[0].probability:.4f} is in the review band"
+        return Decision(Outcome.REVIEW, None, REVIEW_POSSIBLE_MATCH, ids, persons, reason)
+    return Decision(Outcome.NEW, None, None, (), persons, "no candidate reaches the review band")
+
+
+def rank_persons(
+    scores: Iterable[ScoredCandidate],
+    thresholds: Thresholds,
+    not_same_persons: Iterable[str] = (),
+) -> tuple[PersonEvidence, ...]:
+    """Group scores by person: best record per person, barred ones marked, best first."""
+    by_person: dict[str, list[ScoredCandidate]] = {}
+    for score in scores:
+        by_person.setdefault(score.person_id, []).append(score)
+    vetoed = set(not_same_persons)
+    ranked = [_evidence(pid, group, thresholds, vetoed) for pid, group in by_person.items()]
+    ranked.sort(key=lambda p: (-p.probability, p.person_id))
+    return tuple(ranked)
+
+
+def _evidence(
+    person_id: str,
+    group: Sequence[ScoredCandidate],
+    thresholds: Thresholds,
+    vetoed: set[str],
+) -> PersonEvidence:
+    best = max(group, key=lambda s: (s.probability, s.record_key))
+    bar = None
+    if person_id in vetoed:
+        bar = Bar.NOT_SAME
+    elif any(s.cannot_link for s in group):
+        bar = Bar.CANNOT_LINK
+    band = thresholds.band(best.probability)
+    return PersonEvidence(
+        person_id, best.probability, best.match_weight, best.record_key, band, bar
+    )

@@ -1,0 +1,135 @@
+"""The golden view: a person's demographics computed from its records (survivorship).
+
+Nothing is typed in by hand and nothing is stored: the view is computed from
+the records the person holds at the moment it is asked for, so linking,
+moving, merging or unmerging a record changes it at once and it can never go
+stale (the HAPI MDM failure mode, ANCHORS.md §4).
+
+Rules, field by field:
+- CURP: a *valid* CURP (placeholders and broken keys never survive) from the
+  most trusted institution; among equally trusted ones the most frequent, then
+  the most recent. With no valid CURP the golden CURP is empty.
+- Every other field: the most frequent value among the records, ties broken
+  by the most recently received record, then by record key (so the view is
+  deterministic).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from mpi.domain.records import Record
+from mpi.domain.stored_records import StoredRecord
+from mpi.identity import curp as curp_rules
+
+GOLDEN_FIELDS: tuple[str, ...] = (
+    "curp",
+    "given_names",
+    "first_surname",
+    "second_surname",
+    "sex",
+    "birth_date",
+    "birth_state",
+    "postal_code",
+    "phone",
+    "nss",
+)
+
+FieldValue = str | date
+
+
+@dataclass(frozen=True, slots=True)
+class GoldenField:
+    """One surviving value, the records that carry it, and the rule that chose it."""
+
+    name: str
+    value: FieldValue | None
+    sources: tuple[str, ...]  # record keys holding this value, sorted
+    rule: str  # "trusted-valid-curp", "most-frequent", "most-recent", "none"
+
+
+@dataclass(frozen=True, slots=True)
+class GoldenView:
+    """A person's golden demographics, each field with its provenance."""
+
+    person_id: str
+    fields: tuple[GoldenField, ...]
+    record_keys: tuple[str, ...]
+
+    def value(self, name: str) -> FieldValue | None:
+        """The surviving value of field `name` (None when no record carries one)."""
+        for field in self.fields:
+            if field.name == name:
+                return field.value
+        raise KeyError(name)
+
+    def as_record(self) -> Record:
+        """The golden demographics shaped as a Record (institution "MPI", id = person id)."""
+        values = {f.name: f.value for f in self.fields}
+        return Record(institution="MPI", record_id=self.person_id, **values)  # type: ignore[arg-type]
+
+
+def golden_view(
+    person_id: str,
+    records: Sequence[StoredRecord],
+    trusted_institutions: Sequence[str] = (),
+) -> GoldenView:
+    """Compute the golden view of a person from its records.
+
+    Args:
+        person_id: the person the records belong to.
+        records: the person's records (any order).
+        trusted_institutions: institution codes, most trusted first; CURPs from
+            unlisted institutions rank after every listed one.
+    """
+    trust = {code.upper(): rank for rank, code in enumerate(trusted_institutions)}
+    fields = [_curp_field(records, trust)]
+    fields += [_frequent_field(name, records) for name in GOLDEN_FIELDS[1:]]
+    keys = tuple(sorted(r.key for r in records))
+    return GoldenView(person_id, tuple(fields), keys)
+
+
+def _curp_field(records: Sequence[StoredRecord], trust: dict[str, int]) -> GoldenField:
+    valid = [r for r in records if r.record.curp and curp_rules.validate(r.record.curp).valid]
+    if not valid:
+        return GoldenField("curp", None, (), "none")
+    best_rank = min(_rank(r, trust) for r in valid)
+    trusted = [r for r in valid if _rank(r, trust) == best_rank]
+    field = _frequent_field("curp", trusted)
+    return GoldenField("curp", field.value, field.sources, "trusted-valid-curp")
+
+
+def _rank(record: StoredRecord, trust: dict[str, int]) -> int:
+    return trust.get(record.record.institution.upper(), len(trust))
+
+
+def _frequent_field(name: str, records: Iterable[StoredRecord]) -> GoldenField:
+    holders: dict[FieldValue, list[StoredRecord]] = {}
+    for stored in records:
+        value = getattr(stored.record, name)
+        if value is not None:
+            holders.setdefault(value, []).append(stored)
+    if not holders:
+        return GoldenField(name, None, (), "none")
+    ranked = sorted(holders.items(), key=_popularity, reverse=True)
+    value, chosen = ranked[0]
+    tied = len(ranked) > 1 and len(ranked[1][1]) == len(chosen)
+    rule = "most-recent" if tied else "most-frequent"
+    return GoldenField(name, value, tuple(sorted(r.key for r in chosen)), rule)
+
+
+def _popularity(item: tuple[FieldValue, list[StoredRecord]]) -> tuple[int, datetime, str]:
+    _, holders = item
+    newest = max(holders, key=_recency)
+    return len(holders), newest.received_at, _inverted(newest.key)
+
+
+def _recency(stored: StoredRecord) -> tuple[datetime, str]:
+    return stored.received_at, _inverted(stored.key)
+
+
+def _inverted(key: str) -> str:
+    # Sorting is descending; invert the key so that equal timestamps prefer the smallest key.
+    return "".join(chr(0x10FFFF - ord(c)) for c in key)

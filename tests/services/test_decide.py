@@ -1,0 +1,85 @@
+from __future__ import annotations
+
+import pytest
+
+from mpi.services.decide import (
+    REVIEW_AMBIGUOUS,
+    REVIEW_POSSIBLE_MATCH,
+    Band,
+    Bar,
+    Outcome,
+    ScoredCandidate,
+    Thresholds,
+    decide,
+    rank_persons,
+)
+
+T = Thresholds(link=0.95, review=0.5)
+
+
+def sc(key: str, person: str, p: float, cannot_link: bool = False) -> ScoredCandidate:
+    return ScoredCandidate(key, person, p, 0.0, cannot_link)
+
+
+@pytest.mark.parametrize(
+    ("probability", "band"),
+    [(0.95, Band.LINK), (0.9499, Band.REVIEW), (0.5, Band.REVIEW), (0.49, Band.NON_MATCH)],
+)
+def test_bands_include_their_lower_threshold(probability: float, band: Band) -> None:
+    assert T.band(probability) is band
+
+
+def test_no_candidates_gives_a_new_person() -> None:
+    decision = decide([], T)
+    assert (decision.outcome, decision.person_id, decision.review_kind) == (Outcome.NEW, None, None)
+
+
+def test_one_person_above_the_link_threshold_is_linked() -> None:
+    decision = decide([sc("A:1", "P1", 0.99), sc("A:2", "P2", 0.7)], T)
+    assert decision.outcome is Outcome.LINKED
+    assert decision.person_id == "P1"
+
+
+def test_a_persons_evidence_is_its_best_record() -> None:
+    decision = decide([sc("A:1", "P1", 0.6), sc("A:2", "P1", 0.97)], T)
+    assert decision.person_id == "P1"
+    assert decision.persons[0].best_record_key == "A:2"
+
+
+def test_two_persons_above_the_link_threshold_go_to_review_never_merged() -> None:
+    decision = decide([sc("A:1", "P1", 0.99), sc("B:1", "P2", 0.98)], T)
+    assert decision.outcome is Outcome.REVIEW
+    assert decision.person_id is None
+    assert decision.review_kind == REVIEW_AMBIGUOUS
+    assert decision.review_person_ids == ("P1", "P2")
+
+
+def test_a_candidate_in_the_review_band_gives_a_new_person_and_a_review() -> None:
+    decision = decide([sc("A:1", "P1", 0.8), sc("A:2", "P2", 0.1)], T)
+    assert decision.outcome is Outcome.REVIEW
+    assert decision.review_kind == REVIEW_POSSIBLE_MATCH
+    assert decision.review_person_ids == ("P1",)
+
+
+def test_not_same_person_is_neither_linked_nor_reviewed() -> None:
+    decision = decide([sc("A:1", "P1", 0.999)], T, not_same_persons=["P1"])
+    assert decision.outcome is Outcome.NEW
+    assert decision.persons[0].bar is Bar.NOT_SAME
+
+
+def test_not_same_on_one_person_leaves_the_other_linkable() -> None:
+    decision = decide([sc("A:1", "P1", 0.999), sc("B:1", "P2", 0.97)], T, not_same_persons=["P1"])
+    assert (decision.outcome, decision.person_id) == (Outcome.LINKED, "P2")
+
+
+def test_cannot_link_evidence_on_any_record_bars_the_link_but_allows_review() -> None:
+    scores = [sc("A:1", "P1", 0.999), sc("A:2", "P1", 0.2, cannot_link=True)]
+    decision = decide(scores, T)
+    assert decision.outcome is Outcome.REVIEW
+    assert decision.review_person_ids == ("P1",)
+    assert decision.persons[0].bar is Bar.CANNOT_LINK
+
+
+def test_persons_are_ranked_best_first_with_ties_by_id() -> None:
+    ranked = rank_persons([sc("A:1", "P2", 0.7), sc("A:2", "P1", 0.7), sc("A:3", "P3", 0.9)], T)
+    assert [p.person_id for p in ranked] == ["P3", "P1", "P2"]
