@@ -5,9 +5,11 @@ from __future__ import annotations
 import argparse
 from typing import Any, Protocol
 
+from mpi.cli import curp
+
 
 class Command(Protocol):
     def register(self, sub: argparse._SubParsersAction[Any]) -> None: ...
 
 
-COMMANDS: list[Command] = []
+COMMANDS: list[Command] = [curp]
