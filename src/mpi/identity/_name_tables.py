@@ -40,6 +40,7 @@ PLACEHOLDERS: frozenset[str] = frozenset(
 # "RECIEN NACIDO MASCULINO", "HIJO DE MARIA LOPEZ"); the rest is the mother's name, not the child's.
 NEWBORN_PREFIXES: tuple[tuple[str, ...], ...] = (
     ("RN",),
+    ("R", "N"),  # R.N.
     ("RECIEN", "NACIDO"),
     ("RECIEN", "NACIDA"),
     ("RECIEN", "NACIDOS"),

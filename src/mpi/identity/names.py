@@ -43,7 +43,7 @@ __all__ = [
 # indicators of the old abbreviation Mª (María); mapped before accents are stripped.
 _UNDECOMPOSABLE = str.maketrans(
     {"ª": "A", "º": "O", "Ø": "O", "ø": "O", "Ł": "L", "ł": "L", "Đ": "D", "đ": "D"}
-    | {"Æ": "AE", "æ": "AE", "Œ": "OE", "œ": "OE", "Þ": "TH", "þ": "TH"}
+    | {"Æ": "AE", "æ": "AE", "Œ": "OE", "œ": "OE", "Þ": "TH", "þ": "TH", "ẞ": "SS"}
 )
 # Apostrophes (and the stray acute accent legacy systems type as one) join a word: O'BRIEN,
 # D'ANGELO, or an acute accent typed after its vowel; every other non-letter separates words.
