@@ -68,9 +68,17 @@ def test_validate_ignores_case_and_surrounding_whitespace() -> None:
     assert check.curp == "HEGG560427MVZRRL04"
 
 
-def test_validate_reports_inner_whitespace_which_compact_removes() -> None:
-    assert validate("HEGG 560427 MVZRRL04", today=TODAY).reason.code == "whitespace"
+def test_validate_reports_inner_whitespace_but_reads_the_compacted_key() -> None:
+    check = validate("HEGG 560427 MVZRRL04", today=TODAY)
+    assert (check.valid, check.reason.code, check.curp) == (
+        False,
+        "whitespace",
+        "HEGG560427MVZRRL04",
+    )
+    assert check.reason.message.endswith("without it: ok")
+    assert check.birth_date == date(1956, 4, 27)
     assert validate(compact("HEGG 560427 MVZRRL04"), today=TODAY).valid
+    assert validate("HEGG 560427 MVZRRL05", today=TODAY).reason.message.endswith("check_digit")
 
 
 @pytest.mark.parametrize(

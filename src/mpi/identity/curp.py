@@ -50,7 +50,7 @@ class CurpCheck:
     Attributes:
         valid: passes every check and is not a placeholder.
         reason: the first failed check, or "ok".
-        curp: the stripped, uppercased value when it is 18 characters long, else None.
+        curp: the uppercased value when it is 18 characters long without whitespace.
         is_placeholder: a generic key standing for "unknown person".
         birth_date: the date in positions 5-10 (century from position 17).
         sex: position 11 when it is H, M or X.
@@ -146,7 +146,7 @@ _PLACEHOLDER = Reason("placeholder", "generic key for an unknown person, not ide
 
 def _check_key(key: str, today: date) -> CurpCheck:
     if _WHITESPACE.search(key):
-        return CurpCheck(False, Reason("whitespace", "contains whitespace inside the key"))
+        return _with_inner_whitespace(compact(key), today)
     if len(key) != 18:
         return CurpCheck(False, Reason("length", f"has {len(key)} characters, needs 18"))
     if not _SHAPE.fullmatch(key):
@@ -157,6 +157,22 @@ def _check_key(key: str, today: date) -> CurpCheck:
     parsed = CurpCheck(False, OK, key, False, birth_date, sex, state)
     reason = _first_failure(key, parsed, today)
     return CurpCheck(reason is OK, reason, key, False, birth_date, sex, state)
+
+
+def _with_inner_whitespace(compacted: str, today: date) -> CurpCheck:
+    # Never valid as typed, but say what the key would be without the spaces, so a
+    # review screen can offer the fix and the matcher can still read the fields.
+    inner = _check_key(compacted, today)
+    message = f"contains whitespace inside the key; without it: {inner.reason.code}"
+    return CurpCheck(
+        False,
+        Reason("whitespace", message),
+        inner.curp,
+        False,
+        inner.birth_date,
+        inner.sex,
+        inner.state,
+    )
 
 
 def _shape_reason(key: str) -> Reason:
