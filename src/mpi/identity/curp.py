@@ -38,6 +38,7 @@ _WHITESPACE = re.compile(r"\s+")
 # Generic "unknown" keys: only X, 0 and 9 (XXXX999999XXXXXX99, XXXXXXXXXXXXXXXXXX, 0000…),
 # and the generic foreigner key XEXX010101?NEXXX with any sex and trailing pair.
 _PLACEHOLDER_SHAPE = re.compile(r"[X09]+|XEXX010101[HMX]NEXXX[0-9A-Z][0-9]")
+_PLACEHOLDER = Reason("placeholder", "generic key for an unknown person, not identity evidence")
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,9 +140,6 @@ def validate(text: str, *, today: date | None = None) -> CurpCheck:
         curp = compact(key)
         return CurpCheck(False, _PLACEHOLDER, curp if len(curp) == 18 else None, True)
     return _check_key(key, today or date.today())
-
-
-_PLACEHOLDER = Reason("placeholder", "generic key for an unknown person, not identity evidence")
 
 
 def _check_key(key: str, today: date) -> CurpCheck:
