@@ -69,8 +69,7 @@ def normalize_name(text: str | None, *, keep_enye: bool = False) -> str | None:
     """
     if text is None:
         return None
-    folded = fold(text.translate(_UNDECOMPOSABLE), keep_enye=keep_enye)
-    cleaned = _NON_LETTERS.sub(" ", _JOINERS.sub("", folded)).strip()
+    cleaned = _letters_and_spaces(text, keep_enye=keep_enye)
     if not cleaned or _is_placeholder_form(cleaned):
         return None
     return cleaned
@@ -89,11 +88,12 @@ def is_placeholder_name(text: str | None) -> bool:
     Returns:
         True when the value carries no name (None counts as a placeholder).
     """
-    if text is None:
-        return True
-    folded = fold(text.translate(_UNDECOMPOSABLE), keep_enye=False)
-    cleaned = _NON_LETTERS.sub(" ", _JOINERS.sub("", folded)).strip()
-    return not cleaned or _is_placeholder_form(cleaned)
+    return text is None or normalize_name(text) is None
+
+
+def _letters_and_spaces(text: str, *, keep_enye: bool) -> str:
+    folded = fold(text.translate(_UNDECOMPOSABLE), keep_enye=keep_enye)
+    return _NON_LETTERS.sub(" ", _JOINERS.sub("", folded)).strip()
 
 
 def _is_placeholder_form(cleaned: str) -> bool:
