@@ -115,7 +115,7 @@ def given_name_tokens(text: str | None) -> tuple[str, ...]:
         text: The raw given name(s), or None.
 
     Returns:
-        The tokens in order; empty for a missing or placeholder name.
+        The tokens in order (Ñ folded); empty for a missing or placeholder name.
     """
     normalized = normalize_name(text)
     if normalized is None:
@@ -152,7 +152,7 @@ def surname_key(text: str | None) -> str | None:
         text: The raw surname, or None.
 
     Returns:
-        The key, or None for a missing or placeholder surname.
+        The key (Ñ folded to N), or None for a missing or placeholder surname.
     """
     normalized = normalize_name(text)
     if normalized is None:
@@ -174,7 +174,7 @@ def split_married_surname(text: str | None) -> tuple[str | None, str | None]:
         text: The raw surname field, or None.
 
     Returns:
-        (own surname or None, husband's surname or None), both normalised.
+        (own surname or None, husband's surname or None), normalised with Ñ folded.
     """
     normalized = normalize_name(text)
     if normalized is None:
@@ -218,7 +218,8 @@ def parse_full_name(text: str) -> tuple[str | None, str | None, str | None]:
         text: A full name as typed.
 
     Returns:
-        (given names, first surname, second surname), normalised; None where absent.
+        (given names, first surname, second surname), normalised with Ñ folded; None
+        where absent.
     """
     normalized = normalize_name(text)
     if normalized is None:

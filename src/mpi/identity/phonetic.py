@@ -14,7 +14,7 @@ share a key while names that sound different keep different keys:
   MEX- (MEXIA / MEJIA); at the start before O/U or a consonant it is S (XOCHITL / SOCHITL);
   before a consonant S (IXTAPA); elsewhere KS (MAXIMO, ROXANA, FELIX).
 - Doubled sounds collapse (RR, NN, SS, AA); every vowel is kept, since dropping vowels merges
-  different surnames (ROSAS / RISAS).
+  different surnames (GOMEZ / GAMEZ, MARIN / MORAN).
 
 H is never mapped to F nor J to S: HERNANDEZ / FERNANDEZ and JUAREZ / SUAREZ are different
 surnames. HU- (HUERTA) is not merged with GÜ- or W-: W already means V here.
@@ -35,6 +35,9 @@ _SAME_SOUND = {"V": "B", "W": "B", "Z": "S", "Ñ": "N"}
 
 def phonetic_key(text: str | None) -> str:
     """The Spanish phonetic key of a name; one key per word, joined by a space.
+
+    Particles are keyed like any word ("De la Cruz" gives "DE LA KRUS"); key
+    `names.surname_key(...)` instead for a particle-free surname key ("KRUS").
 
     Args:
         text: Any text, raw or normalised; None allowed.
