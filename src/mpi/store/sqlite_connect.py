@@ -10,6 +10,9 @@ from mpi.store.sqlite_schema import APPLICATION_ID, DDL, SCHEMA_VERSION
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 30_000
+# Tables other mpi modules keep in the same file (keys_sqlite, model_state_sqlite);
+# they may be created before the graph schema, and do not make the file foreign.
+SIDE_TABLES = frozenset({"api_keys", "model_state"})
 # A large page cache and memory map keep the block_keys index hot (DESIGN.md targets
 # candidate lookups in ~1 ms at a million records).
 CACHE_KIB = 262_144
@@ -72,10 +75,10 @@ def _check_header(path: Path) -> None:
 def _is_blank(conn: sqlite3.Connection, path: Path) -> bool:
     try:
         app_id = conn.execute("PRAGMA application_id").fetchone()[0]
-        tables = conn.execute("SELECT count(*) FROM sqlite_schema").fetchone()[0]
+        names = {row[0] for row in conn.execute("SELECT tbl_name FROM sqlite_schema")}
     except sqlite3.DatabaseError as exc:
         raise StoreError(f"{str(path)!r} is not a readable SQLite database: {exc}") from exc
-    return bool(app_id == 0 and tables == 0)
+    return bool(app_id == 0 and names <= SIDE_TABLES)
 
 
 def _create_schema(conn: sqlite3.Connection, path: Path) -> None:

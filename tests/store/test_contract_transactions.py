@@ -1,0 +1,53 @@
+"""Contract: a write transaction commits whole on a clean exit and leaves nothing on error."""
+
+from __future__ import annotations
+
+import pytest
+from contract_data import T0, record, seed, write
+
+from mpi.domain.errors import ConflictError, MpiError
+from mpi.store.port import Store
+
+
+class Boom(Exception):
+    pass
+
+
+def test_an_exception_in_the_block_rolls_everything_back(store: Store) -> None:
+    with pytest.raises(Boom), store.write() as tx:
+        tx.upsert_records([write(record(1), "k1")], T0)
+        tx.create_person("P1", T0)
+        raise Boom
+    with store.read() as tx:
+        assert tx.get_record("IMSS:R1") is None
+        assert tx.person("P1") is None
+        assert tx.candidates(["k1"], 10).candidates == ()
+
+
+def test_a_domain_error_midway_rolls_back_the_earlier_writes(store: Store) -> None:
+    with pytest.raises(ConflictError), store.write() as tx:
+        tx.create_person("P1", T0)
+        tx.upsert_records([write(record(1))], T0)
+        tx.create_person("P1", T0)
+    with store.read() as tx:
+        assert tx.person("P1") is None
+        assert tx.get_record("IMSS:R1") is None
+
+
+def test_a_write_is_visible_to_later_reads_and_writes(store: Store) -> None:
+    seed(store, write(record(1)))
+    with store.write() as tx:
+        assert tx.get_record("IMSS:R1") is not None
+        tx.create_person("P1", T0)
+        assert tx.person("P1") is not None
+    with store.read() as tx:
+        assert tx.person("P1") is not None
+
+
+def test_a_store_stays_usable_after_a_failed_transaction(store: Store) -> None:
+    with pytest.raises(MpiError), store.write() as tx:
+        tx.create_person("P1", T0)
+        tx.create_person("P1", T0)
+    seed(store, write(record(1)))
+    with store.read() as tx:
+        assert tx.stats().records == 1
