@@ -1,0 +1,61 @@
+"""Turning columns of strings into integer ids, so equality tests become integer compares."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from typing import TypeVar
+
+import numpy as np
+from numpy.typing import NDArray
+
+MISSING = -1
+T = TypeVar("T")
+
+
+class Vocabulary:
+    """A growing string ↔ id table; several columns may share one (first/second surname)."""
+
+    def __init__(self) -> None:
+        self.ids: dict[str, int] = {}
+        self.values: list[str] = []
+
+    def encode(self, column: Iterable[str | None]) -> NDArray[np.int32]:
+        ids = self.ids
+        values = self.values
+
+        def one(value: str | None) -> int:
+            if value is None:
+                return MISSING
+            found = ids.get(value)
+            if found is None:
+                found = ids[value] = len(values)
+                values.append(value)
+            return found
+
+        return np.fromiter((one(v) for v in column), dtype=np.int32)
+
+    def value(self, i: int) -> str | None:
+        return None if i < 0 else self.values[i]
+
+    def __len__(self) -> int:
+        return len(self.values)
+
+
+def cached_map(func: Callable[[T], str | None], column: Iterable[T | None]) -> list[str | None]:
+    """Apply `func` once per distinct value: names and dates repeat a lot in real data."""
+    cache: dict[T, str | None] = {}
+    out: list[str | None] = []
+    for value in column:
+        if value is None:
+            out.append(None)
+            continue
+        if value not in cache:
+            cache[value] = func(value)
+        out.append(cache[value])
+    return out
+
+
+def object_array(values: Sequence[str | None]) -> NDArray[np.object_]:
+    out = np.empty(len(values), dtype=object)
+    out[:] = values
+    return out

@@ -1,0 +1,66 @@
+"""Given names as token-id matrices, so containment and nickname tests run vectorised."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from mpi.identity.names import name_equivalents, significant_given_tokens
+from mpi.identity.phonetic import phonetic_key
+from mpi.matching._encode import MISSING, Vocabulary
+
+MAX_TOKENS = 4
+
+
+@dataclass(frozen=True, slots=True)
+class GivenTokens:
+    """Per record: token ids (all, and significant), the phonetic id of the first significant
+    token (for blocking); per token: the ids of the full names it may stand for."""
+
+    tokens: NDArray[np.int32]  # (n, MAX_TOKENS), -1 padded
+    significant: NDArray[np.int32]  # (n, MAX_TOKENS), -1 padded
+    first_phonetic: NDArray[np.int32]  # (n,)
+    equivalents: NDArray[np.int32]  # (vocabulary size, q), -1 padded
+    vocab: Vocabulary
+    first_phonetic_vocab: Vocabulary
+
+
+def given_tokens(joined: Sequence[str | None] | NDArray[np.object_]) -> GivenTokens:
+    vocab, phon_vocab = Vocabulary(), Vocabulary()
+    n = len(joined)
+    tokens = np.full((n, MAX_TOKENS), MISSING, dtype=np.int32)
+    significant = np.full((n, MAX_TOKENS), MISSING, dtype=np.int32)
+    first_phon = np.full(n, MISSING, dtype=np.int32)
+    cache: dict[str, tuple[list[int], list[int], int]] = {}
+    for i, value in enumerate(joined):
+        if value is None:
+            continue
+        if value not in cache:
+            cache[value] = _row(value, vocab, phon_vocab)
+        all_ids, sig_ids, phon = cache[value]
+        tokens[i, : len(all_ids)] = all_ids
+        significant[i, : len(sig_ids)] = sig_ids
+        first_phon[i] = phon
+    return GivenTokens(tokens, significant, first_phon, _equivalents(vocab), vocab, phon_vocab)
+
+
+def _row(value: str, vocab: Vocabulary, phon_vocab: Vocabulary) -> tuple[list[int], list[int], int]:
+    words = tuple(value.split(" "))[:MAX_TOKENS]
+    sig = significant_given_tokens(value)[:MAX_TOKENS]
+    all_ids = [int(x) for x in vocab.encode(words)]
+    sig_ids = [int(x) for x in vocab.encode(sig)]
+    phon = int(phon_vocab.encode([phonetic_key(sig[0]) or None])[0])
+    return all_ids, sig_ids, phon
+
+
+def _equivalents(vocab: Vocabulary) -> NDArray[np.int32]:
+    names = Vocabulary()
+    rows = [sorted(name_equivalents(token)) for token in vocab.values]
+    width = max((len(r) for r in rows), default=1)
+    out = np.full((len(rows), max(width, 1)), MISSING, dtype=np.int32)
+    for i, row in enumerate(rows):
+        out[i, : len(row)] = names.encode(row)
+    return out

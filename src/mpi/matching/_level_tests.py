@@ -1,0 +1,195 @@
+"""The test behind each level kind, evaluated on arrays of pairs (i[k], j[k]).
+
+Every test returns a boolean mask; comparisons.py applies them in level order to the pairs
+no earlier level has claimed, so a test may assume the earlier levels failed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+import numpy as np
+from numpy.typing import NDArray
+
+from mpi.matching import similarity
+from mpi.matching.features import Features
+from mpi.matching.rules import LevelSpec
+
+Index = NDArray[np.intp]
+Mask = NDArray[np.bool_]
+
+
+def as_mask(values: object) -> Mask:
+    return np.asarray(values, dtype=np.bool_)
+
+
+LevelTest = Callable[[Features, str, Index, Index, LevelSpec], Mask]
+
+
+def _ids(f: Features, field: str) -> NDArray[np.int32]:
+    return f.text[field].ids
+
+
+def exact(f: Features, field: str, i: Index, j: Index, level: LevelSpec) -> Mask:
+    ids = _ids(f, field)
+    return as_mask(ids[i] == ids[j])
+
+
+def jaro_winkler(f: Features, field: str, i: Index, j: Index, level: LevelSpec) -> Mask:
+    values = f.text[field].values
+    scores = similarity.jaro_winkler_batch(values[i], values[j])
+    return as_mask(scores >= (level.threshold or 1.0))
+
+
+def levenshtein(f: Features, field: str, i: Index, j: Index, level: LevelSpec) -> Mask:
+    values = f.text[field].values
+    return as_mask(similarity.levenshtein_batch(values[i], values[j]) <= (level.threshold or 0))
+
+
+def phonetic(f: Features, field: str, i: Index, j: Index, level: LevelSpec) -> Mask:
+    ids = f.phonetic[field].ids
+    return as_mask((ids[i] == ids[j]) & (ids[i] >= 0))
+
+
+# CURP ----------------------------------------------------------------------------------
+
+
+def same_root(f: Features, field: str, i: Index, j: Index, level: LevelSpec) -> Mask:
+    root = f.curp.root
+    return as_mask((root[i] == root[j]) & (root[i] >= 0))
+
+
+def curp_one_edit(f: Features, field: str, i: Index, j: Index, level: LevelSpec) -> Mask:
+    values = f.curp.column.values
+    return as_mask(similarity.levenshtein_batch(values[i], values[j]) == 1)
+
+
+def curp_transposition(f: Features, field: str, i: Index, j: Index, level: LevelSpec) -> Mask:
+    values = f.curp.column.values
+    return as_mask(similarity.transposition_distance_batch(values[i], values[j]) == 1)
+
+
+def both_valid_different(f: Features, field: str, i: Index, j: Index, level: LevelSpec) -> Mask:
+    valid, root = f.curp.valid, f.curp.root
+    return as_mask(valid[i] & valid[j] & (root[i] != root[j]))
+
+
+# Surnames ------------------------------------------------------------------------------
+
+_OTHER = {"first_surname": "second_surname", "second_surname": "first_surname"}
+
+
+def swapped(f: Features, field: str, i: Index, j: Index, level: LevelSpec) -> Mask:
+    own, other = _ids(f, field), _ids(f, _OTHER[field])
+    crossed = (own[i] == other[j]) | (other[i] == own[j])
+    return as_mask(crossed & (own[i] >= 0) & (own[j] >= 0))
+
+
+def one_missing(f: Features, field: str, i: Index, j: Index, level: LevelSpec) -> Mask:
+    ids = _ids(f, field)
+    return as_mask((ids[i] < 0) != (ids[j] < 0))
+
+
+# Given names ---------------------------------------------------------------------------
+
+
+def _contained(inner: NDArray[np.int32], outer: NDArray[np.int32]) -> Mask:
+    # inner (p, k) ⊆ outer (p, k) as sets of non-negative ids, inner non-empty.
+    present = inner >= 0
+    found = (inner[:, :, None] == outer[:, None, :]).any(axis=2)
+    return as_mask((found | ~present).all(axis=1) & present.any(axis=1))
+
+
+def containment(f: Features, field: str, i: Index, j: Index, level: LevelSpec) -> Mask:
+    g = f.given
+    left_in = _contained(g.significant[i], g.tokens[j])
+    return as_mask(left_in | _contained(g.significant[j], g.tokens[i]))
+
+
+def _equivalent_contained(f: Features, inner: Index, outer: Index) -> Mask:
+    # Every significant token of `inner` shares a full name with some token of `outer`.
+    g = f.given
+    sig, tok = g.significant[inner], g.tokens[outer]
+    eq_in = np.where(sig[:, :, None] >= 0, g.equivalents[sig], -1)  # (p, k, q)
+    eq_out = np.where(tok[:, :, None] >= 0, g.equivalents[tok], -1)
+    hit = eq_in[:, :, None, :, None] == eq_out[:, None, :, None, :]  # (p, k, k, q, q)
+    hit &= eq_in[:, :, None, :, None] >= 0
+    found = hit.any(axis=(2, 3, 4))
+    present = sig >= 0
+    return as_mask((found | ~present).all(axis=1) & present.any(axis=1))
+
+
+def nickname(f: Features, field: str, i: Index, j: Index, level: LevelSpec) -> Mask:
+    out = np.zeros(len(i), dtype=np.bool_)
+    step = 100_000  # the (p, k, k, q, q) intermediate grows fast; bound its memory
+    for start in range(0, len(i), step):
+        a, b = i[start : start + step], j[start : start + step]
+        out[start : start + step] = _equivalent_contained(f, a, b) | _equivalent_contained(f, b, a)
+    return out
+
+
+# Birth date ----------------------------------------------------------------------------
+
+
+def _parts(d: NDArray[np.int32]) -> tuple[NDArray[np.int32], ...]:
+    return d // 10000, d // 100 % 100, d % 100
+
+
+def day_month_swapped(f: Features, field: str, i: Index, j: Index, level: LevelSpec) -> Mask:
+    (yl, ml, dl), (yr, mr, dr) = _parts(f.birth_date[i]), _parts(f.birth_date[j])
+    return as_mask((yl == yr) & (ml == dr) & (dl == mr))
+
+
+def one_digit(f: Features, field: str, i: Index, j: Index, level: LevelSpec) -> Mask:
+    a, b = f.birth_date[i], f.birth_date[j]
+    differing = np.zeros(len(i), dtype=np.int8)
+    for power in range(8):
+        scale = 10**power
+        differing += (a // scale % 10 != b // scale % 10).astype(np.int8)
+    return as_mask(differing == 1)
+
+
+def year_off_by_one(f: Features, field: str, i: Index, j: Index, level: LevelSpec) -> Mask:
+    a, b = f.birth_date[i], f.birth_date[j]
+    return as_mask((a % 10000 == b % 10000) & (np.abs(a // 10000 - b // 10000) == 1))
+
+
+def date_exact(f: Features, field: str, i: Index, j: Index, level: LevelSpec) -> Mask:
+    return as_mask(f.birth_date[i] == f.birth_date[j])
+
+
+def curp_exact(f: Features, field: str, i: Index, j: Index, level: LevelSpec) -> Mask:
+    ids = f.curp.column.ids
+    return as_mask(ids[i] == ids[j])
+
+
+TESTS: Mapping[str, Mapping[str, LevelTest]] = {
+    "curp": {
+        "exact": curp_exact,
+        "same_root": same_root,
+        "one_edit": curp_one_edit,
+        "transposition": curp_transposition,
+        "both_valid_different": both_valid_different,
+    },
+    "given_names": {
+        "exact": exact,
+        "containment": containment,
+        "nickname": nickname,
+        "jaro_winkler": jaro_winkler,
+        "phonetic": phonetic,
+    },
+    "surname": {
+        "exact": exact,
+        "swapped": swapped,
+        "jaro_winkler": jaro_winkler,
+        "phonetic": phonetic,
+        "one_missing": one_missing,
+    },
+    "date": {
+        "exact": date_exact,
+        "day_month_swapped": day_month_swapped,
+        "one_digit": one_digit,
+        "year_off_by_one": year_off_by_one,
+    },
+    "text": {"exact": exact, "levenshtein": levenshtein, "jaro_winkler": jaro_winkler},
+}

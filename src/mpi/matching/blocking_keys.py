@@ -1,0 +1,117 @@
+"""Blocking keys: the values two records must share to be compared at all.
+
+Each key kind is built from parts (feature columns). The batch path combines the parts'
+integer ids into one int64 code per record; the service path formats the same parts as a
+string the store can index ("surname_birth_date:ERNANDES|1980-01-31"). Both derive from the
+same parts, so they block identically.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from mpi.matching.features import Features, TextColumn, format_date
+
+# The surname key is emitted once per surname, so swapped surnames still share a block.
+BLOCK_KEYS: tuple[str, ...] = (
+    "curp",
+    "curp_root",
+    "surname_birth_date",
+    "given_birth_date",
+    "given_year_state",
+    "full_name",
+    "nss",
+    "phone",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Part:
+    ids: NDArray[np.int64]  # -1 = missing, which drops the whole key for that record
+    text: Callable[[int], str]
+
+
+def _text_part(column: TextColumn) -> Part:
+    return Part(column.ids.astype(np.int64), lambda i: str(column.values[i]))
+
+
+def _date_part(f: Features) -> Part:
+    return Part(f.birth_date.astype(np.int64), lambda i: format_date(int(f.birth_date[i])) or "")
+
+
+def _year_part(f: Features) -> Part:
+    years = np.where(f.birth_date >= 0, f.birth_date // 10000, -1).astype(np.int64)
+    return Part(years, lambda i: str(int(years[i])))
+
+
+def _given_part(f: Features) -> Part:
+    g = f.given
+    return Part(
+        g.first_phonetic.astype(np.int64),
+        lambda i: g.first_phonetic_vocab.values[int(g.first_phonetic[i])],
+    )
+
+
+def _root_part(f: Features) -> Part:
+    return Part(f.curp.root.astype(np.int64), lambda i: str(f.curp.column.values[i])[:16])
+
+
+def emissions(f: Features, kind: str) -> list[list[Part]]:
+    """The key's parts, once per emission (surname_birth_date emits one key per surname)."""
+    ph = f.phonetic
+    table: dict[str, Callable[[], list[list[Part]]]] = {
+        "curp": lambda: [[_text_part(f.curp.column)]],
+        "curp_root": lambda: [[_root_part(f)]],
+        "surname_birth_date": lambda: [
+            [_text_part(ph["first_surname"]), _date_part(f)],
+            [_text_part(ph["second_surname"]), _date_part(f)],
+        ],
+        "given_birth_date": lambda: [[_given_part(f), _date_part(f)]],
+        "given_year_state": lambda: [
+            [_given_part(f), _year_part(f), _text_part(f.text["birth_state"])]
+        ],
+        "full_name": lambda: [
+            [_given_part(f), _text_part(ph["first_surname"]), _text_part(ph["second_surname"])]
+        ],
+        "nss": lambda: [[_text_part(f.text["nss"])]],
+        "phone": lambda: [[_text_part(f.text["phone"])]],
+    }
+    return table[kind]()
+
+
+def combine(parts: Sequence[Part]) -> NDArray[np.int64]:
+    """One dense int64 code per record for the parts together; -1 if any part is missing."""
+    code = parts[0].ids.copy()
+    for part in parts[1:]:
+        joined = code * (int(part.ids.max(initial=0)) + 1) + part.ids
+        joined[(code < 0) | (part.ids < 0)] = -1
+        code = _dense(joined)
+    return code
+
+
+def _dense(code: NDArray[np.int64]) -> NDArray[np.int64]:
+    # Renumber 0..k-1 so products of later parts cannot overflow int64.
+    present = code >= 0
+    out = np.full(len(code), -1, dtype=np.int64)
+    _, inverse = np.unique(code[present], return_inverse=True)
+    out[present] = inverse
+    return out
+
+
+def key_codes(f: Features, kind: str) -> list[NDArray[np.int64]]:
+    """Per emission, the int64 code of `kind` for every record (-1 = no key)."""
+    return [combine(parts) for parts in emissions(f, kind)]
+
+
+def block_keys(f: Features, i: int, kinds: Sequence[str] = BLOCK_KEYS) -> tuple[str, ...]:
+    """The block keys of record i as prefixed strings, e.g. ("curp:…", "curp_root:…")."""
+    keys: list[str] = []
+    for kind in kinds:
+        for parts in emissions(f, kind):
+            if all(part.ids[i] >= 0 for part in parts):
+                keys.append(f"{kind}:" + "|".join(part.text(i) for part in parts))
+    return tuple(dict.fromkeys(keys))

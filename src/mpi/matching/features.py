@@ -1,0 +1,159 @@
+"""Columnar comparison features, computed once per record: normalised names, phonetic keys,
+CURP validity and root, birth-date parts, all encoded as integer ids for vectorised scoring."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+from numpy.typing import NDArray
+
+from mpi.domain.records import Record
+from mpi.identity import curp as curp_rules
+from mpi.identity.dates import check_birth_date
+from mpi.identity.names import given_name_tokens, surname_key
+from mpi.identity.phonetic import phonetic_key
+from mpi.matching._encode import MISSING, Vocabulary, cached_map, object_array
+from mpi.matching._given import GivenTokens, given_tokens
+
+# Fields compared as plain (already normalised by parse_record) codes and numbers.
+PLAIN_FIELDS = ("sex", "birth_state", "postal_code", "phone", "nss")
+NAME_FIELDS = ("given_names", "first_surname", "second_surname")
+
+
+@dataclass(frozen=True, slots=True)
+class TextColumn:
+    """One field: the compared string per record (None = missing) and its integer ids."""
+
+    values: NDArray[np.object_]
+    ids: NDArray[np.int32]
+    vocab: Vocabulary
+
+    def value(self, i: int) -> str | None:
+        value = self.values[i]
+        return None if value is None else str(value)
+
+
+@dataclass(frozen=True, slots=True)
+class CurpFeatures:
+    column: TextColumn  # placeholders count as missing
+    valid: NDArray[np.bool_]
+    root: NDArray[np.int32]  # id of the 16-character root, -1 when there is none
+    date_digits: NDArray[np.int32]  # positions 5-10 (YYMMDD) as a number, -1 if not digits
+
+
+@dataclass(frozen=True, slots=True)
+class Features:
+    """Comparison features of many records, column by column (record i is row i)."""
+
+    keys: tuple[str, ...]
+    text: Mapping[str, TextColumn]
+    phonetic: Mapping[str, TextColumn]
+    curp: CurpFeatures
+    birth_date: NDArray[np.int32]  # YYYYMMDD, -1 when missing or a placeholder date
+    given: GivenTokens
+
+    @property
+    def n(self) -> int:
+        return len(self.keys)
+
+
+def prepare(records: Sequence[Record]) -> Features:
+    """Compute the comparison features of `records` (row i describes records[i])."""
+    text = {name: _plain(records, name) for name in PLAIN_FIELDS}
+    names = _name_columns(records)
+    text |= names
+    return Features(
+        keys=tuple(r.key for r in records),
+        text=text,
+        phonetic=_phonetic_columns(names),
+        curp=_curp_features(records),
+        birth_date=_birth_dates(records),
+        given=given_tokens(names["given_names"].values),
+    )
+
+
+def _column(values: list[str | None], vocab: Vocabulary | None = None) -> TextColumn:
+    vocab = vocab if vocab is not None else Vocabulary()
+    return TextColumn(object_array(values), vocab.encode(values), vocab)
+
+
+def _plain(records: Sequence[Record], name: str) -> TextColumn:
+    return _column([getattr(r, name) for r in records])
+
+
+def _joined_given(raw: str) -> str | None:
+    return " ".join(given_name_tokens(raw)) or None
+
+
+def _name_columns(records: Sequence[Record]) -> dict[str, TextColumn]:
+    # One vocabulary for both surnames so a swapped pair compares ids across columns.
+    surnames = Vocabulary()
+    given = cached_map(_joined_given, [r.given_names for r in records])
+    first = cached_map(surname_key, [r.first_surname for r in records])
+    second = cached_map(surname_key, [r.second_surname for r in records])
+    return {
+        "given_names": _column(given),
+        "first_surname": _column(first, surnames),
+        "second_surname": _column(second, surnames),
+    }
+
+
+def _phonetic(value: str) -> str | None:
+    return phonetic_key(value) or None
+
+
+def _phonetic_columns(names: Mapping[str, TextColumn]) -> dict[str, TextColumn]:
+    surnames = Vocabulary()
+    out = {"given_names": _column(cached_map(_phonetic, names["given_names"].values))}
+    for field in ("first_surname", "second_surname"):
+        out[field] = _column(cached_map(_phonetic, names[field].values), surnames)
+    return out
+
+
+def _curp_features(records: Sequence[Record]) -> CurpFeatures:
+    checks: dict[str, curp_rules.CurpCheck] = {}
+    keys: list[str | None] = []
+    for record in records:
+        value = record.curp
+        if value is not None and value not in checks:
+            checks[value] = curp_rules.validate(value)
+        keys.append(None if value is None or checks[value].is_placeholder else value)
+    column = _column(keys)
+    valid = np.fromiter((k is not None and checks[k].valid for k in keys), dtype=np.bool_)
+    roots = Vocabulary().encode(k[:16] if k is not None and len(k) >= 16 else None for k in keys)
+    digits = np.fromiter((_date_digits(k) for k in keys), dtype=np.int32, count=len(keys))
+    return CurpFeatures(column=column, valid=valid, root=roots, date_digits=digits)
+
+
+def _date_digits(curp: str | None) -> int:
+    part = curp[4:10] if curp is not None else ""
+    return int(part) if len(part) == 6 and part.isascii() and part.isdigit() else MISSING
+
+
+def _date_number(value: date) -> int:
+    check = check_birth_date(value)
+    if not check.valid or check.value is None:
+        return MISSING
+    return check.value.year * 10000 + check.value.month * 100 + check.value.day
+
+
+def _birth_dates(records: Sequence[Record]) -> NDArray[np.int32]:
+    cache: dict[date, int] = {}
+    out = np.full(len(records), MISSING, dtype=np.int32)
+    for i, record in enumerate(records):
+        value = record.birth_date
+        if value is not None:
+            if value not in cache:
+                cache[value] = _date_number(value)
+            out[i] = cache[value]
+    return out
+
+
+def format_date(number: int) -> str | None:
+    """YYYY-MM-DD for a YYYYMMDD feature value, None for missing."""
+    if number < 0:
+        return None
+    return f"{number // 10000:04d}-{number // 100 % 100:02d}-{number % 100:02d}"

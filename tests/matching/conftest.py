@@ -1,0 +1,48 @@
+"""Small hand-written records for the matching tests (synthetic people only)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import date
+from typing import Any
+
+import pytest
+
+from mpi.domain.records import Record
+from mpi.matching.rules import MatchingRules
+from mpi.rules_file import default_rules
+
+# A made-up person; the CURP is derived by the RENAPO rules and has a correct check digit.
+BASE = Record(
+    institution="IMSS",
+    record_id="1",
+    curp="PESG850314MJCRLD00",
+    given_names="MARIA GUADALUPE",
+    first_surname="PEREZ",
+    second_surname="SOLIS",
+    sex="M",
+    birth_date=date(1985, 3, 14),
+    birth_state="JC",
+    postal_code="44100",
+    phone="3312345678",
+    nss="12345678903",
+)
+
+MakeRecord = Callable[..., Record]
+
+
+@pytest.fixture
+def make_record() -> MakeRecord:
+    counter = iter(range(2, 1_000_000))
+
+    def make(**changes: Any) -> Record:
+        changes.setdefault("record_id", str(next(counter)))
+        return replace(BASE, **changes)
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def rules() -> MatchingRules:
+    return default_rules()
