@@ -1,0 +1,1 @@
+"""The GraphQL API (strawberry on starlette, served by uvicorn): `create_app` builds it."""

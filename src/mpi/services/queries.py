@@ -1,0 +1,72 @@
+"""Read-only use cases behind the GraphQL API: persons, records, person search, and the audit
+of every read of personal data.
+
+Reads of personal data are audited (DESIGN.md §5): `record_reads` appends one entry per
+operation naming every person or record the caller was shown; the API calls it once per
+request, before the response leaves the server.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from mpi.domain.persons import PersonWithRecords
+from mpi.domain.stored_records import StoredRecord
+from mpi.services.audit import Actor, audit_entry
+from mpi.services.golden import GoldenView, golden_view
+from mpi.services.person_search import PersonSearch, SearchPage, search_persons
+from mpi.store.port import Store
+
+
+@dataclass(frozen=True, slots=True)
+class ReadEvent:
+    """Personal data shown to a caller: by which operation, of which persons or records."""
+
+    operation: str
+    target_kind: str  # "person" or "record"
+    target_ids: tuple[str, ...]
+
+
+class IdentityReads:
+    """Read use cases over the store; each call is one read transaction."""
+
+    def __init__(
+        self,
+        store: Store,
+        trusted_institutions: Sequence[str] = (),
+        clock: Callable[[], datetime] | None = None,
+    ) -> None:
+        self._store = store
+        self._trusted = tuple(trusted_institutions)
+        self._clock = clock or (lambda: datetime.now(UTC))
+
+    def persons(self, person_ids: Sequence[str]) -> dict[str, PersonWithRecords]:
+        """The persons that exist among `person_ids`, in one store call."""
+        with self._store.read() as tx:
+            return tx.persons(person_ids)
+
+    def golden(self, person: PersonWithRecords) -> GoldenView:
+        return golden_view(person.person.id, person.records, self._trusted)
+
+    def record(self, key: str) -> StoredRecord | None:
+        with self._store.read() as tx:
+            return tx.get_record(key)
+
+    def search(self, criteria: PersonSearch, first: int, after: str | None) -> SearchPage:
+        """One page of persons matching `criteria` (see `person_search.search_persons`)."""
+        with self._store.read() as tx:
+            return search_persons(tx, criteria, first, after)
+
+    def record_reads(self, actor: Actor, events: Sequence[ReadEvent]) -> None:
+        """Append one audit entry per read of personal data, all in one transaction."""
+        at = self._clock()
+        entries = [
+            audit_entry(actor, f"read:{e.operation}", e.target_kind, e.target_ids, at)
+            for e in events
+            if e.target_ids
+        ]
+        if entries:
+            with self._store.write() as tx:
+                tx.append_audit(entries)
