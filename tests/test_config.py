@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from mpi.config import DEFAULT_CANDIDATE_CAP, DEFAULT_TRUSTED_INSTITUTIONS, Settings
+from mpi.config import DEFAULT_TRUSTED_INSTITUTIONS, Settings
 from mpi.domain.errors import ValidationError
 
 
@@ -13,7 +13,7 @@ def test_an_empty_environment_gives_the_documented_defaults() -> None:
     assert settings.store_url == "sqlite:///mpi.db"
     assert settings.rules_path is None
     assert settings.trusted_institutions == DEFAULT_TRUSTED_INSTITUTIONS
-    assert settings.candidate_cap == DEFAULT_CANDIDATE_CAP
+    assert settings.candidate_cap is None
     assert settings.actor == "tester"
 
 

@@ -5,7 +5,8 @@
 - `MPI_RULES`: the matching rules file (TOML); unset = the packaged default rules.
 - `MPI_TRUSTED_INSTITUTIONS`: institutions whose CURP the golden view prefers, most
   trusted first, comma-separated; default `RENAPO,IMSS,ISSSTE,IMSS-BIENESTAR,PEMEX,SEDENA,SEMAR`.
-- `MPI_CANDIDATE_CAP`: the largest block searched when registering one record; default 2000.
+- `MPI_CANDIDATE_CAP`: the largest block searched when registering one record; default:
+  the rules' `blocking.max_block_size`, the cap batch linking uses (same cap, same decisions).
 - `MPI_ACTOR`: who the audit log names for writes made from the command line;
   default `cli:<login name>`.
 - `MPI_NEO4J_USER` / `MPI_NEO4J_PASSWORD` / `MPI_NEO4J_DATABASE`: read by the store
@@ -34,9 +35,6 @@ DEFAULT_TRUSTED_INSTITUTIONS: tuple[str, ...] = (
     "SEDENA",
     "SEMAR",
 )
-# Large enough that real blocks (CURP, root, surname+date) are never skipped, small enough
-# that a degenerate key (a placeholder everybody shares) cannot make one registration slow.
-DEFAULT_CANDIDATE_CAP = 2000
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,7 +44,7 @@ class Settings:
     store_url: str = DEFAULT_STORE_URL
     rules_path: Path | None = None
     trusted_institutions: tuple[str, ...] = DEFAULT_TRUSTED_INSTITUTIONS
-    candidate_cap: int = DEFAULT_CANDIDATE_CAP
+    candidate_cap: int | None = None
     actor: str = "cli"
 
     @classmethod
@@ -62,7 +60,7 @@ class Settings:
             store_url=env.get("MPI_STORE_URL", "").strip() or DEFAULT_STORE_URL,
             rules_path=_path(env.get("MPI_RULES", "")),
             trusted_institutions=_codes(env.get("MPI_TRUSTED_INSTITUTIONS")),
-            candidate_cap=_positive_int("MPI_CANDIDATE_CAP", env, DEFAULT_CANDIDATE_CAP, problems),
+            candidate_cap=_positive_int("MPI_CANDIDATE_CAP", env, problems),
             actor=env.get("MPI_ACTOR", "").strip() or _default_actor(),
         )
         if problems:
@@ -80,13 +78,13 @@ def _codes(text: str | None) -> tuple[str, ...]:
     return tuple(code.strip().upper() for code in text.split(",") if code.strip())
 
 
-def _positive_int(name: str, env: Mapping[str, str], default: int, problems: list[Problem]) -> int:
+def _positive_int(name: str, env: Mapping[str, str], problems: list[Problem]) -> int | None:
     text = env.get(name, "").strip()
     if not text:
-        return default
+        return None
     if not text.isdigit() or int(text) < 1:
         problems.append(Problem(name, "positive_int", f"must be a positive integer, got {text!r}"))
-        return default
+        return None
     return int(text)
 
 

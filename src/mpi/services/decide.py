@@ -28,6 +28,7 @@ class Outcome(StrEnum):
     LINKED = "linked"  # joined an existing person
     NEW = "new"  # a new person, nobody close
     REVIEW = "review"  # a new person plus a review task
+    UNCHANGED = "unchanged"  # the same content sent again: its link stands, nothing re-decided
 
 
 class Band(StrEnum):
@@ -154,7 +155,7 @@ def _evidence(
     thresholds: Thresholds,
     vetoed: set[str],
 ) -> PersonEvidence:
-    best = max(group, key=lambda s: (s.probability, s.record_key))
+    best = min(group, key=lambda s: (-s.probability, s.record_key))
     bar = None
     if person_id in vetoed:
         bar = Bar.NOT_SAME

@@ -1,0 +1,75 @@
+"""Evaluate one record against the graph: candidates by block keys, scores, NOT_SAME, decision.
+
+Shared by registration (inside its write transaction) and resolution (read
+only), so "what would happen" and "what happened" can never disagree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from mpi.domain.records import Record
+from mpi.domain.stored_records import StoredRecord
+from mpi.services.decide import Decision, decide
+from mpi.services.model import CandidateScore, LinkingModel
+from mpi.store.port import ReadTx
+
+
+@dataclass(frozen=True, slots=True)
+class Evaluation:
+    """A decision with everything behind it: each candidate's score and explanation."""
+
+    decision: Decision
+    scores: tuple[CandidateScore, ...]  # best first
+    oversized_keys: tuple[str, ...]
+
+    def score_of(self, record_key: str) -> CandidateScore | None:
+        return next((s for s in self.scores if s.scored.record_key == record_key), None)
+
+    def payload(self, limit: int = 5) -> dict[str, object]:
+        """A JSON-able summary for a review task: decision, then the best candidates."""
+        return {
+            "decision": self.decision.outcome.value,
+            "reason": self.decision.reason,
+            "candidates": [s.to_mapping() for s in self.scores[:limit]],
+            "oversized_block_keys": list(self.oversized_keys),
+        }
+
+
+def evaluate(
+    tx: ReadTx,
+    model: LinkingModel,
+    record: Record,
+    block_keys: Sequence[str],
+    extra: Sequence[StoredRecord] = (),
+    cap: int | None = None,
+) -> Evaluation:
+    """Score `record` against its block candidates (plus `extra` records) and decide.
+
+    Args:
+        tx: a read (or write) transaction.
+        model: blocking, scoring and thresholds.
+        record: the incoming record; a stored record with the same key is ignored.
+        block_keys: the record's block keys.
+        extra: more records to score whatever their keys (e.g. its current person's).
+        cap: the largest block searched; defaults to the model's cap.
+    """
+    found = tx.candidates(block_keys, cap or model.candidate_cap)
+    pool = {c.record.key: c.record for c in found.candidates}
+    pool.update((r.key, r) for r in extra)
+    linked = [r for key, r in sorted(pool.items()) if key != record.key and r.person_id]
+    scores = model.score(record, linked)
+    vetoed = _not_same_persons(tx, record.key, pool)
+    decision = decide((s.scored for s in scores), model.thresholds, vetoed)
+    ranked = tuple(sorted(scores, key=lambda s: (-s.scored.probability, s.scored.record_key)))
+    return Evaluation(decision, ranked, found.oversized_keys)
+
+
+def _not_same_persons(tx: ReadTx, key: str, pool: dict[str, StoredRecord]) -> set[str]:
+    others = {ns.other(key) for ns in tx.not_same_pairs([key])}
+    if not others:
+        return set()
+    missing = [k for k in others if k not in pool]
+    known = {k: pool[k] for k in others if k in pool} | tx.get_records(missing)
+    return {r.person_id for r in known.values() if r.person_id}

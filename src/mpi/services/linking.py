@@ -1,0 +1,98 @@
+"""The linking use cases over one store and one model: register, resolve, golden view.
+
+Each call is its own transaction. Term-frequency counts change as records
+arrive and are saved with the model every `save_every` registrations and at
+close, so a restart does not recount the whole graph.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+
+from mpi.domain.errors import NotFoundError
+from mpi.domain.records import Record
+from mpi.services.audit import Actor, audit_entry
+from mpi.services.golden import GoldenView, golden_view
+from mpi.services.model import LinkingModel
+from mpi.services.register import Registration, register_record
+from mpi.services.resolve import DEFAULT_LIMIT, Resolution, resolve_identity
+from mpi.store.model_state import TERM_FREQUENCIES, ModelStateStore
+from mpi.store.port import Store
+
+SAVE_EVERY = 1000
+
+
+class LinkingService:
+    """Register records, resolve identities and compute golden views.
+
+    Args:
+        store: the identity graph.
+        model: blocking, scoring, thresholds and term frequencies.
+        model_state: where term frequencies are saved (None = never saved).
+        trusted_institutions: survivorship ranking for golden views, most trusted first.
+        save_every: save term frequencies after this many changed records.
+    """
+
+    def __init__(
+        self,
+        store: Store,
+        model: LinkingModel,
+        model_state: ModelStateStore | None = None,
+        trusted_institutions: Sequence[str] = (),
+        save_every: int = SAVE_EVERY,
+    ) -> None:
+        self.store = store
+        self.model = model
+        self.model_state = model_state
+        self.trusted_institutions = tuple(trusted_institutions)
+        self.save_every = save_every
+
+    def register(self, record: Record, actor: Actor, at: datetime | None = None) -> Registration:
+        """Register one validated record in its own transaction (see `register_record`)."""
+        with self.store.write() as tx:
+            result = register_record(tx, self.model, record, actor, at, self.trusted_institutions)
+        if self.model.changes >= self.save_every:
+            self.save_model()
+        return result
+
+    def resolve(self, record: Record, limit: int = DEFAULT_LIMIT) -> Resolution:
+        """Candidate persons for `record`, best first; writes nothing."""
+        with self.store.read() as tx:
+            return resolve_identity(tx, self.model, record, limit)
+
+    def golden(self, person_id: str, actor: Actor | None = None) -> GoldenView:
+        """The person's golden view, computed from its current records.
+
+        A merged person's view is its survivor's. With an `actor`, the read is audited.
+
+        Raises:
+            NotFoundError: no such person.
+        """
+        if actor is not None:
+            with self.store.write() as wtx:
+                entry = audit_entry(actor, "person.read", "person", [person_id], _now())
+                wtx.append_audit([entry])
+        with self.store.read() as tx:
+            found = tx.person(person_id)
+            while found is not None and found.person.merged_into:
+                found = tx.person(found.person.merged_into)
+        if found is None:
+            raise NotFoundError("person", person_id)
+        return golden_view(found.person.id, found.records, self.trusted_institutions)
+
+    def save_model(self) -> None:
+        """Save the term-frequency counts with the model state (if there is a place for it)."""
+        if self.model_state is None:
+            return
+        self.model_state.save(TERM_FREQUENCIES, self.model.state(), _now())
+        self.model.changes = 0
+
+    def close(self) -> None:
+        """Save the model state; the store and model state are closed by their owner."""
+        if self.model.changes:
+            self.save_model()
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)

@@ -1,0 +1,162 @@
+"""The linking model as the use cases see it: block keys, scores with explanations, thresholds,
+and term frequencies kept current as records arrive.
+
+Term frequencies make agreement on HERNANDEZ weaker evidence than agreement on
+a rare surname. Counted over very few records they say nothing useful (after
+ten records every surname looks common), so below `MIN_TF_RECORDS` counted
+values the adjustment is off and the rules' average u is used instead.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+
+import numpy as np
+
+from mpi.domain.records import Record
+from mpi.domain.stored_records import StoredRecord
+from mpi.matching.blocking_keys import block_keys
+from mpi.matching.engine import MatchEngine
+from mpi.matching.explain import Explanation, explain
+from mpi.matching.features import NAME_FIELDS, Features, prepare
+from mpi.matching.rules import MatchingRules
+from mpi.matching.term_frequency import TermFrequencies
+from mpi.services.decide import Band, ScoredCandidate, Thresholds
+
+MIN_TF_RECORDS = 1000
+# Explanations cost a second scoring pass; stewards read the best few persons only.
+EXPLAIN_TOP = 5
+
+
+@dataclass(frozen=True, slots=True)
+class CandidateScore:
+    """One candidate record's score against the incoming record."""
+
+    scored: ScoredCandidate
+    band: Band
+    explanation: Explanation | None  # for the best record of each of the best EXPLAIN_TOP persons
+
+    def to_mapping(self) -> dict[str, object]:
+        out: dict[str, object] = {
+            "record": self.scored.record_key,
+            "person": self.scored.person_id,
+            "probability": round(self.scored.probability, 6),
+            "match_weight": round(self.scored.match_weight, 4),
+            "band": self.band.value,
+            "cannot_link": self.scored.cannot_link,
+        }
+        if self.explanation is not None:
+            out["comparisons"] = [asdict(c) for c in self.explanation.comparisons]
+        return out
+
+
+class LinkingModel:
+    """Rules + term frequencies, compiled for scoring one record at a time. Thread-safe.
+
+    Args:
+        rules: the matching rules.
+        term_frequencies: counts kept with the model (None = start empty).
+        candidate_cap: the largest block searched (default: the rules' max_block_size,
+            the cap batch linking uses, so both make the same decisions).
+    """
+
+    def __init__(
+        self,
+        rules: MatchingRules,
+        term_frequencies: TermFrequencies | None = None,
+        candidate_cap: int | None = None,
+    ) -> None:
+        self.rules = rules
+        self.term_frequencies = term_frequencies or TermFrequencies()
+        self.thresholds = Thresholds(rules.thresholds.link, rules.thresholds.review)
+        self.candidate_cap = candidate_cap or rules.blocking.max_block_size
+        self._lock = threading.Lock()
+        self._plain = MatchEngine(rules, None)
+        self._adjusted = MatchEngine(rules, self.term_frequencies)
+        self.changes = 0  # records observed since the counts were last saved
+
+    @property
+    def engine(self) -> MatchEngine:
+        """The engine in use: with term frequencies once enough values are counted."""
+        counted = self.term_frequencies.total("first_surname")
+        return self._adjusted if counted >= MIN_TF_RECORDS else self._plain
+
+    def block_keys(self, record: Record) -> tuple[str, ...]:
+        """The record's block keys as the store indexes them."""
+        return block_keys(prepare([record]), 0, self.rules.blocking.keys)
+
+    def score(self, record: Record, candidates: Sequence[StoredRecord]) -> list[CandidateScore]:
+        """Score `record` against linked candidate records, best first, the best explained."""
+        if not candidates:
+            return []
+        f = prepare([record, *(c.record for c in candidates)])
+        right = np.arange(1, f.n, dtype=np.intp)
+        left = np.zeros(len(right), dtype=np.intp)
+        engine = self.engine
+        scored = engine.score_pairs(f, left, right)
+        barred = engine.cannot_link(f, left, right)
+        order = sorted(range(len(right)), key=lambda k: (-scored.probability[k], f.keys[k + 1]))
+        out = []
+        explained: set[str] = set()
+        for k in order:
+            stored = candidates[k]
+            assert stored.person_id is not None
+            probability = float(scored.probability[k])
+            candidate = ScoredCandidate(
+                stored.key,
+                stored.person_id,
+                probability,
+                float(scored.match_weight[k]),
+                bool(barred[k]),
+            )
+            why = None
+            if stored.person_id not in explained and len(explained) < EXPLAIN_TOP:
+                explained.add(stored.person_id)
+                why = explain(engine, f, 0, k + 1)
+            out.append(CandidateScore(candidate, self.thresholds.band(probability), why))
+        return out
+
+    def observe(self, old: Record | None, new: Record) -> None:
+        """Count `new`'s name values (and uncount `old`'s, the version it replaces)."""
+        with self._lock:
+            if old is not None:
+                _uncount(self.term_frequencies, prepare([old]))
+            self.term_frequencies.add_features(prepare([new]))
+            self.changes += 1
+
+    def add_counts(self, counts: TermFrequencies) -> None:
+        """Add counts from a batch (e.g. a whole import file counted up front)."""
+        with self._lock:
+            tf = self.term_frequencies
+            for name, counter in counts.counts.items():
+                tf.counts.setdefault(name, Counter()).update(counter)
+                tf.totals[name] = tf.totals.get(name, 0) + counts.total(name)
+
+    def state(self) -> str:
+        """The term-frequency counts as JSON text, to keep with the model."""
+        with self._lock:
+            return json.dumps(self.term_frequencies.to_mapping(), ensure_ascii=False)
+
+
+def term_frequencies_from_state(text: str | None) -> TermFrequencies:
+    """Counts saved by `LinkingModel.state` (empty counts for None)."""
+    if not text:
+        return TermFrequencies()
+    data = json.loads(text)
+    return TermFrequencies.from_mapping({name: Counter(v) for name, v in data.items()})
+
+
+def _uncount(tf: TermFrequencies, f: Features) -> None:
+    for name in NAME_FIELDS:
+        value = f.text[name].value(0)
+        counter = tf.counts.get(name)
+        if value is None or counter is None or counter[value] <= 0:
+            continue
+        counter[value] -= 1
+        if counter[value] == 0:
+            del counter[value]
+        tf.totals[name] -= 1

@@ -1,0 +1,80 @@
+"""Resolve identity: who is this person? Ranked candidate persons, without writing anything.
+
+Works for demographics with or without a CURP: the record is blocked, scored
+and decided exactly as registration would, and the answer says what
+registering it would do.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from mpi.domain.records import Record
+from mpi.matching.explain import Explanation
+from mpi.services.candidates import evaluate
+from mpi.services.decide import Band, Bar, Decision
+from mpi.services.model import LinkingModel
+from mpi.store.port import ReadTx
+
+QUERY_INSTITUTION = "_query"
+DEFAULT_LIMIT = 10
+
+
+@dataclass(frozen=True, slots=True)
+class ResolvedPerson:
+    """A candidate person: how likely the query is them, and why.
+
+    `bar` says why the person could not be linked automatically (NOT_SAME or
+    cannot-link evidence), None if nothing bars it.
+    """
+
+    person_id: str
+    probability: float
+    match_weight: float
+    band: Band
+    bar: Bar | None
+    best_record_key: str
+    explanation: Explanation | None
+
+
+@dataclass(frozen=True, slots=True)
+class Resolution:
+    """Candidate persons, best first, and what registering the record would do."""
+
+    candidates: tuple[ResolvedPerson, ...]
+    decision: Decision
+    oversized_keys: tuple[str, ...]
+
+
+def query_record(**demographics: object) -> Record:
+    """A Record for a query (no institution of its own); e.g. `query_record(curp=...)`."""
+    return Record(QUERY_INSTITUTION, "query", **demographics)  # type: ignore[arg-type]
+
+
+def resolve_identity(
+    tx: ReadTx, model: LinkingModel, record: Record, limit: int = DEFAULT_LIMIT
+) -> Resolution:
+    """Rank the persons `record` may belong to.
+
+    Args:
+        tx: a read transaction.
+        model: blocking, scoring and thresholds.
+        record: validated demographics (see `query_record`).
+        limit: at most this many persons are returned.
+    """
+    evaluation = evaluate(tx, model, record, model.block_keys(record))
+    people = []
+    for person in evaluation.decision.persons[:limit]:
+        score = evaluation.score_of(person.best_record_key)
+        people.append(
+            ResolvedPerson(
+                person.person_id,
+                person.probability,
+                person.match_weight,
+                person.band,
+                person.bar,
+                person.best_record_key,
+                score.explanation if score else None,
+            )
+        )
+    return Resolution(tuple(people), evaluation.decision, evaluation.oversized_keys)
