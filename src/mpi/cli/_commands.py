@@ -5,11 +5,11 @@ from __future__ import annotations
 import argparse
 from typing import Any, Protocol
 
-from mpi.cli import curp
+from mpi.cli import curp, demo_data
 
 
 class Command(Protocol):
     def register(self, sub: argparse._SubParsersAction[Any]) -> None: ...
 
 
-COMMANDS: list[Command] = [curp]
+COMMANDS: list[Command] = [curp, demo_data]

@@ -1,0 +1,1 @@
+"""Synthetic Mexican patient populations with ground truth, for tests, demos and benchmarks."""

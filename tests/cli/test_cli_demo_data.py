@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from mpi.cli import main
+from mpi.io.assignments import read_assignments
+from mpi.io.records_file import RowError, read_records
+
+
+def test_demo_data_writes_records_truth_and_hard_negatives(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["demo-data", "--persons", "400", "--out", str(tmp_path), "--seed", "4"]) == 0
+    out = capsys.readouterr().out
+    assert "persons:  400" in out and "twin" in out and "seconds:" in out
+    records = list(read_records(tmp_path / "records.csv"))
+    assert not [r for r in records if isinstance(r, RowError)]
+    truth = read_assignments(tmp_path / "truth.csv")
+    assert {r.key for r in records if not isinstance(r, RowError)} == set(truth)
+    with (tmp_path / "hard_negatives.csv").open(encoding="utf-8") as handle:
+        pairs = list(csv.DictReader(handle))
+    assert pairs and {p["person_a"] for p in pairs} <= set(truth.values())
+
+
+def test_demo_data_with_the_same_seed_writes_the_same_files(tmp_path: Path) -> None:
+    for name in ("a", "b"):
+        main(["demo-data", "--persons", "120", "--out", str(tmp_path / name), "--seed", "9"])
+    for file in ("records.csv", "truth.csv", "hard_negatives.csv"):
+        assert (tmp_path / "a" / file).read_bytes() == (tmp_path / "b" / file).read_bytes()
+
+
+def test_demo_data_refuses_a_non_positive_person_count(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["demo-data", "--persons", "0", "--out", str(tmp_path)])
+    assert exit_info.value.code == 2
+    assert "must be at least 1" in capsys.readouterr().err
