@@ -14,16 +14,15 @@ import httpx
 from starlette.applications import Starlette
 
 from mpi.api.app import create_app
-from mpi.api.context import ApiServices
 from mpi.api.limits import Limits
+from mpi.api.wiring import api_services
+from mpi.bootstrap import build
+from mpi.config import Settings
 from mpi.domain.persons import Link
 from mpi.domain.records import Record
 from mpi.domain.stored_records import RecordWrite
 from mpi.services.api_keys import ApiKeys
-from mpi.services.queries import IdentityReads
-from mpi.store.keys_sqlite import SqliteKeyStore
 from mpi.store.port import Store
-from mpi.store.urls import open_store
 
 T0 = datetime(2026, 1, 5, 10, 0, tzinfo=UTC)
 # Synthetic people only (no real CURPs).
@@ -55,19 +54,17 @@ class Api:
     def auth(self, role: str) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.tokens[role]}"}
 
-    def post(
-        self, query: str, role: str | None = "admin", **variables: object
-    ) -> dict[str, object]:
+    def post(self, query: str, role: str | None = "admin", **variables: object) -> dict[str, Any]:
         response = self.request(
             "POST",
             json={"query": query, "variables": variables},
             headers=self.auth(role) if role else {},
         )
         assert response.status_code == 200, response.text
-        body: dict[str, object] = response.json()
+        body: dict[str, Any] = response.json()
         return body
 
-    def data(self, query: str, role: str = "admin", **variables: object) -> dict[str, object]:
+    def data(self, query: str, role: str = "admin", **variables: object) -> dict[str, Any]:
         body = self.post(query, role, **variables)
         assert "errors" not in body, body
         data = body["data"]
@@ -88,12 +85,10 @@ def seed(store: Store) -> dict[str, str]:
 
 
 def make_api(tmp_path: Path, limits: Limits | None = None) -> Iterator[Api]:
-    url = f"sqlite:///{tmp_path / 'mpi.db'}"
-    store = open_store(url)
-    keys = ApiKeys(SqliteKeyStore(tmp_path / "mpi.db"))
+    services = api_services(build(Settings(store_url=f"sqlite:///{tmp_path / 'mpi.db'}")))
+    keys = services.keys
     tokens = {
         role: keys.create(role, "IMSS" if role == "institution" else None).token for role in ROLES
     }
-    services = ApiServices(keys=keys, reads=IdentityReads(store), close=store.close)
-    yield Api(create_app(services, limits), store, tokens, keys)
-    store.close()
+    yield Api(create_app(services, limits), services.linking.store, tokens, keys)
+    services.close()

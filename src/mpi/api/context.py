@@ -15,6 +15,7 @@ from mpi.api.limits import Limits
 from mpi.domain.persons import PersonWithRecords
 from mpi.services.api_keys import ApiKeys, Principal
 from mpi.services.audit import Actor
+from mpi.services.linking import LinkingService
 from mpi.services.queries import IdentityReads
 
 
@@ -24,6 +25,7 @@ class ApiServices:
 
     keys: ApiKeys
     reads: IdentityReads
+    linking: LinkingService
     close: Callable[[], None] = field(default=lambda: None)
 
 

@@ -39,3 +39,20 @@ class PersonSearchInput:
 
     def criteria(self) -> PersonSearch:
         return PersonSearch(self.curp, self.first_surname, self.given_names, self.birth_date)
+
+
+@strawberry.input(description="Demographics to resolve; every field optional, as on a front desk.")
+class IdentityInput:
+    curp: str | None = None
+    given_names: str | None = None
+    first_surname: str | None = None
+    second_surname: str | None = None
+    sex: str | None = None
+    birth_date: str | None = strawberry.field(default=None, description="YYYY-MM-DD")
+    birth_state: str | None = None
+    postal_code: str | None = None
+    phone: str | None = None
+    nss: str | None = None
+
+    def raw(self) -> dict[str, str | None]:
+        return dict(asdict(self))

@@ -10,7 +10,8 @@ from mpi.api.connections import PageInfo, PersonConnection, PersonEdge
 from mpi.api.context import Info
 from mpi.api.inputs import PersonSearchInput
 from mpi.api.permissions import Operation, allowed, may_act_for
-from mpi.api.results import Forbidden, NotFound, ValidationFailed
+from mpi.api.resolve_identity import ResolveIdentityResult, resolve_identity
+from mpi.api.results import Forbidden, NotFound, ValidationFailed, forbidden
 from mpi.api.types import Person, Record
 from mpi.domain.errors import ValidationError
 
@@ -19,11 +20,6 @@ RecordResult = Annotated[Record | NotFound | Forbidden, strawberry.union("Record
 SearchPersonsResult = Annotated[
     PersonConnection | ValidationFailed | Forbidden, strawberry.union("SearchPersonsResult")
 ]
-
-
-def forbidden(operation: Operation, why: str = "") -> Forbidden:
-    message = why or f"this API key's role may not use {operation.value}"
-    return Forbidden(operation=operation.value, message=message)
 
 
 async def person(info: Info, id: strawberry.ID) -> PersonResult:
@@ -86,3 +82,4 @@ class Query:
     person: PersonResult = strawberry.field(resolver=person)
     record: RecordResult = strawberry.field(resolver=record)
     search_persons: SearchPersonsResult = strawberry.field(resolver=search_persons)
+    resolve_identity: ResolveIdentityResult = strawberry.field(resolver=resolve_identity)

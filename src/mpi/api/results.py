@@ -52,3 +52,7 @@ def camel(name: str) -> str:
     """Domain field names (snake_case) as the client wrote them (camelCase)."""
     head, *rest = name.split("_")
     return head + "".join(part.capitalize() for part in rest)
+
+
+def forbidden(operation: str, why: str = "") -> Forbidden:
+    return Forbidden(operation=operation, message=why or f"this API key may not use {operation}")

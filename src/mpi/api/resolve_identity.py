@@ -1,0 +1,135 @@
+"""resolveIdentity: who is this person? Ranked candidates with probability, band and why."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import strawberry
+
+from mpi.api.context import Info
+from mpi.api.inputs import IdentityInput
+from mpi.api.permissions import Operation, allowed
+from mpi.api.results import Forbidden, ValidationFailed, forbidden
+from mpi.api.types import Person
+from mpi.domain.errors import Problem, ValidationError
+from mpi.identity.record_rules import parse_record
+from mpi.matching.explain import ComparisonExplanation, Explanation
+from mpi.services.decide import Band, Bar, Outcome
+from mpi.services.resolve import QUERY_INSTITUTION, Resolution, ResolvedPerson
+
+BandEnum = strawberry.enum(Band, name="Band")
+BarEnum = strawberry.enum(Bar, name="LinkBar")
+OutcomeEnum = strawberry.enum(Outcome, name="LinkOutcome")
+
+
+@strawberry.type(description="One comparison: the level reached, its weight, the two values.")
+class FieldExplanation:
+    comparison: str
+    level: str
+    weight: float = strawberry.field(description="Log2 weight, term-frequency adjustment included.")
+    tf_adjustment: float
+    query_value: str | None
+    candidate_value: str | None
+
+    @classmethod
+    def from_domain(cls, c: ComparisonExplanation) -> FieldExplanation:
+        return cls(
+            comparison=c.name,
+            level=c.level,
+            weight=c.weight,
+            tf_adjustment=c.tf_adjustment,
+            query_value=c.left_value,
+            candidate_value=c.right_value,
+        )
+
+
+@strawberry.type(description="A person the demographics may belong to.")
+class IdentityCandidate:
+    person_id: strawberry.ID
+    probability: float
+    match_weight: float
+    band: BandEnum  # type: ignore[valid-type]
+    bar: BarEnum | None = strawberry.field(  # type: ignore[valid-type]
+        description="Why the person cannot be linked automatically, if anything bars it."
+    )
+    best_record_key: str
+    explanation: list[FieldExplanation] | None
+
+    @strawberry.field
+    async def person(self, info: Info) -> Person | None:
+        """The candidate person (batched across candidates)."""
+        found = await info.context.loaders.persons.load(str(self.person_id))
+        return Person.from_domain(found) if found else None
+
+    @classmethod
+    def from_domain(cls, p: ResolvedPerson) -> IdentityCandidate:
+        return cls(
+            person_id=strawberry.ID(p.person_id),
+            probability=p.probability,
+            match_weight=p.match_weight,
+            band=p.band,
+            bar=p.bar,
+            best_record_key=p.best_record_key,
+            explanation=_explanation(p.explanation),
+        )
+
+
+@strawberry.type(description="What registering these demographics would do now.")
+class WouldDo:
+    outcome: OutcomeEnum  # type: ignore[valid-type]
+    person_id: strawberry.ID | None
+    reason: str
+
+
+@strawberry.type
+class IdentityResolution:
+    candidates: list[IdentityCandidate]
+    would_do: WouldDo
+    oversized_block_keys: list[str]
+
+    @classmethod
+    def from_domain(cls, r: Resolution) -> IdentityResolution:
+        d = r.decision
+        return cls(
+            candidates=[IdentityCandidate.from_domain(p) for p in r.candidates],
+            would_do=WouldDo(
+                outcome=d.outcome,
+                person_id=strawberry.ID(d.person_id) if d.person_id else None,
+                reason=d.reason,
+            ),
+            oversized_block_keys=list(r.oversized_keys),
+        )
+
+
+ResolveIdentityResult = Annotated[
+    IdentityResolution | ValidationFailed | Forbidden, strawberry.union("ResolveIdentityResult")
+]
+
+
+async def resolve_identity(
+    info: Info, input: IdentityInput, limit: int = 10
+) -> ResolveIdentityResult:
+    """Rank the persons these demographics may belong to (writes nothing but the audit)."""
+    ctx = info.context
+    operation = Operation.RESOLVE_IDENTITY
+    if not allowed(ctx.principal, operation):
+        return forbidden(operation)
+    most = ctx.limits.max_candidates
+    if not 1 <= limit <= most:
+        return ValidationFailed.of([Problem("limit", "max_candidates", f"must be 1 to {most}")])
+    raw = input.raw()
+    if not any(raw.values()):
+        return ValidationFailed.of([Problem("input", "required", "give at least one field")])
+    try:
+        record = parse_record({**raw, "institution": QUERY_INSTITUTION, "record_id": "query"})
+    except ValidationError as error:
+        return ValidationFailed.of(error.problems, prefix="input.")
+    resolution = ctx.services.linking.resolve(record, limit)
+    ctx.reads.add(operation, "person", [p.person_id for p in resolution.candidates])
+    return IdentityResolution.from_domain(resolution)
+
+
+def _explanation(explanation: Explanation | None) -> list[FieldExplanation] | None:
+    if explanation is None:
+        return None
+    return [FieldExplanation.from_domain(c) for c in explanation.comparisons]
