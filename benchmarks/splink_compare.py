@@ -1,0 +1,216 @@
+"""mpi vs Splink 5 (DuckDB), side by side in one run on the same generated files.
+
+    .venv/bin/python benchmarks/splink_compare.py --persons N --seed S \
+        [--skip-splink] [--skip-mpi] [--skip-link-cli] [--mpi-train] [--out-dir benchmarks/out/]
+
+Generates (or reuses) `mpi demo-data --persons N --seed S` in OUT_DIR/pN-sS/, then runs each
+system in its own fresh child process: Splink's documented recipe (_splink_recipe.py), mpi's
+batch pipeline `link_batch` (_mpi_runner.py) and, when available, `mpi link FILE --out FILE
+--store sqlite:///...` (link + persist). Wall time and peak RSS are measured from outside the
+child (os.wait4); phases come from the child. Accuracy is computed afterwards, the same way for
+every system, against truth.csv and hard_negatives.csv. Prints a markdown table and ratios and
+writes them to OUT_DIR/pN-sS/summary.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+
+from _measure import ChildRun, run_child
+from _outputs import read_clusters, read_hard_negatives, read_pairs
+from _scores import Accuracy, score
+
+HERE = Path(__file__).resolve().parent
+PY = sys.executable
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    run: ChildRun
+    accuracy: Accuracy | None
+
+
+def machine_facts() -> dict[str, str]:
+    import os
+
+    def version(package: str) -> str:
+        try:
+            return metadata.version(package)
+        except metadata.PackageNotFoundError:
+            return "not installed"
+
+    load = os.getloadavg()
+    return {
+        "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        "nproc": str(os.cpu_count()),
+        "python": platform.python_version(),
+        "splink": version("splink"),
+        "duckdb": version("duckdb"),
+        "numpy": version("numpy"),
+        "rapidfuzz": version("rapidfuzz"),
+        "load_at_start": f"{load[0]:.2f} {load[1]:.2f} {load[2]:.2f}",
+    }
+
+
+def ensure_data(persons: int, seed: int, out_dir: Path) -> Path:
+    data = out_dir / f"p{persons}-s{seed}"
+    if not (data / "records.csv").exists():
+        argv = [PY, "-m", "mpi", "demo-data", "--persons", str(persons)]
+        subprocess.run([*argv, "--out", str(data), "--seed", str(seed)], check=True)
+    return data
+
+
+def link_cli_available() -> bool:
+    probe = subprocess.run([PY, "-m", "mpi", "link", "--help"], capture_output=True, check=False)
+    return probe.returncode == 0
+
+
+Command = tuple[str, Path, list[str]]  # name, its output directory, argv
+
+
+def commands(args: argparse.Namespace, data: Path) -> list[Command]:
+    records = str(data / "records.csv")
+    seed = ["--seed", str(args.seed)]
+    chosen: list[Command] = []
+    if not args.skip_splink:
+        out = data / "splink"
+        chosen.append(
+            ("splink", out, [PY, str(HERE / "_splink_recipe.py"), records, str(out), *seed])
+        )
+    if not args.skip_mpi:
+        out = data / "mpi"
+        chosen.append(("mpi", out, [PY, str(HERE / "_mpi_runner.py"), records, str(out), *seed]))
+    if not args.skip_mpi and args.mpi_train:
+        out = data / "mpi-train"
+        runner = [PY, str(HERE / "_mpi_runner.py"), records, str(out), "--train", *seed]
+        chosen.append(("mpi + train", out, runner))
+    if not args.skip_link_cli and link_cli_available():
+        chosen.append(_link_cli(records, data / "mpi-link"))
+    return chosen
+
+
+def _link_cli(records: str, out: Path) -> Command:
+    out.mkdir(parents=True, exist_ok=True)
+    for stale in out.glob("mpi.db*"):
+        stale.unlink()
+    store = f"sqlite:///{out / 'mpi.db'}"
+    cli = [PY, "-m", "mpi", "link", records, "--out", str(out / "clusters.csv")]
+    return ("mpi link (sqlite)", out, [*cli, "--store", store])
+
+
+def evaluate(run: ChildRun, data: Path) -> Accuracy | None:
+    clusters = run.out_dir / "clusters.csv"
+    if not run.ok or not clusters.exists():
+        return None
+    truth = read_clusters(data / "truth.csv")
+    pairs_file = run.out_dir / "pairs.csv"
+    pairs = read_pairs(pairs_file) if pairs_file.exists() else None
+    negatives = read_hard_negatives(data / "hard_negatives.csv")
+    return score(truth, read_clusters(clusters), pairs, negatives)
+
+
+def _merges(acc: Accuracy) -> str:
+    return ", ".join(f"{k} {acc.false_merges.get(k, 0)}/{n}" for k, n in acc.hard_negatives.items())
+
+
+def table(outcomes: list[Outcome], records: int) -> list[str]:
+    lines = [
+        "| system | records | wall s | CPU s | peak MB | pairwise P / R / F1 "
+        "| clustered P / R / F1 | clusters | hard-negative false merges (merged/pairs) |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for o in outcomes:
+        r, acc = o.run, o.accuracy
+        pairwise = str(acc.pairwise) if acc and acc.pairwise else "—"
+        clustered = str(acc.clustered) if acc else f"failed (exit {r.returncode})"
+        clusters = r.report.get("counts", {}).get("clusters", "—")
+        lines.append(
+            f"| {r.name} | {records:,} | {r.wall_s:.1f} | {r.cpu_s:.1f} | {r.peak_mb:,.0f} "
+            f"| {pairwise} | {clustered} | {clusters} | {_merges(acc) if acc else '—'} |"
+        )
+    return lines
+
+
+def phase_lines(outcomes: list[Outcome]) -> list[str]:
+    lines = []
+    for o in outcomes:
+        phases = ", ".join(f"{k} {v:.1f}" for k, v in o.run.phases.items())
+        lines.append(f"- {o.run.name}: {phases or 'no phase report'}")
+    return lines
+
+
+def ratio_lines(outcomes: list[Outcome]) -> list[str]:
+    by_name = {o.run.name: o.run for o in outcomes if o.run.ok}
+    base = by_name.get("splink")
+    if base is None:
+        return []
+    lines = []
+    for name, r in by_name.items():
+        if name != "splink":
+            lines.append(
+                f"- {name} / splink: wall {r.wall_s / base.wall_s:.2f}, "
+                f"CPU {r.cpu_s / base.cpu_s:.2f}, peak memory {r.peak_mb / base.peak_mb:.2f}"
+            )
+    return lines
+
+
+def report(outcomes: list[Outcome], records: int, facts: dict[str, str], argv: list[str]) -> str:
+    command = " ".join([".venv/bin/python", "benchmarks/splink_compare.py", *argv])
+    machine = ", ".join(f"{k} {v}" for k, v in facts.items())
+    parts = [
+        f"Command: `{command}`",
+        f"Machine: {machine}",
+        "",
+        *table(outcomes, records),
+        "",
+        "Phases (seconds, measured inside each child):",
+        *phase_lines(outcomes),
+        "",
+        "Ratios:",
+        *ratio_lines(outcomes),
+    ]
+    return "\n".join(parts) + "\n"
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--persons", type=int, required=True)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--out-dir", type=Path, default=HERE / "out")
+    parser.add_argument("--skip-splink", action="store_true")
+    parser.add_argument("--skip-mpi", action="store_true")
+    parser.add_argument("--skip-link-cli", action="store_true")
+    parser.add_argument("--mpi-train", action="store_true", help="also run mpi with EM training")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    args = parse_args(argv)
+    facts = machine_facts()
+    data = ensure_data(args.persons, args.seed, args.out_dir)
+    records = sum(1 for _ in (data / "records.csv").open(encoding="utf-8")) - 1
+    outcomes = []
+    for name, out, command in commands(args, data):
+        print(f"running {name} ...", flush=True)
+        run = run_child(name, command, out)
+        outcomes.append(Outcome(run, evaluate(run, data)))
+        print(f"  {name}: exit {run.returncode}, {run.wall_s:.1f} s, {run.peak_mb:,.0f} MB")
+    text = report(outcomes, records, facts, argv)
+    print(text)
+    (data / "summary.md").write_text(text, encoding="utf-8")
+    summary = {o.run.name: {"wall_s": o.run.wall_s, "peak_mb": o.run.peak_mb} for o in outcomes}
+    (data / "summary.json").write_text(json.dumps(summary, indent=2), encoding="utf-8")
+    return 0 if all(o.run.ok for o in outcomes) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
