@@ -3,7 +3,7 @@
 The "neo4j" variant asks for a fixture named `neo4j_store_factory`: a callable that
 returns a fresh, empty Store on the Bolt adapter (ArcadeDB started by a session
 fixture, or the server named by MPI_TEST_NEO4J_URI). It is provided by the Neo4j
-adapter's fixtures (see conftest_neo4j.py / arcadedb_server.py).
+adapter's fixtures below (see neo4j_target.py / arcadedb_server.py).
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from neo4j_target import Neo4jTarget, neo4j_target
 
 from mpi.store.port import Store
 from mpi.store.sqlite import open_sqlite_store
@@ -31,3 +32,26 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
         opened = factory()
     yield opened
     opened.close()
+
+
+@pytest.fixture(scope="session")
+def neo4j_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Neo4jTarget]:
+    """The Bolt server of this test session: ArcadeDB (stopped at the end) or MPI_TEST_NEO4J_URI."""
+    with neo4j_target(tmp_path_factory.mktemp("arcadedb")) as target:
+        yield target
+
+
+@pytest.fixture
+def neo4j_store_factory(neo4j_server: Neo4jTarget) -> Iterator[StoreFactory]:
+    """Fresh, empty Neo4j-adapter stores, each on its own database, closed after the test."""
+    opened: list[tuple[Store, str]] = []
+
+    def fresh() -> Store:
+        name = neo4j_server.new_database()
+        opened.append((neo4j_server.open(name), name))
+        return opened[-1][0]
+
+    yield fresh
+    for made, name in opened:
+        made.close()
+        neo4j_server.drop_database(name)

@@ -1,0 +1,159 @@
+"""The Neo4j adapter of the store port: Cypher over Bolt through the official driver.
+
+Transactions:
+- `store.read()` / `store.write()` are the port's unit of work: one explicit driver
+  transaction each (a READ session for reads, so a cluster can route them to a
+  follower). `write()` commits when the block ends cleanly and rolls back if it
+  raises; a commit that loses a race with another writer raises ConflictError.
+  A context-manager body cannot be replayed, so the caller decides whether to retry.
+- `store.run_write(work)` / `store.run_read(work)` hand `work` a transaction object
+  inside the driver's managed `execute_write` / `execute_read`, which replay `work`
+  on transient failures (deadlocks, leader switches, ArcadeDB's optimistic
+  concurrency clashes). Use them for work that is safe to repeat, such as a batch.
+
+The driver is created here and closed by `close()`; nothing connects at import time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
+from typing import TypeVar
+
+import neo4j
+import neo4j.exceptions as nx
+
+from mpi.domain.errors import StoreError
+from mpi.store.neo4j_errors import translated
+from mpi.store.neo4j_link_writes import LinkWrites
+from mpi.store.neo4j_reads import RecordReads
+from mpi.store.neo4j_record_writes import RecordWrites
+from mpi.store.neo4j_schema import apply_schema
+from mpi.store.neo4j_steward_reads import StewardReads
+from mpi.store.neo4j_steward_writes import StewardWrites
+
+T = TypeVar("T")
+_CONNECT_TIMEOUT_S = 10.0
+
+
+class Neo4jReadTx(RecordReads, StewardReads):
+    """The port's ReadTx over one driver transaction."""
+
+
+class Neo4jWriteTx(RecordWrites, LinkWrites, StewardWrites):
+    """The port's WriteTx over one driver transaction."""
+
+
+class Neo4jStore:
+    """An opened Neo4j store (the port's Store); thread-safe like the driver it wraps."""
+
+    def __init__(self, driver: neo4j.Driver, database: str) -> None:
+        self._driver = driver
+        self.database = database
+        self.skipped_indexes: tuple[str, ...] = ()
+
+    @contextmanager
+    def read(self) -> Iterator[Neo4jReadTx]:
+        with self._transaction(neo4j.READ_ACCESS) as tx:
+            yield Neo4jReadTx(tx)
+            # Nothing to commit: closing the transaction ends the snapshot.
+
+    @contextmanager
+    def write(self) -> Iterator[Neo4jWriteTx]:
+        with self._transaction(neo4j.WRITE_ACCESS) as tx:
+            yield Neo4jWriteTx(tx)
+            with translated("commit"):
+                tx.commit()
+
+    def run_write(self, work: Callable[[Neo4jWriteTx], T]) -> T:
+        """Run `work` in a managed write transaction, replayed by the driver on transient errors.
+
+        Args:
+            work: receives the write transaction; it may run more than once.
+        """
+        with self._session(neo4j.WRITE_ACCESS) as session, translated("write"):
+            return session.execute_write(lambda tx: work(Neo4jWriteTx(tx, managed=True)))
+
+    def run_read(self, work: Callable[[Neo4jReadTx], T]) -> T:
+        """Run `work` in a managed read transaction, replayed by the driver on transient errors.
+
+        Args:
+            work: receives the read transaction; it may run more than once.
+        """
+        with self._session(neo4j.READ_ACCESS) as session, translated("read"):
+            return session.execute_read(lambda tx: work(Neo4jReadTx(tx, managed=True)))
+
+    def close(self) -> None:
+        self._driver.close()
+
+    @contextmanager
+    def _transaction(self, mode: str) -> Iterator[neo4j.Transaction]:
+        with self._session(mode) as session:
+            with translated("begin"):
+                tx = session.begin_transaction()
+            try:
+                yield tx
+            finally:
+                # Still open here means the block raised (or was a read): roll back.
+                if not tx.closed():
+                    _quiet_close(tx)
+
+    @contextmanager
+    def _session(self, mode: str) -> Iterator[neo4j.Session]:
+        session = self._driver.session(database=self.database, default_access_mode=mode)
+        try:
+            yield session
+        finally:
+            _quiet_close(session)
+
+
+def open_neo4j_store(uri: str, *, user: str, password: str, database: str) -> Neo4jStore:
+    """Connect to a Neo4j (or Bolt-compatible) server and prepare the schema.
+
+    Args:
+        uri: `neo4j://`, `neo4j+s://`, `bolt://` … URL of the server.
+        user: user name for basic authentication.
+        password: its password.
+        database: the database to use (it must exist).
+
+    Raises:
+        StoreError: the URL is malformed, the server cannot be reached, refuses the
+            credentials, lacks the database, or holds an incompatible mpi schema.
+    """
+    try:
+        driver = neo4j.GraphDatabase.driver(
+            uri,
+            auth=(user, password),
+            connection_timeout=_CONNECT_TIMEOUT_S,
+            notifications_min_severity="OFF",
+        )
+    except (ValueError, nx.ConfigurationError) as exc:
+        raise StoreError(f"bad Neo4j store URL {uri!r}: {exc}") from exc
+    try:
+        store = Neo4jStore(driver, database)
+        _check_reachable(driver, uri, database)
+        store.skipped_indexes = apply_schema(driver, database)
+    except BaseException:
+        driver.close()
+        raise
+    return store
+
+
+def _check_reachable(driver: neo4j.Driver, uri: str, database: str) -> None:
+    with translated(f"opening {uri}"):
+        try:
+            driver.execute_query("RETURN 1 AS ok", database_=database)
+        except nx.ClientError as exc:
+            if exc.code == "Neo.ClientError.Database.DatabaseNotFound":
+                raise StoreError(f"Neo4j server {uri} has no database {database!r}") from exc
+            raise
+
+
+def _quiet_close(closeable: neo4j.Transaction | neo4j.Session) -> None:
+    # Closing after a failure must not hide that failure; the server drops the
+    # transaction anyway when the connection goes.
+    with suppress(nx.Neo4jError, nx.DriverError):
+        closeable.close()
+
+
+__all__ = ["Neo4jReadTx", "Neo4jStore", "Neo4jWriteTx", "open_neo4j_store"]
