@@ -17,16 +17,15 @@ from datetime import date
 from mpi.domain.errors import Problem, ValidationError
 from mpi.domain.records import RECORD_FIELDS, Record
 from mpi.identity import codes
+from mpi.identity.dates import check_birth_date
 
 MAX_FIELD_LENGTH = 200
 MAX_KEY_LENGTH = 64
 # Institution codes and record ids become graph keys and file names in reports: keep them plain.
 _SAFE_KEY = re.compile(r"[A-Za-z0-9._-]+")
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _CURP_CHARS = re.compile(r"[0-9A-ZÑ]+")
 _PHONE_SEPARATORS = re.compile(r"[\s().-]+")
 _NSS_SEPARATORS = re.compile(r"[\s-]+")
-_EARLIEST_BIRTH = date(1880, 1, 1)
 REQUIRED_FIELDS: tuple[str, ...] = ("institution", "record_id")
 
 
@@ -131,22 +130,15 @@ def _normalize_or_none(normalize: Callable[[str], str | None], text: str) -> str
 
 
 def _birth_date(field: str, text: str, problems: list[Problem], today: date) -> date | None:
-    if _ISO_DATE.fullmatch(text) is None:
-        problems.append(Problem(field, "date_format", f"must be YYYY-MM-DD (got {text[:20]!r})"))
-        return None
-    try:
-        value = date.fromisoformat(text)
-    except ValueError:
-        problems.append(Problem(field, "real_date", f"{text} is not a real date"))
-        return None
-    if value > today:
-        problems.append(Problem(field, "not_future", f"{text} is in the future"))
-        return None
-    if value < _EARLIEST_BIRTH:
-        problems.append(Problem(field, "plausible", f"{text} is before {_EARLIEST_BIRTH}"))
-        return None
-    # Placeholders such as 1900-01-01 pass: they are kept, and the matcher ignores them.
-    return value
+    check = check_birth_date(text, today=today)
+    # Placeholders such as 1900-01-01 are kept: the row is real, only its date is unknown,
+    # and the matcher treats the value as missing.
+    if check.valid or check.is_placeholder:
+        return check.value
+    problems.append(
+        Problem(field, check.reason.code, f"{check.reason.message} (got {text[:20]!r})")
+    )
+    return None
 
 
 def _postal_code(field: str, text: str, problems: list[Problem], today: date) -> str | None:
