@@ -28,6 +28,7 @@ class ChildRun:
     wall_s: float
     cpu_s: float  # user + system: less sensitive than wall time to other load on the machine
     peak_mb: float
+    load: float  # 1-minute load average when the child started: other work on the machine
     out_dir: Path
     report: dict[str, Any] = field(default_factory=dict)
 
@@ -45,6 +46,7 @@ def run_child(name: str, argv: list[str], out_dir: Path) -> ChildRun:
     """Run argv with output going to out_dir/run.log; wait for it and measure it."""
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / PHASES_FILE).unlink(missing_ok=True)
+    load = os.getloadavg()[0]
     with (out_dir / "run.log").open("w", encoding="utf-8") as log:
         start = time.perf_counter()
         proc = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT)
@@ -58,6 +60,7 @@ def run_child(name: str, argv: list[str], out_dir: Path) -> ChildRun:
         wall_s=wall,
         cpu_s=usage.ru_utime + usage.ru_stime,
         peak_mb=usage.ru_maxrss / 1024,
+        load=load,
         out_dir=out_dir,
         report=read_report(out_dir),
     )

@@ -77,42 +77,51 @@ def prepare_sql(records: Path) -> str:
     """
 
 
-def settings() -> Any:
-    """The Splink model: comparisons with term frequencies, prediction blocking rules."""
+def settings(*, household: bool) -> Any:
+    """The Splink model: comparisons with term frequencies, prediction blocking rules.
+
+    household=False leaves out postal code, phone and NSS: members of one household share
+    them, which breaks the independence Fellegi-Sunter assumes (Splink's docs: it "works best
+    with input data containing multiple columns that are not highly correlated").
+    """
     import splink.comparison_library as cl
     from splink import SettingsCreator
 
-    return SettingsCreator(
-        link_type="dedupe_only",
-        comparisons=[
-            cl.LevenshteinAtThresholds("curp", [1, 2]),
-            cl.NameComparison("given_names").configure(term_frequency_adjustments=True),
-            cl.NameComparison("first_surname").configure(term_frequency_adjustments=True),
-            cl.NameComparison("second_surname").configure(term_frequency_adjustments=True),
-            cl.DateOfBirthComparison("birth_date", input_is_string=True),
-            cl.ExactMatch("sex"),
-            cl.ExactMatch("birth_state").configure(term_frequency_adjustments=True),
+    comparisons: list[Any] = [
+        cl.LevenshteinAtThresholds("curp", [1, 2]),
+        cl.NameComparison("given_names").configure(term_frequency_adjustments=True),
+        cl.NameComparison("first_surname").configure(term_frequency_adjustments=True),
+        cl.NameComparison("second_surname").configure(term_frequency_adjustments=True),
+        cl.DateOfBirthComparison("birth_date", input_is_string=True),
+        cl.ExactMatch("sex"),
+        cl.ExactMatch("birth_state").configure(term_frequency_adjustments=True),
+    ]
+    if household:
+        comparisons += [
             cl.ExactMatch("postal_code").configure(term_frequency_adjustments=True),
             cl.ExactMatch("phone"),
             cl.ExactMatch("nss"),
-        ],
-        blocking_rules_to_generate_predictions=prediction_rules(),
+        ]
+    return SettingsCreator(
+        link_type="dedupe_only",
+        comparisons=comparisons,
+        blocking_rules_to_generate_predictions=prediction_rules(household=household),
         retain_intermediate_calculation_columns=False,
     )
 
 
-def prediction_rules() -> list[Any]:
+def prediction_rules(*, household: bool) -> list[Any]:
     """Union of equi-joins chosen so that one bad field does not hide a true pair."""
     from splink import block_on
 
-    return [
+    rules = [
         block_on("curp"),
         block_on("first_surname", "birth_date"),
         block_on("second_surname", "birth_date"),
         block_on("given_names", "birth_date"),
         block_on("given_names", "first_surname", "substr(birth_date, 1, 4)"),
-        block_on("nss"),
     ]
+    return [*rules, block_on("nss")] if household else rules
 
 
 def train(linker: Any, seed: int) -> dict[str, Any]:
@@ -138,7 +147,7 @@ def train(linker: Any, seed: int) -> dict[str, Any]:
     return {"em_sessions": len(sessions)}
 
 
-def run(records: Path, out_dir: Path, seed: int) -> None:
+def run(records: Path, out_dir: Path, seed: int, *, household: bool) -> None:
     clock = PhaseClock()
     from splink import DuckDBAPI, Linker
 
@@ -146,7 +155,7 @@ def run(records: Path, out_dir: Path, seed: int) -> None:
     db_api = DuckDBAPI()
     con = db_api.duckdb_con
     con.execute(prepare_sql(records))
-    linker = Linker(db_api.register("records_clean"), settings())
+    linker = Linker(db_api.register("records_clean"), settings(household=household))
     clock.lap("load")
     clock.facts.update(train(linker, seed))
     linker.misc.save_model_to_json(str(out_dir / "model.json"), overwrite=True)
@@ -192,10 +201,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("records", type=Path)
     parser.add_argument("out_dir", type=Path)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--no-household", action="store_true", help="leave out postal code, phone and NSS"
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, stream=sys.stdout)
     args.out_dir.mkdir(parents=True, exist_ok=True)
-    run(args.records, args.out_dir, args.seed)
+    run(args.records, args.out_dir, args.seed, household=not args.no_household)
     return 0
 
 

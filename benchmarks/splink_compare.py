@@ -85,6 +85,10 @@ def commands(args: argparse.Namespace, data: Path) -> list[Command]:
         chosen.append(
             ("splink", out, [PY, str(HERE / "_splink_recipe.py"), records, str(out), *seed])
         )
+    if not args.skip_splink and args.splink_no_household:
+        out = data / "splink-no-household"
+        recipe = [PY, str(HERE / "_splink_recipe.py"), records, str(out), "--no-household"]
+        chosen.append(("splink, no household fields", out, [*recipe, *seed]))
     if not args.skip_mpi:
         out = data / "mpi"
         chosen.append(("mpi", out, [PY, str(HERE / "_mpi_runner.py"), records, str(out), *seed]))
@@ -123,9 +127,9 @@ def _merges(acc: Accuracy) -> str:
 
 def table(outcomes: list[Outcome], records: int) -> list[str]:
     lines = [
-        "| system | records | wall s | CPU s | peak MB | pairwise P / R / F1 "
+        "| system | records | wall s | CPU s | peak MB | load | pairwise P / R / F1 "
         "| clustered P / R / F1 | clusters | hard-negative false merges (merged/pairs) |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for o in outcomes:
         r, acc = o.run, o.accuracy
@@ -134,6 +138,7 @@ def table(outcomes: list[Outcome], records: int) -> list[str]:
         clusters = r.report.get("counts", {}).get("clusters", "—")
         lines.append(
             f"| {r.name} | {records:,} | {r.wall_s:.1f} | {r.cpu_s:.1f} | {r.peak_mb:,.0f} "
+            f"| {r.load:.1f} "
             f"| {pairwise} | {clustered} | {clusters} | {_merges(acc) if acc else '—'} |"
         )
     return lines
@@ -189,6 +194,11 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--skip-mpi", action="store_true")
     parser.add_argument("--skip-link-cli", action="store_true")
     parser.add_argument("--mpi-train", action="store_true", help="also run mpi with EM training")
+    parser.add_argument(
+        "--splink-no-household",
+        action="store_true",
+        help="also run Splink without postal code, phone and NSS comparisons",
+    )
     return parser.parse_args(argv)
 
 
