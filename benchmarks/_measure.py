@@ -41,6 +41,15 @@ class ChildRun:
     def ok(self) -> bool:
         return self.returncode == 0
 
+    def to_mapping(self) -> dict[str, Any]:
+        fields = ("name", "returncode", "wall_s", "cpu_s", "peak_mb", "load")
+        return {**{f: getattr(self, f) for f in fields}, "out_dir": str(self.out_dir)}
+
+    @classmethod
+    def from_mapping(cls, data: dict[str, Any]) -> ChildRun:
+        out_dir = Path(data["out_dir"])
+        return cls(**{**data, "out_dir": out_dir, "report": read_report(out_dir)})
+
 
 def run_child(name: str, argv: list[str], out_dir: Path) -> ChildRun:
     """Run argv with output going to out_dir/run.log; wait for it and measure it."""

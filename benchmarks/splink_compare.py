@@ -26,10 +26,12 @@ from pathlib import Path
 
 from _measure import ChildRun, run_child
 from _outputs import read_clusters, read_hard_negatives, read_pairs
-from _scores import Accuracy, score
+from _scores import Accuracy, prf, score
 
 HERE = Path(__file__).resolve().parent
 PY = sys.executable
+RUNS_FILE = "runs.json"
+FACTS_FILE = "facts.json"
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,25 +123,23 @@ def evaluate(run: ChildRun, data: Path) -> Accuracy | None:
     return score(truth, read_clusters(clusters), pairs, negatives)
 
 
-def _merges(acc: Accuracy) -> str:
-    return ", ".join(f"{k} {acc.false_merges.get(k, 0)}/{n}" for k, n in acc.hard_negatives.items())
-
-
 def table(outcomes: list[Outcome], records: int) -> list[str]:
     lines = [
         "| system | records | wall s | CPU s | peak MB | load | pairwise P / R / F1 "
-        "| clustered P / R / F1 | clusters | hard-negative false merges (merged/pairs) |",
-        "|---|---|---|---|---|---|---|---|---|---|",
+        "| clustered P / R / F1 | B³ F1 | clusters | hard-negative false merges (merged/pairs) |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for o in outcomes:
         r, acc = o.run, o.accuracy
-        pairwise = str(acc.pairwise) if acc and acc.pairwise else "—"
-        clustered = str(acc.clustered) if acc else f"failed (exit {r.returncode})"
+        pairwise = prf(acc.pairwise) if acc and acc.pairwise else "—"
+        clustered = prf(acc.clustered) if acc else f"failed (exit {r.returncode})"
+        bcubed = f"{acc.evaluation.clusters.bcubed_f1:.4f}" if acc else "—"
         clusters = r.report.get("counts", {}).get("clusters", "—")
         lines.append(
             f"| {r.name} | {records:,} | {r.wall_s:.1f} | {r.cpu_s:.1f} | {r.peak_mb:,.0f} "
             f"| {r.load:.1f} "
-            f"| {pairwise} | {clustered} | {clusters} | {_merges(acc) if acc else '—'} |"
+            f"| {pairwise} | {clustered} | {bcubed} | {clusters} "
+            f"| {acc.false_merges() if acc else '—'} |"
         )
     return lines
 
@@ -195,6 +195,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--skip-link-cli", action="store_true")
     parser.add_argument("--mpi-train", action="store_true", help="also run mpi with EM training")
     parser.add_argument(
+        "--rescore", action="store_true", help="only re-score the runs recorded in runs.json"
+    )
+    parser.add_argument(
         "--splink-no-household",
         action="store_true",
         help="also run Splink without postal code, phone and NSS comparisons",
@@ -202,23 +205,40 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def main(argv: list[str] | None = None) -> int:
-    argv = sys.argv[1:] if argv is None else argv
-    args = parse_args(argv)
-    facts = machine_facts()
-    data = ensure_data(args.persons, args.seed, args.out_dir)
-    records = sum(1 for _ in (data / "records.csv").open(encoding="utf-8")) - 1
-    outcomes = []
+def measure_all(args: argparse.Namespace, data: Path) -> list[ChildRun]:
+    runs: list[ChildRun] = []
     for name, out, command in commands(args, data):
         print(f"running {name} ...", flush=True)
         run = run_child(name, command, out)
-        outcomes.append(Outcome(run, evaluate(run, data)))
         print(f"  {name}: exit {run.returncode}, {run.wall_s:.1f} s, {run.peak_mb:,.0f} MB")
+        runs.append(run)
+        # Saved after each system so that a long run that dies later can still be re-scored.
+        saved = json.dumps([r.to_mapping() for r in runs], indent=2)
+        (data / RUNS_FILE).write_text(saved, encoding="utf-8")
+    return runs
+
+
+def recorded_runs(data: Path) -> list[ChildRun]:
+    saved = json.loads((data / RUNS_FILE).read_text(encoding="utf-8"))
+    return [ChildRun.from_mapping(r) for r in saved]
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    args = parse_args(argv)
+    data = ensure_data(args.persons, args.seed, args.out_dir)
+    records = sum(1 for _ in (data / "records.csv").open(encoding="utf-8")) - 1
+    if args.rescore:
+        facts = json.loads((data / FACTS_FILE).read_text(encoding="utf-8"))
+        runs = recorded_runs(data)
+    else:
+        facts = machine_facts()
+        (data / FACTS_FILE).write_text(json.dumps(facts, indent=2), encoding="utf-8")
+        runs = measure_all(args, data)
+    outcomes = [Outcome(run, evaluate(run, data)) for run in runs]
     text = report(outcomes, records, facts, argv)
     print(text)
     (data / "summary.md").write_text(text, encoding="utf-8")
-    summary = {o.run.name: {"wall_s": o.run.wall_s, "peak_mb": o.run.peak_mb} for o in outcomes}
-    (data / "summary.json").write_text(json.dumps(summary, indent=2), encoding="utf-8")
     return 0 if all(o.run.ok for o in outcomes) else 1
 
 
