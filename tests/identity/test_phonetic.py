@@ -9,16 +9,18 @@ comparison). same=false rows are different names that sound close and must stay 
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import jellyfish
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from mpi.identity._text import fold
+from mpi.identity.names import is_placeholder_name
 from mpi.identity.phonetic import phonetic_key, phonetic_tokens
 
 PAIRS_CSV = Path(__file__).resolve().parents[1] / "data" / "phonetic-pairs.csv"
@@ -122,6 +124,44 @@ def test_phonetic_key_never_raises_and_is_stable_under_renormalisation(text: str
     key = phonetic_key(text)
     assert key == phonetic_key(text.upper())
     assert set(key) <= set("ABCDEFGHIJKLMNOPQRSTUVWXYZ ")
+
+
+SPANISH_WORDS = st.text(alphabet="ABCDEFGHIJLMNOPQRSTUVXYZÑ", min_size=1, max_size=12)
+
+
+@settings(max_examples=300)
+@given(word=SPANISH_WORDS)
+def test_b_and_v_are_one_sound(word: str) -> None:
+    with_b, with_v = word.replace("V", "B"), word.replace("B", "V")
+    assume(not is_placeholder_name(with_b) and not is_placeholder_name(with_v))
+    assert phonetic_key(with_b) == phonetic_key(with_v)
+
+
+@settings(max_examples=300)
+@given(word=SPANISH_WORDS)
+def test_z_is_keyed_like_s(word: str) -> None:
+    with_s = re.sub("Z(?!H)", "S", word)
+    assume(not is_placeholder_name(word) and not is_placeholder_name(with_s))  # ZN / SN
+    assert phonetic_key(with_s) == phonetic_key(word)
+
+
+@settings(max_examples=300)
+@given(vowel=st.sampled_from("AEIOU"), word=SPANISH_WORDS)
+def test_an_initial_h_is_silent(vowel: str, word: str) -> None:
+    assert phonetic_key("H" + vowel + word) == phonetic_key(vowel + word)
+
+
+@settings(max_examples=300)
+@given(
+    word=SPANISH_WORDS,
+    position=st.integers(min_value=0, max_value=12),
+    letter=st.sampled_from("AEIOR"),  # a doubled U after Q or G is not silent any more
+)
+def test_doubled_vowels_and_rr_collapse_to_one_sound(word: str, position: int, letter: str) -> None:
+    single = word[:position] + letter + word[position:]
+    doubled = word[:position] + letter * 2 + word[position:]
+    assume(not is_placeholder_name(single) and not is_placeholder_name(doubled))  # NA / NAA
+    assert phonetic_key(doubled) == phonetic_key(single)
 
 
 def test_phonetic_key_handles_very_long_input() -> None:
