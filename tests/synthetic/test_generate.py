@@ -8,9 +8,11 @@ import numpy as np
 from mpi.domain.records import RECORD_FIELDS
 from mpi.identity import curp
 from mpi.identity._text import fold
+from mpi.identity.curp import derive_root
 from mpi.identity.record_rules import parse_record
 from mpi.synthetic.generate import Population, generate, person_id
 from mpi.synthetic.name_pool import name_pool
+from mpi.synthetic.persons import birth_date
 
 
 def test_the_same_seed_gives_the_same_population() -> None:
@@ -65,6 +67,14 @@ def test_every_persons_current_curp_is_valid_and_derived_from_their_data(
         assert check.birth_date == date(1970, 1, 1) + np.timedelta64(people.birth_day[i], "D")
         assert check.sex == people.sex[i]
         assert check.state == people.birth_state[i]
+        assert population.curps[i][:16] == derive_root(
+            people.given[i],
+            people.first_surname[i],
+            people.second_surname[i] or None,
+            birth_date(people.birth_day[i]),
+            people.sex[i],
+            people.birth_state[i],
+        )
 
 
 def test_current_curps_are_unique(population: Population) -> None:

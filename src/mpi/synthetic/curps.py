@@ -1,16 +1,18 @@
 """Valid CURPs for the synthetic persons, derived by the RENAPO rules, plus earlier versions.
 
-The 16-character root comes from `mpi.identity.curp.derive_root`; position 17 is the
-homonymy differentiator RENAPO assigns ('0', '1', … before 2000, 'A', 'B', … from 2000), so
-two people with the same root always get different keys; position 18 is the check digit.
+The 16-character root comes from `mpi.identity.curp.derive_root` (see curp_roots.py);
+position 17 is the homonymy differentiator RENAPO assigns ('0', '1', … before 2000, 'A',
+'B', … from 2000), so two people with the same root always get different keys; position 18
+is the check digit.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from mpi.identity.curp import complete_curp, derive_root
-from mpi.synthetic.persons import Persons, birth_date
+from mpi.identity.curp import complete_curp
+from mpi.synthetic.curp_roots import derive_roots
+from mpi.synthetic.persons import Persons
 
 # People whose CURP changed (a RENAPO reissue or a data correction): older records keep the
 # earlier key. DOMAIN-MX.md §1: "a person's CURP can change over time".
@@ -24,17 +26,7 @@ Objects = np.ndarray[tuple[int], np.dtype[np.object_]]
 
 def assign_curps(rng: np.random.Generator, persons: Persons) -> tuple[Objects, Objects]:
     """Every person's current CURP, and an earlier CURP ("" for most people)."""
-    roots = [
-        derive_root(
-            persons.given[i],
-            persons.first_surname[i],
-            persons.second_surname[i] or None,
-            birth_date(persons.birth_day[i]),
-            persons.sex[i],
-            persons.birth_state[i],
-        )
-        for i in range(len(persons))
-    ]
+    roots = derive_roots(persons)
     taken: dict[str, int] = {}
     current = np.empty(len(roots), dtype=object)
     for i, root in enumerate(roots):
