@@ -10,6 +10,7 @@ from mpi.identity import curp
 from mpi.identity._text import fold
 from mpi.identity.curp import derive_root
 from mpi.identity.record_rules import parse_record
+from mpi.synthetic.curps import check_digits
 from mpi.synthetic.generate import Population, generate, person_id
 from mpi.synthetic.name_pool import name_pool
 from mpi.synthetic.persons import birth_date
@@ -98,3 +99,8 @@ def test_frequent_surnames_dominate_as_in_mexican_registers(population: Populati
 
 def test_person_ids_are_zero_padded_row_numbers() -> None:
     assert person_id(42) == "P00000042"
+
+
+def test_batch_check_digits_agree_with_the_identity_rules(population: Population) -> None:
+    keys = [c[:17] for c in population.curps] + ["SABC560626MDFLRN0", "OÑAT800101HDFXXXA"]
+    assert check_digits(keys) == [curp.check_digit(k) for k in keys]
