@@ -57,6 +57,12 @@ def test_a_missing_required_column_is_named(tmp_path: Path) -> None:
         read_all(path)
 
 
+def test_a_repeated_known_column_is_refused(tmp_path: Path) -> None:
+    path = write(tmp_path / "r.csv", "institution,record_id,curp,CURP,x,x\nIMSS,1,A,B,,\n")
+    with pytest.raises(ValidationError, match=r"line 1: header repeats column\(s\) curp"):
+        read_all(path)
+
+
 def test_bad_rows_are_reported_with_their_line_and_do_not_stop_the_stream(
     tmp_path: Path,
 ) -> None:

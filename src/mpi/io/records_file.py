@@ -158,6 +158,10 @@ def _csv_header(lines: FileLines, reader: Iterator[list[str]]) -> list[str]:
             lines.path, lines.line_number, "header", f"header unreadable: {exc}"
         ) from exc
     header = [name.strip().lower() for name in header]
+    repeated = sorted({name for name in header if name in RECORD_FIELDS and header.count(name) > 1})
+    if repeated:
+        message = f"header repeats column(s) {', '.join(repeated)}"
+        raise file_error(lines.path, lines.line_number, "duplicate_columns", message)
     missing = [name for name in REQUIRED_FIELDS if name not in header]
     if missing:
         raise file_error(
