@@ -24,6 +24,8 @@ class GivenTokens:
     significant: NDArray[np.int32]  # (n, MAX_TOKENS), -1 padded
     first_phonetic: NDArray[np.int32]  # (n,)
     equivalents: NDArray[np.int32]  # (vocabulary size, q), -1 padded
+    has_nickname: NDArray[np.bool_]  # (n,): some token may stand for another name
+    uninformative: NDArray[np.bool_]  # (vocabulary size + 1,): MARIA, JOSE, initials; [-1] = True
     vocab: Vocabulary
     first_phonetic_vocab: Vocabulary
 
@@ -44,7 +46,28 @@ def given_tokens(joined: Sequence[str | None] | NDArray[np.object_]) -> GivenTok
         tokens[i, : len(all_ids)] = all_ids
         significant[i, : len(sig_ids)] = sig_ids
         first_phon[i] = phon
-    return GivenTokens(tokens, significant, first_phon, _equivalents(vocab), vocab, phon_vocab)
+    equivalents = _equivalents(vocab)
+    # A token equivalent only to itself can meet only an equal token (containment's job).
+    is_nickname = np.r_[(equivalents >= 0).sum(axis=1) > 1, False]
+    has_nickname = is_nickname[tokens].any(axis=1)
+    return GivenTokens(
+        tokens,
+        significant,
+        first_phon,
+        equivalents,
+        has_nickname,
+        _uninformative(vocab),
+        vocab,
+        phon_vocab,
+    )
+
+
+def _uninformative(vocab: Vocabulary) -> NDArray[np.bool_]:
+    # A token the names module drops next to any other name (MARIA, JOSE), or an initial.
+    def weak(token: str) -> bool:
+        return len(token) == 1 or token not in significant_given_tokens(f"{token} ANA")
+
+    return np.array([*(weak(t) for t in vocab.values), True], dtype=np.bool_)
 
 
 def _row(value: str, vocab: Vocabulary, phon_vocab: Vocabulary) -> tuple[list[int], list[int], int]:

@@ -100,10 +100,21 @@ def _contained(inner: NDArray[np.int32], outer: NDArray[np.int32]) -> Mask:
     return as_mask((found | ~present).all(axis=1) & present.any(axis=1))
 
 
+def _first_shared(sig: NDArray[np.int32], tokens: NDArray[np.int32]) -> Mask:
+    # Containment needs the first significant token on the other side: a cheap pre-filter.
+    return as_mask((sig[:, :1] == tokens).any(axis=1) & (sig[:, 0] >= 0))
+
+
 def containment(f: Features, field: str, i: Index, j: Index, level: LevelSpec) -> Mask:
     g = f.given
-    left_in = _contained(g.significant[i], g.tokens[j])
-    return as_mask(left_in | _contained(g.significant[j], g.tokens[i]))
+    out = _first_shared(g.significant[i], g.tokens[j]) | _first_shared(
+        g.significant[j], g.tokens[i]
+    )
+    rows = np.flatnonzero(out)
+    a, b = i[rows], j[rows]
+    inside = _contained(g.significant[a], g.tokens[b]) | _contained(g.significant[b], g.tokens[a])
+    out[rows] = inside
+    return out
 
 
 def _equivalent_contained(f: Features, inner: Index, outer: Index) -> Mask:
@@ -121,10 +132,12 @@ def _equivalent_contained(f: Features, inner: Index, outer: Index) -> Mask:
 
 def nickname(f: Features, field: str, i: Index, j: Index, level: LevelSpec) -> Mask:
     out = np.zeros(len(i), dtype=np.bool_)
+    maybe = np.flatnonzero(f.given.has_nickname[i] | f.given.has_nickname[j])
     step = 100_000  # the (p, k, k, q, q) intermediate grows fast; bound its memory
-    for start in range(0, len(i), step):
-        a, b = i[start : start + step], j[start : start + step]
-        out[start : start + step] = _equivalent_contained(f, a, b) | _equivalent_contained(f, b, a)
+    for start in range(0, len(maybe), step):
+        rows = maybe[start : start + step]
+        a, b = i[rows], j[rows]
+        out[rows] = _equivalent_contained(f, a, b) | _equivalent_contained(f, b, a)
     return out
 
 

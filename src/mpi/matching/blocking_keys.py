@@ -102,16 +102,31 @@ def _dense(code: NDArray[np.int64]) -> NDArray[np.int64]:
     return out
 
 
-def key_codes(f: Features, kind: str) -> list[NDArray[np.int64]]:
-    """Per emission, the int64 code of `kind` for every record (-1 = no key)."""
-    return [combine(parts) for parts in emissions(f, kind)]
+def key_codes(f: Features, kind: str) -> NDArray[np.int64]:
+    """(emissions, records) int64 codes of `kind`, -1 = no key.
+
+    All emissions are numbered together, so the same key value gets the same code whichever
+    emission produced it (a first surname meets the same second surname).
+    """
+    rows = emissions(f, kind)
+    stacked = [
+        Part(np.concatenate([row[p].ids for row in rows]), rows[0][p].text)
+        for p in range(len(rows[0]))
+    ]
+    return combine(stacked).reshape(len(rows), f.n)
+
+
+def key_text(f: Features, kind: str, emission: int, i: int) -> str:
+    """The string form of one emission of `kind` for record i."""
+    parts = emissions(f, kind)[emission]
+    return f"{kind}:" + "|".join(part.text(i) for part in parts)
 
 
 def block_keys(f: Features, i: int, kinds: Sequence[str] = BLOCK_KEYS) -> tuple[str, ...]:
     """The block keys of record i as prefixed strings, e.g. ("curp:…", "curp_root:…")."""
     keys: list[str] = []
     for kind in kinds:
-        for parts in emissions(f, kind):
+        for e, parts in enumerate(emissions(f, kind)):
             if all(part.ids[i] >= 0 for part in parts):
-                keys.append(f"{kind}:" + "|".join(part.text(i) for part in parts))
+                keys.append(key_text(f, kind, e, i))
     return tuple(dict.fromkeys(keys))

@@ -1,6 +1,8 @@
 """Hard "cannot-link" evidence: pairs no weight of evidence may join (DESIGN.md §3).
 
 Used by clustering (never merge clusters holding such a pair) and by the linking service.
+A false merge joins two people's medical histories, so where the evidence says "different
+people" these rules win over any sum of weights; a steward can still merge by hand.
 """
 
 from __future__ import annotations
@@ -8,11 +10,27 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from mpi.matching._level_tests import Index, as_mask, containment, nickname
+from mpi.matching import similarity
+from mpi.matching._encode import object_array
+from mpi.matching._level_tests import (
+    Index,
+    as_mask,
+    containment,
+    curp_one_edit,
+    curp_transposition,
+    day_month_swapped,
+    nickname,
+    one_digit,
+    year_off_by_one,
+)
 from mpi.matching.features import Features
 from mpi.matching.rules import LevelSpec
 
 _ANY = LevelSpec(kind="any", label="")
+# Parent and child given the same name are a generation apart; typos never move a year this far.
+GENERATION_YEARS = 12
+# Two given-name tokens this similar (Jaro-Winkler) may be one name with a typo.
+TOKEN_SIMILARITY = 0.85
 
 
 def _dates_differ(f: Features, left: Index, right: Index) -> NDArray[np.bool_]:
@@ -20,39 +38,211 @@ def _dates_differ(f: Features, left: Index, right: Index) -> NDArray[np.bool_]:
     recorded = (bl >= 0) & (br >= 0)
     # Without a recorded date on one side, the CURPs' own date digits (positions 5-10) speak.
     digits = f.curp.date_digits
-    return as_mask(np.where(recorded, bl != br, digits[left] != digits[right]))
+    apart = ~dates_close(f, left, right)
+    return as_mask(np.where(recorded, apart, digits[left] != digits[right]))
 
 
-def different_valid_curps(f: Features, left: Index, right: Index) -> NDArray[np.bool_]:
-    valid, root = f.curp.valid, f.curp.root
-    return as_mask(valid[left] & valid[right] & (root[left] != root[right]))
+def _typo_apart(f: Features, left: Index, right: Index) -> NDArray[np.bool_]:
+    one = curp_one_edit(f, "curp", left, right, _ANY)
+    return one | curp_transposition(f, "curp", left, right, _ANY)
+
+
+def fuzzy_contained(
+    f: Features, inner: Index, outer: Index, *, initials: bool = True
+) -> NDArray[np.bool_]:
+    # Every significant token of `inner` is close (typo-level, or an initial of it) to some
+    # token of `outer`.
+    g = f.given
+    words = object_array([*g.vocab.values, ""])  # id -1 picks the trailing ""
+    initial = np.array([*(ord(w[0]) for w in g.vocab.values), -1])
+    short = np.array([*(len(w) == 1 for w in g.vocab.values), False])
+    sig, tok = g.significant[inner], g.tokens[outer]
+    found = np.zeros(sig.shape, dtype=np.bool_)
+    for a in range(sig.shape[1]):
+        for b in range(tok.shape[1]):
+            close = similarity.jaro_winkler_batch(words[sig[:, a]], words[tok[:, b]])
+            same_initial = initial[sig[:, a]] == initial[tok[:, b]]
+            close_enough = (close >= TOKEN_SIMILARITY) | (
+                same_initial & (short[sig[:, a]] | short[tok[:, b]])
+            )
+            found[:, a] |= close_enough & (tok[:, b] >= 0)
+    present = sig >= 0
+    return as_mask((found | ~present).all(axis=1) & present.any(axis=1))
+
+
+def _informative(f: Features, rows: Index) -> NDArray[np.bool_]:
+    # Only MARIA / JOSE or initials: the record shows too little of the name to oppose it.
+    g = f.given
+    return as_mask(~g.uninformative[g.significant[rows]].all(axis=1))
 
 
 def given_names_differ(f: Features, left: Index, right: Index) -> NDArray[np.bool_]:
+    """Given names that are not the same name by any measure the comparisons know: not equal,
+    not contained (compound names), not nicknames, and not a typo of each other token by
+    token."""
     ids = f.text["given_names"].ids
-    same = ids[left] == ids[right]
-    present = (ids[left] >= 0) & (ids[right] >= 0)
-    out = as_mask(present & ~same)
+    out = as_mask((ids[left] >= 0) & (ids[right] >= 0) & (ids[left] != ids[right]))
+    out &= _informative(f, left) & _informative(f, right)
     if out.any():
         idx = np.flatnonzero(out)
-        related = containment(f, "given_names", left[idx], right[idx], _ANY)
-        related |= nickname(f, "given_names", left[idx], right[idx], _ANY)
+        a, b = left[idx], right[idx]
+        related = nickname(f, "given_names", a, b, _ANY)
+        related |= fuzzy_contained(f, a, b) | fuzzy_contained(f, b, a)
         out[idx[related]] = False
     return out
 
 
-def cannot_link(f: Features, left: Index, right: Index) -> NDArray[np.bool_]:
-    """Pairs that must never be linked, whatever their match weight.
-
-    Two rules, both needing two *valid* CURPs with different 16-character roots:
-    the birth dates disagree (different people, or parent and child), or the given names
-    are different and not related by containment or nickname (twins share everything else).
-    """
-    out = different_valid_curps(f, left, right)
-    if not out.any():
-        return out
-    idx = np.flatnonzero(out)
-    a, b = left[idx], right[idx]
-    hard = _dates_differ(f, a, b) | given_names_differ(f, a, b)
-    out[idx[~hard]] = False
+def dates_close(f: Features, left: Index, right: Index) -> NDArray[np.bool_]:
+    """Birth dates equal or one capture error apart (digit, day/month swap, year ±1)."""
+    bl, br = f.birth_date[left], f.birth_date[right]
+    out = as_mask((bl >= 0) & (br >= 0))
+    idx = np.flatnonzero(out & (bl != br))
+    if len(idx):
+        a, b = left[idx], right[idx]
+        out[idx] = one_digit(f, "", a, b, _ANY) | day_month_swapped(f, "", a, b, _ANY)
+        out[idx] |= year_off_by_one(f, "", a, b, _ANY)
     return out
+
+
+def twins(f: Features, left: Index, right: Index) -> NDArray[np.bool_]:
+    """Birth dates (nearly) equal but given names that are not one name: twins."""
+    out = dates_close(f, left, right)
+    idx = np.flatnonzero(out)
+    if len(idx):
+        out[idx] = given_names_differ(f, left[idx], right[idx])
+    return out
+
+
+def _different_roots(f: Features, left: Index, right: Index) -> NDArray[np.bool_]:
+    """Both CURPs valid with different roots, and not one typo apart."""
+    valid, root = f.curp.valid, f.curp.root
+    out = as_mask(valid[left] & valid[right] & (root[left] != root[right]))
+    idx = np.flatnonzero(out)
+    if len(idx):
+        out[idx[_typo_apart(f, left[idx], right[idx])]] = False
+    return out
+
+
+def _demographics_differ(f: Features, left: Index, right: Index) -> NDArray[np.bool_]:
+    # Roots differing in date, sex or state (positions 5-13) encode different people; roots
+    # differing only in name letters are typically a corrected CURP of the same person.
+    values = f.curp.column.values
+    return np.fromiter(
+        (str(values[a])[4:13] != str(values[b])[4:13] for a, b in zip(left, right, strict=True)),
+        dtype=np.bool_,
+        count=len(left),
+    )
+
+
+def _given_letters_differ(f: Features, left: Index, right: Index) -> NDArray[np.bool_]:
+    # CURPs differing in the given-name letters (positions 4 and 16) while the recorded given
+    # names are not the same name exactly (equal, contained, nickname): two people, e.g. twins
+    # NOELIA and NOEMI. A corrected letter leaves the person's recorded name unchanged.
+    values = f.curp.column.values
+    letters = np.fromiter(
+        (
+            str(values[a])[3] + str(values[a])[15] != str(values[b])[3] + str(values[b])[15]
+            for a, b in zip(left, right, strict=True)
+        ),
+        dtype=np.bool_,
+        count=len(left),
+    )
+    ids = f.text["given_names"].ids
+    idx = np.flatnonzero(letters & (ids[left] != ids[right]) & (ids[left] >= 0) & (ids[right] >= 0))
+    out = np.zeros(len(left), dtype=np.bool_)
+    if len(idx):
+        a, b = left[idx], right[idx]
+        same_name = containment(f, "given_names", a, b, _ANY) | nickname(
+            f, "given_names", a, b, _ANY
+        )
+        out[idx] = ~same_name
+    return out
+
+
+def _homoclave_differs(f: Features, left: Index, right: Index) -> NDArray[np.bool_]:
+    # A corrected CURP keeps its homoclave (position 17); a different root AND a different
+    # homoclave means RENAPO issued two keys, i.e. two people (heuristic, see DOMAIN-MX.md).
+    values = f.curp.column.values
+    return np.fromiter(
+        (str(values[a])[16:17] != str(values[b])[16:17] for a, b in zip(left, right, strict=True)),
+        dtype=np.bool_,
+        count=len(left),
+    )
+
+
+def _homoclaves_differ(a: str, b: str) -> bool:
+    return len(a) == len(b) == 18 and a[16] != b[16]
+
+
+def _homonym_homoclave(f: Features, left: Index, right: Index) -> NDArray[np.bool_]:
+    """Same root, different homoclave (not a one-character typo), no shared household key.
+
+    RENAPO tells homonyms apart by position 17; a reissued CURP of one person also changes
+    it, but that person's records then share an NSS, a phone or a postal code.
+    """
+    root, ids = f.curp.root, f.curp.column.ids
+    out = as_mask((root[left] == root[right]) & (root[left] >= 0) & (ids[left] != ids[right]))
+    for field in ("nss", "phone", "postal_code"):
+        key = f.text[field].ids
+        out &= ~((key[left] == key[right]) & (key[left] >= 0))
+    idx = np.flatnonzero(out)
+    if len(idx):
+        a, b = left[idx], right[idx]
+        values = f.curp.column.values
+        differs = np.fromiter(
+            (
+                len(str(values[x])) == len(str(values[y])) == 18
+                and str(values[x])[16] != str(values[y])[16]
+                for x, y in zip(a, b, strict=True)
+            ),
+            dtype=np.bool_,
+            count=len(a),
+        )
+        both_valid = f.curp.valid[a] & f.curp.valid[b]
+        out[idx] = differs & (both_valid | ~curp_one_edit(f, "curp", a, b, _ANY))
+    return out
+
+
+def _generation_apart(f: Features, left: Index, right: Index) -> NDArray[np.bool_]:
+    bl, br = f.birth_date[left], f.birth_date[right]
+    far = (bl >= 0) & (br >= 0) & (np.abs(bl // 10000 - br // 10000) >= GENERATION_YEARS)
+    out = as_mask(far)
+    idx = np.flatnonzero(out)
+    if len(idx):
+        out[idx[one_digit(f, "birth_date", left[idx], right[idx], _ANY)]] = False
+    return out
+
+
+def cannot_link(f: Features, left: Index, right: Index) -> NDArray[np.bool_]:
+    """Pairs that must never be linked automatically, whatever their match weight.
+
+    - birth dates (nearly) equal but given names that are not one name (twins);
+    - two valid CURPs, different roots (not one typo apart), and either the birth dates
+      are not within a typo, the roots differ in date/sex/state, the homoclaves differ, or
+      the given names differ;
+    - two valid CURPs with the same root but a different homoclave and no shared NSS, phone
+      or postal code (RENAPO homonyms);
+    - birth dates a generation apart (parent and child with the same name), unless one digit.
+
+    The same CURP on both records exempts a pair from every rule.
+    """
+    return different_people(f, left, right) | (twins(f, left, right) & ~_same_curp(f, left, right))
+
+
+def _same_curp(f: Features, left: Index, right: Index) -> NDArray[np.bool_]:
+    ids = f.curp.column.ids
+    return as_mask((ids[left] == ids[right]) & (ids[left] >= 0))
+
+
+def different_people(f: Features, left: Index, right: Index) -> NDArray[np.bool_]:
+    """cannot_link without the twins rule (whose name test clustering refines)."""
+    out = _homonym_homoclave(f, left, right) | _generation_apart(f, left, right)
+    roots = _different_roots(f, left, right)
+    idx = np.flatnonzero(roots & ~out)
+    if len(idx):
+        a, b = left[idx], right[idx]
+        hard = _dates_differ(f, a, b) | _demographics_differ(f, a, b)
+        hard |= _homoclave_differs(f, a, b) | given_names_differ(f, a, b)
+        hard |= _given_letters_differ(f, a, b)
+        out[idx[hard]] = True
+    return out & ~_same_curp(f, left, right)

@@ -1,0 +1,231 @@
+"""From scored pairs to persons: constrained agglomeration instead of connected components.
+
+Links (pairs at or above the link threshold) are applied strongest first with union-find.
+A merge is refused when the two clusters would then hold a pair that must not be linked:
+hard negative evidence (hard_negatives.cannot_link: different valid CURPs with different
+birth dates, homonyms, a generation apart, twins) between ANY of their members, compared or
+not, or a NOT_SAME constraint. So a record with a missing CURP cannot chain two clearly
+different people.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from mpi.matching.features import Features
+from mpi.matching.hard_negatives import (
+    GENERATION_YEARS,
+    dates_close,
+    different_people,
+    fuzzy_contained,
+    given_names_differ,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Clusters:
+    """labels[i] is record i's cluster (dense ids from 0)."""
+
+    labels: NDArray[np.int64]
+    links_applied: int
+    refused_hard_negative: int
+    refused_constraint: int
+
+    @property
+    def count(self) -> int:
+        return int(self.labels.max()) + 1 if len(self.labels) else 0
+
+
+@dataclass(slots=True)
+class _Summary:
+    """What a cluster holds that hard negative rules can object to, kept for cheap tests."""
+
+    members: list[int]
+    curps: set[int]  # ids of valid CURPs
+    first_year: int  # recorded birth years, for the generation rule
+    last_year: int
+    givens: set[int]  # given-name ids, for the twins rule
+
+    def absorb(self, other: _Summary) -> None:
+        self.members.extend(other.members)
+        self.curps |= other.curps
+        self.first_year = min(self.first_year, other.first_year)
+        self.last_year = max(self.last_year, other.last_year)
+        self.givens |= other.givens
+
+
+class _Agglomeration:
+    def __init__(self, f: Features, not_same: Iterable[tuple[int, int]]) -> None:
+        self.f = f
+        self.parent = list(range(f.n))
+        self.summaries: dict[int, _Summary] = {}
+        self.forbidden: dict[int, set[int]] = {}
+        for a, b in not_same:
+            self.forbidden.setdefault(a, set()).add(b)
+            self.forbidden.setdefault(b, set()).add(a)
+        self.refused_hard = 0
+        self.refused_constraint = 0
+        self.applied = 0
+        self.twin_names: dict[tuple[int, int], bool] = {}
+        self.given: list[int] = f.text["given_names"].ids.tolist()
+
+    def summary(self, root: int) -> _Summary:
+        found = self.summaries.get(root)
+        if found is None:
+            f = self.f
+            curp = int(f.curp.column.ids[root])
+            year = int(f.birth_date[root]) // 10000 if f.birth_date[root] >= 0 else None
+            found = _Summary(
+                [root],
+                {curp} if f.curp.valid[root] else set(),
+                year if year is not None else 1 << 30,
+                year if year is not None else -(1 << 30),
+                {int(f.text["given_names"].ids[root])},
+            )
+            self.summaries[root] = found
+        return found
+
+    def find(self, i: int) -> int:
+        parent = self.parent
+        root = i
+        while parent[root] != root:
+            root = parent[root]
+        while parent[i] != root:
+            parent[i], i = root, parent[i]
+        return root
+
+    def merge(self, a: int, b: int) -> bool:
+        ra, rb = self.find(a), self.find(b)
+        if ra == rb:
+            return False
+        if self._violates_constraint(ra, rb):
+            self.refused_constraint += 1
+            return False
+        sa, sb = self.summary(ra), self.summary(rb)
+        if self._hard_negative_between(sa, sb):
+            self.refused_hard += 1
+            return False
+        self.applied += 1
+        if len(sa.members) < len(sb.members):
+            ra, rb, sa, sb = rb, ra, sb, sa
+        self.parent[rb] = ra
+        sa.absorb(sb)
+        del self.summaries[rb]
+        moved = self.forbidden.pop(rb, None)
+        if moved:
+            self.forbidden.setdefault(ra, set()).update(moved)
+        return True
+
+    def _violates_constraint(self, ra: int, rb: int) -> bool:
+        # The relation is symmetric, so scanning the smaller non-empty side is enough.
+        pairs = ((self.forbidden.get(ra), rb), (self.forbidden.get(rb), ra))
+        sides = [(s, other) for s, other in pairs if s]
+        if not sides:
+            return False
+        records, other = min(sides, key=lambda side: len(side[0]))
+        return any(self.find(x) == other for x in records)
+
+    def _hard_negative_between(self, sa: _Summary, sb: _Summary) -> bool:
+        # Only two distinct valid CURPs or a generation-wide span of birth years can
+        # trigger a rule; otherwise skip the pairwise test.
+        several_curps = len(sa.curps | sb.curps) > 1
+        span = max(sa.last_year, sb.last_year) - min(sa.first_year, sb.first_year)
+        left = np.repeat(np.array(sa.members, dtype=np.intp), len(sb.members))
+        right = np.tile(np.array(sb.members, dtype=np.intp), len(sa.members))
+        if (several_curps or span >= GENERATION_YEARS) and different_people(
+            self.f, left, right
+        ).any():
+            return True
+        if len(sa.givens | sb.givens) > 1:
+            return self._twins_between(left, right, [*sa.members, *sb.members])
+        return False
+
+    def _twins_between(
+        self, left: NDArray[np.intp], right: NDArray[np.intp], members: list[int]
+    ) -> bool:
+        # Different given names with (nearly) the same birth date are twins, unless a record
+        # of the merged cluster shows a compound name holding both (JUAN / CARLOS, bridged by
+        # JUAN CARLOS). Names are tested first: that test is cached by the two name ids.
+        given = self.given
+        suspects = [
+            (a, b)
+            for a, b in zip(left.tolist(), right.tolist(), strict=True)
+            if given[a] != given[b] and given[a] >= 0 and given[b] >= 0 and self._names_differ(a, b)
+        ]
+        if not suspects:
+            return False
+        a_idx = np.array([a for a, _ in suspects], dtype=np.intp)
+        b_idx = np.array([b for _, b in suspects], dtype=np.intp)
+        close = dates_close(self.f, a_idx, b_idx)
+        close &= self.f.curp.column.ids[a_idx] != self.f.curp.column.ids[b_idx]
+        return any(
+            not self._bridged(int(a), int(b), members)
+            for a, b in zip(a_idx[close], b_idx[close], strict=True)
+        )
+
+    def _names_differ(self, a: int, b: int) -> bool:
+        ga, gb = self.given[a], self.given[b]
+        key = (min(ga, gb), max(ga, gb))
+        found = self.twin_names.get(key)
+        if found is None:
+            found = bool(given_names_differ(self.f, np.array([a]), np.array([b]))[0])
+            self.twin_names[key] = found
+        return found
+
+    def seed_name_cache(self, left: NDArray[np.intp], right: NDArray[np.intp]) -> None:
+        """Test the given names of many pairs at once (the links), vectorised."""
+        g = self.f.text["given_names"].ids
+        differ = given_names_differ(self.f, left, right)
+        for ga, gb, d in zip(g[left].tolist(), g[right].tolist(), differ.tolist(), strict=True):
+            self.twin_names[(min(ga, gb), max(ga, gb))] = d
+
+    def _bridged(self, a: int, b: int, members: list[int]) -> bool:
+        outer = np.array(members, dtype=np.intp)
+        inner_a = np.full(len(outer), a, dtype=np.intp)
+        inner_b = np.full(len(outer), b, dtype=np.intp)
+        holds_a = fuzzy_contained(self.f, inner_a, outer, initials=False)
+        holds_b = fuzzy_contained(self.f, inner_b, outer, initials=False)
+        return bool((holds_a & holds_b).any())
+
+    def result(self) -> Clusters:
+        return Clusters(self.labels(), self.applied, self.refused_hard, self.refused_constraint)
+
+    def labels(self) -> NDArray[np.int64]:
+        roots = np.fromiter((self.find(i) for i in range(self.f.n)), dtype=np.int64, count=self.f.n)
+        _, dense = np.unique(roots, return_inverse=True)
+        return dense.astype(np.int64)
+
+
+def cluster_links(
+    f: Features,
+    left: NDArray[np.intp],
+    right: NDArray[np.intp],
+    match_weight: NDArray[np.float64],
+    not_same: Iterable[tuple[int, int]] = (),
+) -> Clusters:
+    """Cluster records by applying the given links strongest first, refusing forbidden merges.
+
+    Args:
+        f: features of all records.
+        left, right, match_weight: the links (pairs already at or above the link threshold).
+        not_same: record pairs a steward declared to be different people.
+    """
+    order = np.argsort(-match_weight, kind="stable")
+    return _agglomerate(f, left[order], right[order], not_same).result()
+
+
+def _agglomerate(
+    f: Features,
+    left: NDArray[np.intp],
+    right: NDArray[np.intp],
+    not_same: Iterable[tuple[int, int]],
+) -> _Agglomeration:
+    agglomeration = _Agglomeration(f, not_same)
+    agglomeration.seed_name_cache(left, right)
+    for a, b in zip(left.tolist(), right.tolist(), strict=True):
+        agglomeration.merge(a, b)
+    return agglomeration
