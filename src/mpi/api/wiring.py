@@ -15,7 +15,7 @@ from mpi.store.keys import open_key_store
 
 def api_services(services: Services) -> ApiServices:
     """The API's view of the composition root's services; closing it closes them."""
-    keys = open_key_store(services.settings.store_url)
+    keys = open_key_store(services.settings.store_url, store_checked=True)
 
     def close() -> None:
         try:

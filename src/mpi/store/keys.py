@@ -52,24 +52,29 @@ class KeyStore(Protocol):
     def close(self) -> None: ...
 
 
-def open_key_store(url: str, environ: Mapping[str, str] | None = None) -> KeyStore:
+def open_key_store(
+    url: str, environ: Mapping[str, str] | None = None, *, store_checked: bool = False
+) -> KeyStore:
     """Open the key store that lives in the store named by `url` (see `mpi.store.urls`).
 
     The identity store is opened (and so created or checked) first, so a key store is never
-    planted in a file that is not mpi's.
+    planted in a file that is not mpi's; pass `store_checked=True` when this process already
+    holds that store open. Then the check is skipped: it reads the file outside SQLite,
+    and closing such a descriptor drops every POSIX lock the process holds on the file
+    (SQLite's "how to corrupt" §2.2), which lets another process delete the WAL under the
+    open connections.
 
     Raises:
         StoreError: as `open_store` does.
     """
     from mpi.store.urls import SQLITE_PREFIX, open_store, sqlite_path
 
-    store = open_store(url, environ)
+    if not store_checked:
+        open_store(url, environ).close()
     if url.startswith(SQLITE_PREFIX):
-        store.close()
         from mpi.store.keys_sqlite import SqliteKeyStore
 
         return SqliteKeyStore(sqlite_path(url))
-    store.close()
     from mpi.store.keys_neo4j import open_neo4j_key_store
 
     return open_neo4j_key_store(url, environ)

@@ -1,0 +1,375 @@
+"""Load generator for the GraphQL API: throughput and p50/p99 latency per operation.
+
+Loads a synthetic population (default 100k persons) into a fresh SQLite store, starts
+`mpi serve --workers 2` on 127.0.0.1, and drives `person`, `resolveIdentity` and
+`registerRecord` at 1, 8 and 32 concurrent clients (asyncio + httpx, keep-alive). Each run
+is bounded by a request count and a time budget. Before that it measures the ceiling: a bare
+strawberry app (benchmarks/bare_strawberry.py) on uvicorn with 2 workers answering a
+trivial query, with the same generator, so every figure is reported as a ratio to a ceiling
+measured in the same run on the same machine. Afterwards it checks that every registered
+record is in the store. Loopback only.
+
+    .venv/bin/python benchmarks/api_load.py --persons 100000 --seconds 10
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import numpy as np
+
+from api_population import load_population
+from mpi.domain.records import Record
+from mpi.services.api_keys import ApiKeys
+from mpi.store.keys import open_key_store
+from mpi.store.urls import open_store
+
+HOST = "127.0.0.1"
+BENCH_INSTITUTION = "BENCH"
+PERSON = (
+    "query($id: ID!) { person(id: $id) { __typename ... on Person { id"
+    " golden { curp givenNames firstSurname birthDate } records { key version } } } }"
+)
+RESOLVE = (
+    "query($input: IdentityInput!) { resolveIdentity(input: $input, limit: 5) { __typename"
+    " ... on IdentityResolution { candidates { personId probability band } } } }"
+)
+REGISTER = (
+    "mutation($input: RecordInput!) { registerRecord(input: $input) { __typename"
+    " ... on RegisterSuccess { recordKey personId outcome } } }"
+)
+EXPECTED = {
+    "person": "Person",
+    "resolveIdentity": "IdentityResolution",
+    "registerRecord": "RegisterSuccess",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Figures:
+    name: str
+    concurrency: int
+    requests: int
+    errors: int
+    seconds: float
+    per_second: float
+    p50_ms: float
+    p99_ms: float
+
+
+Payload = Callable[[int], dict[str, Any]]
+
+
+async def drive(
+    url: str,
+    payload: Payload,
+    expected: str | None,
+    concurrency: int,
+    max_requests: int,
+    seconds: float,
+    headers: dict[str, str],
+) -> tuple[int, int, list[float], float]:
+    """Send requests from `concurrency` clients until the count or the time budget runs out."""
+    latencies: list[float] = []
+    errors = 0
+    issued = 0
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    # httpx writes headers and body separately; without TCP_NODELAY each POST waits ~40 ms
+    # for a delayed ACK (Nagle), which would measure the kernel rather than the server.
+    transport = httpx.AsyncHTTPTransport(
+        limits=limits, socket_options=[(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)]
+    )
+    async with httpx.AsyncClient(transport=transport, headers=headers, timeout=30) as client:
+        started = time.perf_counter()
+        deadline = started + seconds
+
+        async def client_loop() -> None:
+            nonlocal errors, issued
+            while issued < max_requests and time.perf_counter() < deadline:
+                n = issued
+                issued += 1
+                t0 = time.perf_counter()
+                try:
+                    response = await client.post(url, json=payload(n))
+                except httpx.TransportError as exc:
+                    errors += 1
+                    print(f"transport error: {exc!r}", file=sys.stderr)
+                    continue
+                latencies.append(time.perf_counter() - t0)
+                if not _ok(response, expected):
+                    errors += 1
+                    if errors <= 3:
+                        print(
+                            f"bad answer: {response.status_code} {response.text[:300]}",
+                            file=sys.stderr,
+                        )
+
+        await asyncio.gather(*(client_loop() for _ in range(concurrency)))
+        elapsed = time.perf_counter() - started
+    return issued, errors, latencies, elapsed
+
+
+def _ok(response: httpx.Response, expected: str | None) -> bool:
+    if response.status_code != 200:
+        return False
+    body = response.json()
+    if body.get("errors"):
+        return False
+    if expected is None:
+        return True
+    (result,) = body["data"].values()
+    return bool(result.get("__typename") == expected)
+
+
+def measure(
+    name: str,
+    url: str,
+    payload: Payload,
+    expected: str | None,
+    concurrency: int,
+    args: argparse.Namespace,
+    headers: dict[str, str],
+) -> Figures:
+    # A short warm-up so connection set-up and first-request caches are not measured.
+    asyncio.run(drive(url, payload, expected, concurrency, concurrency * 5, 2.0, headers))
+    issued, errors, latencies, elapsed = asyncio.run(
+        drive(url, payload, expected, concurrency, args.max_requests, args.seconds, headers)
+    )
+    ms = np.array(latencies) * 1000
+    figures = Figures(
+        name,
+        concurrency,
+        issued,
+        errors,
+        round(elapsed, 2),
+        round(issued / elapsed, 1),
+        round(float(np.percentile(ms, 50)), 2),
+        round(float(np.percentile(ms, 99)), 2),
+    )
+    print(json.dumps(asdict(figures)), flush=True)
+    return figures
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind((HOST, 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+@contextmanager
+def server(command: list[str], ready: Callable[[str], bool], log: Path) -> Iterator[str]:
+    """Run a server process on a free loopback port until the block ends."""
+    port = free_port()
+    base = f"http://{HOST}:{port}"
+    with log.open("w") as out:
+        proc = subprocess.Popen([*command, "--port", str(port)], stdout=out, stderr=out)
+        try:
+            deadline = time.monotonic() + 120
+            while not _up(base, ready):
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"server did not start; see {log}")
+                time.sleep(0.3)
+            yield base
+        finally:
+            proc.terminate()
+            proc.wait(timeout=60)
+
+
+def _up(base: str, ready: Callable[[str], bool]) -> bool:
+    try:
+        return ready(base)
+    except httpx.TransportError:
+        return False
+
+
+def ceiling(args: argparse.Namespace, variant: str, log_dir: Path) -> list[Figures]:
+    command = [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        f"bare_strawberry:{variant}",
+        "--factory",
+        "--app-dir",
+        str(Path(__file__).parent),
+        "--host",
+        HOST,
+        "--workers",
+        str(args.workers),
+        "--no-access-log",
+        "--log-level",
+        "warning",
+    ]
+
+    def ready(base: str) -> bool:
+        return httpx.post(f"{base}/", json={"query": "{ hello }"}).status_code == 200
+
+    with server(command, ready, log_dir / f"{variant}.log") as base:
+        return [
+            measure(
+                f"bare {variant}", f"{base}/", lambda n: {"query": "{ hello }"}, None, c, args, {}
+            )
+            for c in args.concurrency
+        ]
+
+
+def identity_input(r: Record) -> dict[str, Any]:
+    return {
+        "curp": r.curp,
+        "givenNames": r.given_names,
+        "firstSurname": r.first_surname,
+        "secondSurname": r.second_surname,
+        "sex": r.sex,
+        "birthDate": r.birth_date.isoformat() if r.birth_date else None,
+        "birthState": r.birth_state,
+    }
+
+
+def scenarios(records: list[Record], person_ids: list[str]) -> dict[str, Payload]:
+    rng = random.Random(5)
+    persons = sorted(set(person_ids))
+    picks = [rng.randrange(len(records)) for _ in range(1 << 16)]
+
+    def person(n: int) -> dict[str, Any]:
+        return {"query": PERSON, "variables": {"id": persons[picks[n % len(picks)] % len(persons)]}}
+
+    def resolve(n: int) -> dict[str, Any]:
+        return {
+            "query": RESOLVE,
+            "variables": {"input": identity_input(records[picks[n % len(picks)]])},
+        }
+
+    def register(n: int) -> dict[str, Any]:
+        source = records[picks[n % len(picks)]]
+        record = {
+            **identity_input(source),
+            "institution": BENCH_INSTITUTION,
+            "recordId": f"R{n}-{os.getpid()}",
+        }
+        return {"query": REGISTER, "variables": {"input": record}}
+
+    return {"person": person, "resolveIdentity": resolve, "registerRecord": register}
+
+
+def run_api(
+    args: argparse.Namespace, url: str, records: list[Record], person_ids: list[str], log_dir: Path
+) -> list[Figures]:
+    keys_store = open_key_store(url)
+    keys = ApiKeys(keys_store)
+    admin = keys.create("admin").token
+    bench = keys.create("institution", BENCH_INSTITUTION).token
+    keys_store.close()
+    command = [
+        sys.executable,
+        "-m",
+        "mpi",
+        "serve",
+        "--host",
+        HOST,
+        "--store",
+        url,
+        "--workers",
+        str(args.workers),
+    ]
+
+    def ready(base: str) -> bool:
+        return httpx.get(f"{base}/healthz").status_code == 200
+
+    out: list[Figures] = []
+    registered: list[str] = []
+    with server(command, ready, log_dir / "mpi-serve.log") as base:
+        for name, payload in scenarios(records, person_ids).items():
+            token = bench if name == "registerRecord" else admin
+            headers = {"Authorization": f"Bearer {token}"}
+            for c in args.concurrency:
+                wrapped = _recording(payload, registered) if name == "registerRecord" else payload
+                out.append(
+                    measure(name, f"{base}/graphql", wrapped, EXPECTED[name], c, args, headers)
+                )
+    missing = _missing(url, registered)
+    print(json.dumps({"registered_sent": len(registered), "missing_afterwards": missing}))
+    return out
+
+
+def _recording(payload: Payload, sent: list[str]) -> Payload:
+    def wrapped(n: int) -> dict[str, Any]:
+        body = payload(len(sent))
+        sent.append(f"{BENCH_INSTITUTION}:{body['variables']['input']['recordId']}")
+        return body
+
+    return wrapped
+
+
+def _missing(url: str, keys: list[str]) -> int:
+    store = open_store(url)
+    try:
+        with store.read() as tx:
+            found = set()
+            for start in range(0, len(keys), 500):
+                found |= set(tx.get_records(keys[start : start + 500]))
+    finally:
+        store.close()
+    return len(set(keys) - found)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--persons", type=int, default=100_000)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--seconds", type=float, default=10.0, help="time budget per run")
+    parser.add_argument("--max-requests", type=int, default=50_000, help="count budget per run")
+    parser.add_argument(
+        "--concurrency", type=lambda t: [int(x) for x in t.split(",")], default=[1, 8, 32]
+    )
+    parser.add_argument("--out", type=Path, help="write all figures as JSON here")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="mpi-api-bench-") as tmp:
+        log_dir = Path(tmp)
+        url = f"sqlite:///{log_dir / 'mpi.db'}"
+        loaded = load_population(url, args.persons)
+        print(
+            json.dumps(
+                {
+                    "persons": args.persons,
+                    "records": len(loaded.records),
+                    "load_seconds": round(loaded.seconds, 1),
+                }
+            ),
+            flush=True,
+        )
+        bare = ceiling(args, "plain_app", log_dir) + ceiling(args, "cached_app", log_dir)
+        api = run_api(args, url, loaded.records, loaded.person_ids, log_dir)
+    report(bare, api, args)
+
+
+def report(bare: list[Figures], api: list[Figures], args: argparse.Namespace) -> None:
+    top = {f.concurrency: f.per_second for f in bare if f.name == "bare cached_app"}
+    print("\n| operation | clients | req/s | p50 ms | p99 ms | errors | ratio to ceiling |")
+    print("|---|---|---|---|---|---|---|")
+    for f in bare + api:
+        ratio = f.per_second / top[f.concurrency] if top.get(f.concurrency) else float("nan")
+        print(
+            f"| {f.name} | {f.concurrency} | {f.per_second:,.0f} | {f.p50_ms} | {f.p99_ms} "
+            f"| {f.errors} | {ratio:.2f} |"
+        )
+    if args.out:
+        args.out.write_text(json.dumps([asdict(f) for f in bare + api], indent=1))
+
+
+if __name__ == "__main__":
+    main()
