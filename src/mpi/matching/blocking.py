@@ -52,25 +52,44 @@ def _blocks(codes: NDArray[np.int64], n: int) -> tuple[NDArray[np.int64], NDArra
     return codes.ravel()[kept], kept
 
 
-def _pairs_of_kind(
-    f: Features, kind: str, cap: int
-) -> tuple[list[NDArray[np.int64]], list[OversizedBlock]]:
-    n = f.n
-    codes, positions = _blocks(key_codes(f, kind), n)
-    starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]]) if len(codes) else codes
-    sizes = np.diff(np.r_[starts, len(codes)])
-    out: list[NDArray[np.int64]] = []
-    oversized = [
-        OversizedBlock(
-            kind, key_text(f, kind, int(positions[s] // n), int(positions[s] % n)), int(z)
-        )
-        for s, z in zip(starts[sizes > cap], sizes[sizes > cap], strict=True)
+def pairs_within_blocks(
+    codes: NDArray[np.int64], n: int, cap: int | None = None
+) -> tuple[list[NDArray[np.int64]], list[tuple[int, int]]]:
+    """Pair codes (i * n + j, i < j) of records sharing a code, per block size.
+
+    Args:
+        codes: (emissions, n) block codes, -1 = none.
+        n: number of records.
+        cap: blocks larger than this are skipped and returned as (position, size).
+    """
+    codes_sorted, positions = _blocks(codes, n)
+    if not len(codes_sorted):
+        return [], []
+    starts = np.flatnonzero(np.r_[True, codes_sorted[1:] != codes_sorted[:-1]])
+    sizes = np.diff(np.r_[starts, len(codes_sorted)])
+    limit = cap if cap is not None else int(sizes.max())
+    too_big = sizes > limit
+    skipped = [
+        (int(positions[s]), int(z)) for s, z in zip(starts[too_big], sizes[too_big], strict=True)
     ]
-    for size in np.unique(sizes[(sizes >= 2) & (sizes <= cap)]):
+    out: list[NDArray[np.int64]] = []
+    for size in np.unique(sizes[(sizes >= 2) & ~too_big]):
         members = positions[starts[sizes == size][:, None] + np.arange(size)] % n
         iu, ju = np.triu_indices(int(size), 1)
         a, b = members[:, iu].ravel(), members[:, ju].ravel()
         out.append(np.minimum(a, b).astype(np.int64) * n + np.maximum(a, b))
+    return out, skipped
+
+
+def _pairs_of_kind(
+    f: Features, kind: str, cap: int
+) -> tuple[list[NDArray[np.int64]], list[OversizedBlock]]:
+    n = f.n
+    out, skipped = pairs_within_blocks(key_codes(f, kind), n, cap)
+    oversized = [
+        OversizedBlock(kind, key_text(f, kind, position // n, position % n), size)
+        for position, size in skipped
+    ]
     return out, oversized
 
 

@@ -24,6 +24,7 @@ BLOCK_KEYS: tuple[str, ...] = (
     "given_birth_date",
     "given_year_state",
     "full_name",
+    "name_state",
     "nss",
     "phone",
 )
@@ -60,6 +61,23 @@ def _root_part(f: Features) -> Part:
     return Part(f.curp.root.astype(np.int64), lambda i: str(f.curp.column.values[i])[:16])
 
 
+def _surnames_in_order(f: Features) -> list[Part]:
+    # Alphabetical order of the two phonetic surnames, so swapped surnames share the key.
+    first, second = f.phonetic["first_surname"], f.phonetic["second_surname"]
+    swap = (second.ids >= 0) & (first.ids >= 0) & (second.ids < first.ids)
+    low = np.where(swap, second.ids, first.ids).astype(np.int64)
+    high = np.where(swap, first.ids, second.ids).astype(np.int64)
+
+    def text(column_low: bool) -> Callable[[int], str]:
+        def at(i: int) -> str:
+            pick = first if swap[i] != column_low else second
+            return str(pick.values[i])
+
+        return at
+
+    return [Part(low, text(True)), Part(high, text(False))]
+
+
 def emissions(f: Features, kind: str) -> list[list[Part]]:
     """The key's parts, once per emission (surname_birth_date emits one key per surname)."""
     ph = f.phonetic
@@ -75,7 +93,11 @@ def emissions(f: Features, kind: str) -> list[list[Part]]:
             [_given_part(f), _year_part(f), _text_part(f.text["birth_state"])]
         ],
         "full_name": lambda: [
-            [_given_part(f), _text_part(ph["first_surname"]), _text_part(ph["second_surname"])]
+            [_given_part(f), *_surnames_in_order(f)],
+        ],
+        "name_state": lambda: [
+            [_given_part(f), _text_part(ph["first_surname"]), _text_part(f.text["birth_state"])],
+            [_given_part(f), _text_part(ph["second_surname"]), _text_part(f.text["birth_state"])],
         ],
         "nss": lambda: [[_text_part(f.text["nss"])]],
         "phone": lambda: [[_text_part(f.text["phone"])]],

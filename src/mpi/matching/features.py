@@ -13,7 +13,7 @@ from numpy.typing import NDArray
 from mpi.domain.records import Record
 from mpi.identity import curp as curp_rules
 from mpi.identity.dates import check_birth_date
-from mpi.identity.names import given_name_tokens, surname_key
+from mpi.identity.names import given_name_tokens, split_married_surname, surname_key
 from mpi.identity.phonetic import phonetic_key
 from mpi.matching._encode import MISSING, Vocabulary, cached_map, object_array
 from mpi.matching._given import GivenTokens, given_tokens
@@ -92,13 +92,20 @@ def _name_columns(records: Sequence[Record]) -> dict[str, TextColumn]:
     # One vocabulary for both surnames so a swapped pair compares ids across columns.
     surnames = Vocabulary()
     given = cached_map(_joined_given, [r.given_names for r in records])
-    first = cached_map(surname_key, [r.first_surname for r in records])
-    second = cached_map(surname_key, [r.second_surname for r in records])
+    first = cached_map(_maiden_key, [r.first_surname for r in records])
+    second = cached_map(_maiden_key, [r.second_surname for r in records])
     return {
         "given_names": _column(given),
         "first_surname": _column(first, surnames),
         "second_surname": _column(second, surnames),
     }
+
+
+def _maiden_key(raw: str) -> str | None:
+    # Married forms (LOPEZ DE GARCIA, VDA. DE GARCIA) compare by the maiden surname, which is
+    # what the CURP and the other institutions record; a bare "VDA. DE X" hides it (missing).
+    maiden = split_married_surname(raw)[0]
+    return surname_key(maiden) if maiden is not None else None
 
 
 def _phonetic(value: str) -> str | None:
