@@ -16,6 +16,9 @@ The driver is created here and closed by `close()`; nothing connects at import t
 
 from __future__ import annotations
 
+import itertools
+import random
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from typing import TypeVar
@@ -23,8 +26,8 @@ from typing import TypeVar
 import neo4j
 import neo4j.exceptions as nx
 
-from mpi.domain.errors import StoreError
-from mpi.store.neo4j_errors import translated
+from mpi.domain.errors import ConflictError, StoreError
+from mpi.store.neo4j_errors import lost_race, translated
 from mpi.store.neo4j_link_writes import LinkWrites
 from mpi.store.neo4j_reads import RecordReads
 from mpi.store.neo4j_record_writes import RecordWrites
@@ -34,6 +37,8 @@ from mpi.store.neo4j_steward_writes import StewardWrites
 
 T = TypeVar("T")
 _CONNECT_TIMEOUT_S = 10.0
+_RACE_REPLAYS = 8
+_REPLAY_PAUSE_S = 0.02
 
 
 class Neo4jReadTx(RecordReads, StewardReads):
@@ -66,13 +71,21 @@ class Neo4jStore:
                 tx.commit()
 
     def run_write(self, work: Callable[[Neo4jWriteTx], T]) -> T:
-        """Run `work` in a managed write transaction, replayed by the driver on transient errors.
+        """Run `work` in a managed write transaction, replayed on transient errors.
+
+        The driver replays deadlocks and lost optimistic-concurrency races; the races
+        it does not know (see `neo4j_errors.lost_race`) are replayed here, so the
+        replay sees the other writer's work.
 
         Args:
             work: receives the write transaction; it may run more than once.
         """
-        with self._session(neo4j.WRITE_ACCESS) as session, translated("write"):
-            return session.execute_write(lambda tx: work(Neo4jWriteTx(tx, managed=True)))
+
+        def attempt() -> T:
+            with self._session(neo4j.WRITE_ACCESS) as session, translated("commit"):
+                return session.execute_write(lambda tx: work(Neo4jWriteTx(tx, managed=True)))
+
+        return _replaying(attempt)
 
     def run_read(self, work: Callable[[Neo4jReadTx], T]) -> T:
         """Run `work` in a managed read transaction, replayed by the driver on transient errors.
@@ -80,8 +93,12 @@ class Neo4jStore:
         Args:
             work: receives the read transaction; it may run more than once.
         """
-        with self._session(neo4j.READ_ACCESS) as session, translated("read"):
-            return session.execute_read(lambda tx: work(Neo4jReadTx(tx, managed=True)))
+
+        def attempt() -> T:
+            with self._session(neo4j.READ_ACCESS) as session, translated("read"):
+                return session.execute_read(lambda tx: work(Neo4jReadTx(tx, managed=True)))
+
+        return _replaying(attempt)
 
     def close(self) -> None:
         self._driver.close()
@@ -147,6 +164,17 @@ def _check_reachable(driver: neo4j.Driver, uri: str, database: str) -> None:
             if exc.code == "Neo.ClientError.Database.DatabaseNotFound":
                 raise StoreError(f"Neo4j server {uri} has no database {database!r}") from exc
             raise
+
+
+def _replaying(attempt: Callable[[], T]) -> T:
+    for tries in itertools.count(1):
+        try:
+            return attempt()
+        except ConflictError as exc:
+            if tries > _RACE_REPLAYS or not lost_race(exc):
+                raise
+            time.sleep(random.uniform(0, _REPLAY_PAUSE_S * tries))  # let the winner finish
+    raise AssertionError("unreachable")
 
 
 def _quiet_close(closeable: neo4j.Transaction | neo4j.Session) -> None:

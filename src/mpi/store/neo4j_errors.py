@@ -10,6 +10,7 @@ import neo4j.exceptions as nx
 from mpi.domain.errors import ConflictError, StoreError
 
 RETRY_HINT = "a concurrent transaction changed the same data; retry the operation"
+ENTITY_NOT_FOUND = "Neo.ClientError.Statement.EntityNotFound"
 
 
 @contextmanager
@@ -36,6 +37,10 @@ def translated(where: str, passthrough: tuple[type[Exception], ...] = ()) -> Ite
     except nx.ServiceUnavailable as exc:
         raise StoreError(f"{where}: cannot reach the Neo4j server ({exc})") from exc
     except nx.Neo4jError as exc:
+        if exc.code == ENTITY_NOT_FOUND:
+            # ArcadeDB, reading a page another transaction committed meanwhile, can meet an
+            # edge to a node its own snapshot lacks; Neo4j, a node deleted concurrently.
+            raise ConflictError(f"{where}: {RETRY_HINT} ({_message(exc)})") from exc
         raise StoreError(f"{where}: the Neo4j server failed: {_message(exc)}") from exc
     except nx.DriverError as exc:
         raise StoreError(f"{where}: Neo4j driver error: {exc}") from exc
@@ -43,3 +48,16 @@ def translated(where: str, passthrough: tuple[type[Exception], ...] = ()) -> Ite
 
 def _message(exc: nx.Neo4jError) -> str:
     return exc.message or str(exc)
+
+
+def lost_race(exc: ConflictError) -> bool:
+    """True if the conflict came from a concurrent writer, so replaying the work may succeed.
+
+    The driver replays TransientErrors itself; these are the races it does not know:
+    a unique key created by two transactions at once (Neo4j makes the second wait,
+    ArcadeDB fails it at commit) and a node that vanished under a running query.
+    """
+    cause = exc.__cause__
+    if isinstance(cause, nx.ConstraintError):
+        return True
+    return isinstance(cause, nx.Neo4jError) and cause.code == ENTITY_NOT_FOUND
