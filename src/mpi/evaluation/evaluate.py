@@ -62,13 +62,14 @@ def evaluate(
         predicted: record key -> predicted cluster (person) id.
         hard_negatives: (person_a, person_b, kind) pairs of true persons that must stay apart.
     """
-    missing = [key for key in truth if key not in predicted]
-    unknown = [key for key in predicted if key not in truth]
     table = contingency(truth, predicted)
+    compared = int(table.cell_size.sum())
+    missing = [key for key in truth if key not in predicted] if compared < len(truth) else []
+    unknown = [key for key in predicted if key not in truth] if compared < len(predicted) else []
     return Evaluation(
         truth_records=len(truth),
         predicted_records=len(predicted),
-        compared_records=int(table.cell_size.sum()),
+        compared_records=compared,
         missing_from_predicted=len(missing),
         missing_examples=tuple(sorted(missing)[:EXAMPLES]),
         unknown_in_predicted=len(unknown),

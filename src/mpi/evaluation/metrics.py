@@ -74,16 +74,21 @@ class Contingency:
 
 def contingency(truth: Mapping[str, str], predicted: Mapping[str, str]) -> Contingency:
     """The contingency table over the records present in both mappings."""
-    keys = [key for key in truth if key in predicted]
-    person_labels, person = np.unique(
-        np.array([truth[k] for k in keys], dtype=object), return_inverse=True
-    )
-    _, cluster = np.unique(
-        np.array([predicted[k] for k in keys], dtype=object), return_inverse=True
-    )
-    person = person.astype(np.int64)
-    cluster = cluster.astype(np.int64)
-    clusters = int(cluster.max()) + 1 if len(keys) else 0
+    persons: dict[str, int] = {}
+    clusters_seen: dict[str, int] = {}
+    person_codes: list[int] = []
+    cluster_codes: list[int] = []
+    # One pass with plain dict operations: at a million records the work is memory-bound.
+    for key, person_label in truth.items():
+        cluster_label = predicted.get(key)
+        if cluster_label is None:
+            continue
+        person_codes.append(persons.setdefault(person_label, len(persons)))
+        cluster_codes.append(clusters_seen.setdefault(cluster_label, len(clusters_seen)))
+    person = np.array(person_codes, dtype=np.int64)
+    cluster = np.array(cluster_codes, dtype=np.int64)
+    person_labels = tuple(persons)
+    clusters = len(clusters_seen)
     cells, cell_size = np.unique(person * max(clusters, 1) + cluster, return_counts=True)
     return Contingency(
         cell_person=cells // max(clusters, 1),
@@ -91,7 +96,7 @@ def contingency(truth: Mapping[str, str], predicted: Mapping[str, str]) -> Conti
         cell_size=cell_size.astype(np.int64),
         person_size=np.bincount(person, minlength=len(person_labels)).astype(np.int64),
         cluster_size=np.bincount(cluster, minlength=clusters).astype(np.int64),
-        person_labels=tuple(str(label) for label in person_labels),
+        person_labels=person_labels,
     )
 
 
@@ -148,12 +153,20 @@ def pair_metrics(predicted_pairs: Iterable[tuple[str, str]], truth: Mapping[str,
         person = truth.get(a)
         if person is not None and person == truth.get(b):
             true_positives += 1
-    _, sizes = np.unique(np.array(list(truth.values()), dtype=object), return_counts=True)
+    _, persons = _factorize(truth.values())
+    sizes = np.bincount(persons).astype(np.int64)
     return Metrics(
         true_positives=true_positives,
         false_positives=len(seen) - true_positives,
         false_negatives=_pairs(sizes.astype(np.int64)) - true_positives,
     )
+
+
+def _factorize(labels: Iterable[str]) -> tuple[tuple[str, ...], Counts]:
+    """Labels -> (distinct labels in first-seen order, integer code per label)."""
+    codes: dict[str, int] = {}
+    numbers = [codes.setdefault(label, len(codes)) for label in labels]
+    return tuple(codes), np.array(numbers, dtype=np.int64)
 
 
 def _mean_share(weight: np.ndarray, group_size: Counts, records: int) -> float:
