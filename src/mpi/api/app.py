@@ -12,6 +12,7 @@ from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 from strawberry.asgi import GraphQL
 
+from mpi.api.audit import AuditBatcher
 from mpi.api.auth import DEFAULT_TTL_SECONDS, PRINCIPAL, BearerAuth, KeyCache
 from mpi.api.body_limit import BodySizeLimit
 from mpi.api.context import ApiServices, Context, make_loaders
@@ -27,6 +28,7 @@ class GraphQLEndpoint(GraphQL[Context, None]):
         super().__init__(build_schema(limits), graphql_ide="graphiql", allow_queries_via_get=False)
         self._services = services
         self._limits = limits
+        self._audit = AuditBatcher(services.reads.record_reads_of_many)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if PRINCIPAL not in scope.get("state", {}):
@@ -44,6 +46,7 @@ class GraphQLEndpoint(GraphQL[Context, None]):
             services=self._services,
             limits=self._limits,
             loaders=make_loaders(self._services),
+            audit=self._audit,
         )
 
 

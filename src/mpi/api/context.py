@@ -10,7 +10,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from strawberry.dataloader import DataLoader
 
-from mpi.api.audit import ReadLog
+from mpi.api.audit import AuditBatcher, ReadLog
 from mpi.api.limits import Limits
 from mpi.domain.persons import PersonWithRecords
 from mpi.services.api_keys import ApiKeys, Principal
@@ -44,6 +44,7 @@ class Context:
     services: ApiServices
     limits: Limits
     loaders: Loaders
+    audit: AuditBatcher
     reads: ReadLog = field(default_factory=ReadLog)
 
     @property
@@ -51,10 +52,10 @@ class Context:
         p = self.principal
         return Actor(f"key:{p.key_id}", p.role.value, p.institution, purpose="api")
 
-    def flush_reads(self) -> None:
+    async def flush_reads(self) -> None:
         events = self.reads.events()
         if events:
-            self.services.reads.record_reads(self.actor, events)
+            await self.audit.submit(self.actor, events)
 
 
 Info = strawberry.Info[Context, None]

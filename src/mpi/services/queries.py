@@ -61,9 +61,14 @@ class IdentityReads:
 
     def record_reads(self, actor: Actor, events: Sequence[ReadEvent]) -> None:
         """Append one audit entry per read of personal data, all in one transaction."""
+        self.record_reads_of_many([(actor, events)])
+
+    def record_reads_of_many(self, reads: Sequence[tuple[Actor, Sequence[ReadEvent]]]) -> None:
+        """`record_reads` for several callers at once: one transaction (a group commit)."""
         at = self._clock()
         entries = [
             audit_entry(actor, f"read:{e.operation}", e.target_kind, e.target_ids, at)
+            for actor, events in reads
             for e in events
             if e.target_ids
         ]
