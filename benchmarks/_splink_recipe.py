@@ -166,13 +166,15 @@ def run(records: Path, out_dir: Path, seed: int, *, household: bool) -> None:
         predictions, threshold_match_probability=THRESHOLD
     )
     clock.lap("cluster")
-    _write(con, predictions.physical_name, clusters.physical_name, out_dir)
+    clock.facts["counts"] = write_outputs(
+        con, predictions.physical_name, clusters.physical_name, out_dir
+    )
     clock.lap("write")
-    clock.facts["counts"] = _counts(con, predictions.physical_name, clusters.physical_name)
     clock.write(out_dir)
 
 
-def _write(con: Any, predictions: str, clusters: str, out_dir: Path) -> None:
+def write_outputs(con: Any, predictions: str, clusters: str, out_dir: Path) -> dict[str, int]:
+    """Write pairs.csv and clusters.csv from the named DuckDB tables; return their counts."""
     pairs = str(out_dir / "pairs.csv").replace("'", "''")
     assigned = str(out_dir / "clusters.csv").replace("'", "''")
     con.execute(
@@ -184,8 +186,6 @@ def _write(con: Any, predictions: str, clusters: str, out_dir: Path) -> None:
         f"TO '{assigned}' (HEADER, DELIMITER ',')"
     )
 
-
-def _counts(con: Any, predictions: str, clusters: str) -> dict[str, int]:
     def scalar(sql: str) -> int:
         return int(con.execute(sql).fetchone()[0])
 

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
+import _febrl
 from _measure import ChildRun, run_child
 from _outputs import read_clusters, read_hard_negatives, read_pairs
 from _scores import Accuracy, prf, score
@@ -100,6 +101,23 @@ def commands(args: argparse.Namespace, data: Path) -> list[Command]:
         chosen.append(("mpi + train", out, runner))
     if not args.skip_link_cli and link_cli_available():
         chosen.append(_link_cli(records, data / "mpi-link"))
+    return chosen
+
+
+def febrl_commands(name: str, data: Path, args: argparse.Namespace) -> list[Command]:
+    """Splink's own FEBRL recipe, and mpi with its packaged rules and with rules trained
+    (`mpi train`'s function) on the file itself."""
+    records = str(data / "records.csv")
+    chosen: list[Command] = []
+    if not args.skip_splink:
+        out = data / "splink"
+        recipe = [PY, str(HERE / "_splink_febrl.py"), name, str(data), str(out)]
+        chosen.append(("splink", out, recipe))
+    if not args.skip_mpi:
+        runner = [PY, str(HERE / "_mpi_runner.py"), records]
+        chosen.append(("mpi", data / "mpi", [*runner, str(data / "mpi")]))
+        out = data / "mpi-train"
+        chosen.append(("mpi + train", out, [*runner, str(out), "--train"]))
     return chosen
 
 
@@ -187,7 +205,7 @@ def report(outcomes: list[Outcome], records: int, facts: dict[str, str], argv: l
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--persons", type=int, required=True)
+    parser.add_argument("--persons", type=int, help="synthetic population size")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--out-dir", type=Path, default=HERE / "out")
     parser.add_argument("--skip-splink", action="store_true")
@@ -198,17 +216,23 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         "--rescore", action="store_true", help="only re-score the runs recorded in runs.json"
     )
     parser.add_argument(
+        "--febrl", action="store_true", help="FEBRL3 and FEBRL4 instead of synthetic data"
+    )
+    parser.add_argument(
         "--splink-no-household",
         action="store_true",
         help="also run Splink without postal code, phone and NSS comparisons",
     )
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    if args.persons is None and not args.febrl:
+        parser.error("give --persons N (synthetic data) or --febrl")
+    return args
 
 
-def measure_all(args: argparse.Namespace, data: Path) -> list[ChildRun]:
+def measure_all(chosen: list[Command], data: Path) -> list[ChildRun]:
     runs: list[ChildRun] = []
-    for name, out, command in commands(args, data):
-        print(f"running {name} ...", flush=True)
+    for name, out, command in chosen:
+        print(f"running {name} on {data.name} ...", flush=True)
         run = run_child(name, command, out)
         print(f"  {name}: exit {run.returncode}, {run.wall_s:.1f} s, {run.peak_mb:,.0f} MB")
         runs.append(run)
@@ -223,10 +247,17 @@ def recorded_runs(data: Path) -> list[ChildRun]:
     return [ChildRun.from_mapping(r) for r in saved]
 
 
-def main(argv: list[str] | None = None) -> int:
-    argv = sys.argv[1:] if argv is None else argv
-    args = parse_args(argv)
+def targets(args: argparse.Namespace) -> list[tuple[Path, list[Command]]]:
+    if args.febrl:
+        out = [(_febrl.write(name, args.out_dir), name) for name in _febrl.DATASETS]
+        return [(data, febrl_commands(name, data, args)) for data, name in out]
     data = ensure_data(args.persons, args.seed, args.out_dir)
+    return [(data, commands(args, data))]
+
+
+def run_target(
+    data: Path, chosen: list[Command], args: argparse.Namespace, argv: list[str]
+) -> bool:
     records = sum(1 for _ in (data / "records.csv").open(encoding="utf-8")) - 1
     if args.rescore:
         facts = json.loads((data / FACTS_FILE).read_text(encoding="utf-8"))
@@ -234,12 +265,19 @@ def main(argv: list[str] | None = None) -> int:
     else:
         facts = machine_facts()
         (data / FACTS_FILE).write_text(json.dumps(facts, indent=2), encoding="utf-8")
-        runs = measure_all(args, data)
+        runs = measure_all(chosen, data)
     outcomes = [Outcome(run, evaluate(run, data)) for run in runs]
-    text = report(outcomes, records, facts, argv)
+    text = f"Data: {data.name}\n" + report(outcomes, records, facts, argv)
     print(text)
     (data / "summary.md").write_text(text, encoding="utf-8")
-    return 0 if all(o.run.ok for o in outcomes) else 1
+    return all(o.run.ok for o in outcomes)
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    args = parse_args(argv)
+    ok = [run_target(data, chosen, args, argv) for data, chosen in targets(args)]
+    return 0 if all(ok) else 1
 
 
 if __name__ == "__main__":
