@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
+import numpy as np
 import pytest
+from numpy.typing import NDArray
 
 from mpi.domain.records import Record
 from mpi.matching.rules import MatchingRules
 from mpi.rules_file import default_rules
+from mpi.synthetic.generate import Population, generate
 
 # A made-up person; the CURP is derived by the RENAPO rules and has a correct check digit.
 BASE = Record(
@@ -46,3 +49,17 @@ def make_record() -> MakeRecord:
 @pytest.fixture(scope="session")
 def rules() -> MatchingRules:
     return default_rules()
+
+
+@dataclass(frozen=True)
+class Labelled:
+    records: list[Record]
+    labels: NDArray[np.int64]  # true person per record
+    population: Population
+
+
+@pytest.fixture(scope="session")
+def labelled() -> Labelled:
+    """A small synthetic population with ground truth (seed fixed)."""
+    population = generate(600, seed=5)
+    return Labelled(list(population.records()), population.record_person.copy(), population)

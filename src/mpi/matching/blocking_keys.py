@@ -62,20 +62,18 @@ def _root_part(f: Features) -> Part:
 
 
 def _surnames_in_order(f: Features) -> list[Part]:
-    # Alphabetical order of the two phonetic surnames, so swapped surnames share the key.
+    # The two phonetic surnames as an unordered pair, so swapped surnames share the key: ids
+    # are ordered numerically (batch), strings alphabetically (the store's key); both forms
+    # group exactly the records with the same pair.
     first, second = f.phonetic["first_surname"], f.phonetic["second_surname"]
     swap = (second.ids >= 0) & (first.ids >= 0) & (second.ids < first.ids)
     low = np.where(swap, second.ids, first.ids).astype(np.int64)
     high = np.where(swap, first.ids, second.ids).astype(np.int64)
 
-    def text(column_low: bool) -> Callable[[int], str]:
-        def at(i: int) -> str:
-            pick = first if swap[i] != column_low else second
-            return str(pick.values[i])
+    def pair(i: int) -> list[str]:
+        return sorted([str(first.values[i]), str(second.values[i])])
 
-        return at
-
-    return [Part(low, text(True)), Part(high, text(False))]
+    return [Part(low, lambda i: pair(i)[0]), Part(high, lambda i: pair(i)[1])]
 
 
 def emissions(f: Features, kind: str) -> list[list[Part]]:

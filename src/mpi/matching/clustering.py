@@ -161,7 +161,8 @@ class _Agglomeration:
         a_idx = np.array([a for a, _ in suspects], dtype=np.intp)
         b_idx = np.array([b for _, b in suspects], dtype=np.intp)
         close = dates_close(self.f, a_idx, b_idx)
-        close &= self.f.curp.column.ids[a_idx] != self.f.curp.column.ids[b_idx]
+        curp = self.f.curp.column.ids
+        close &= (curp[a_idx] != curp[b_idx]) | (curp[a_idx] < 0)
         return any(
             not self._bridged(int(a), int(b), members)
             for a, b in zip(a_idx[close], b_idx[close], strict=True)

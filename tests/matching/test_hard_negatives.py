@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import numpy as np
+import pytest
+from conftest import MakeRecord
+
+from mpi.matching.features import prepare
+from mpi.matching.hard_negatives import cannot_link
+
+# (what, changes to the second record, must they stay apart?)
+PARENT = {"curp": "PESG581102MJCRLD01", "birth_date": date(1958, 11, 2)}
+NO_HOUSEHOLD = {"nss": None, "phone": None, "postal_code": None}
+CASES: list[tuple[str, dict[str, Any], bool]] = [
+    ("the same record", {}, False),
+    ("parent with the same name", PARENT, True),
+    ("parent without CURP", {"curp": None, "birth_date": date(1958, 11, 2)}, True),
+    ("twin", {"curp": "PESR850314MJCRLS02", "given_names": "ROSA"}, True),
+    ("twin without CURPs", {"curp": None, "given_names": "ROSA"}, True),
+    ("same root, other homoclave", {"curp": "PESG850314MJCRLD18", **NO_HOUSEHOLD}, True),
+    ("reissued CURP, same household", {"curp": "PESG850314MJCRLD18"}, False),
+    ("CURP typo", {"curp": "PESG850314MJCRLB00"}, False),
+    ("short form of the name", {"curp": None, "given_names": "GUADALUPE"}, False),
+    ("nickname", {"curp": None, "given_names": "LUPE"}, False),
+    ("initial", {"curp": None, "given_names": "MA. G."}, False),
+    ("only MARIA", {"curp": None, "given_names": "MARIA"}, False),
+    ("day and month swapped", {"curp": None, "birth_date": date(1985, 3, 14)}, False),
+]
+
+
+@pytest.mark.parametrize(("what", "changes", "apart"), CASES, ids=[c[0] for c in CASES])
+def test_hard_negative_rules(
+    make_record: MakeRecord, what: str, changes: dict[str, Any], apart: bool
+) -> None:
+    f = prepare([make_record(), make_record(**changes)])
+    assert cannot_link(f, np.array([0]), np.array([1])).tolist() == [apart]

@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+import numpy as np
+from conftest import Labelled
+
+from mpi.matching.pipeline import link_batch
+from mpi.matching.rules import MatchingRules
+
+
+def _pairs(labels: np.ndarray) -> set[tuple[int, int]]:
+    out = set()
+    for label in np.unique(labels):
+        members = np.flatnonzero(labels == label).tolist()
+        out |= {(a, b) for i, a in enumerate(members) for b in members[i + 1 :]}
+    return out
+
+
+def test_link_batch_finds_the_persons_of_a_synthetic_population(
+    labelled: Labelled, rules: MatchingRules
+) -> None:
+    result = link_batch(labelled.records, rules, keep_pairs=True)
+    assert len(result.cluster) == len(labelled.records)
+    truth, found = _pairs(labelled.labels), _pairs(result.cluster)
+    precision = len(truth & found) / len(found)
+    recall = len(truth & found) / len(truth)
+    assert precision > 0.97 and recall > 0.97
+    assert set(result.timings) == {"prepare", "block", "score", "cluster"}
+    assert result.pairs is not None and len(result.pairs.left) == result.candidate_pairs
+    assert result.links <= result.candidate_pairs
+
+
+def test_link_batch_keeps_hard_negative_pairs_apart(
+    labelled: Labelled, rules: MatchingRules
+) -> None:
+    result = link_batch(labelled.records, rules)
+    ids = labelled.population.person_ids
+    clusters: dict[str, set[int]] = {}
+    for person, cluster in zip(labelled.labels.tolist(), result.cluster.tolist(), strict=True):
+        clusters.setdefault(ids[person], set()).add(cluster)
+    twins = [(a, b) for a, b, kind in labelled.population.hard_negatives if kind == "twin"]
+    assert twins
+    assert all(not clusters[a] & clusters[b] for a, b in twins)
