@@ -19,9 +19,11 @@ ALLOWED: dict[str, set[str]] = {
     "io": {"domain", "identity", "io"},
     "evaluation": {"domain", "evaluation"},
     "services": {"domain", "identity", "matching", "store", "services"},
+    "api": {"api", "domain", "identity", "matching", "services", "bootstrap", "config"},
 }
 # Third-party packages that mean I/O or a framework, kept out of the pure layers.
 FORBIDDEN_THIRD_PARTY: dict[str, set[str]] = {
+    "api": {"neo4j", "sqlite3"},
     "domain": {"neo4j", "sqlite3", "strawberry", "starlette", "uvicorn", "numpy", "rapidfuzz"},
     "identity": {"neo4j", "sqlite3", "strawberry", "starlette", "uvicorn"},
     "matching": {"neo4j", "sqlite3", "strawberry", "starlette", "uvicorn"},

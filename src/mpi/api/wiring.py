@@ -10,12 +10,11 @@ from mpi.bootstrap import Services, build
 from mpi.config import Settings
 from mpi.services.api_keys import ApiKeys
 from mpi.services.queries import IdentityReads
-from mpi.store.keys import open_key_store
 
 
 def api_services(services: Services) -> ApiServices:
     """The API's view of the composition root's services; closing it closes them."""
-    keys = open_key_store(services.settings.store_url, store_checked=True)
+    keys = ApiKeys.open(services.settings.store_url, store_checked=True)
 
     def close() -> None:
         try:
@@ -24,7 +23,7 @@ def api_services(services: Services) -> ApiServices:
             services.close()
 
     reads = IdentityReads(services.store, services.settings.trusted_institutions)
-    return ApiServices(keys=ApiKeys(keys), reads=reads, linking=services.linking, close=close)
+    return ApiServices(keys=keys, reads=reads, linking=services.linking, close=close)
 
 
 def app_from_env() -> Starlette:

@@ -21,7 +21,7 @@ from enum import StrEnum
 
 from mpi.domain.errors import ValidationError
 from mpi.domain.ids import new_id
-from mpi.store.keys import ApiKey, KeyStore
+from mpi.store.keys import ApiKey, KeyStore, open_key_store
 
 TOKEN_PREFIX = "mpi_"
 KEY_ID_PREFIX = "K"
@@ -103,6 +103,14 @@ class ApiKeys:
 
     def list(self) -> list[ApiKey]:
         return self._store.all()
+
+    def close(self) -> None:
+        self._store.close()
+
+    @classmethod
+    def open(cls, url: str, *, store_checked: bool = False) -> ApiKeys:
+        """The keys kept in the store at `url` (see `mpi.store.keys.open_key_store`)."""
+        return cls(open_key_store(url, store_checked=store_checked))
 
 
 def _check(role: str, institution: str | None) -> tuple[Role, str | None]:
