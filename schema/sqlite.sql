@@ -19,7 +19,7 @@ CREATE TABLE IF NOT EXISTS persons (
     status      TEXT NOT NULL CHECK (status IN ('active', 'merged')),
     created_at  TEXT NOT NULL,
     merged_into TEXT REFERENCES persons (id)
-) STRICT;
+) STRICT, WITHOUT ROWID;
 
 -- One row per institution-local record. The HAS_RECORD link lives on the row
 -- (person_id + link_*), so a record can never have two persons.
@@ -50,8 +50,7 @@ CREATE TABLE IF NOT EXISTS records (
     CHECK ((person_id IS NULL) = (linked_at IS NULL))
 ) STRICT;
 CREATE INDEX IF NOT EXISTS records_by_curp ON records (curp) WHERE curp IS NOT NULL;
-CREATE INDEX IF NOT EXISTS records_by_name_dob
-    ON records (first_surname, birth_date, given_names, key);
+CREATE INDEX IF NOT EXISTS records_by_name_dob ON records (first_surname, birth_date);
 CREATE INDEX IF NOT EXISTS records_by_person ON records (person_id) WHERE person_id IS NOT NULL;
 
 -- IN_BLOCK edges, clustered by block key so a block is one range scan.

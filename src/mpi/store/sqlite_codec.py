@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
@@ -27,6 +28,12 @@ def ts(value: datetime, field: str = "at") -> str:
     """A timezone-aware datetime as sortable UTC text; naive datetimes are refused."""
     if value.tzinfo is None or value.utcoffset() is None:
         raise ValidationError.single(field, "timezone-aware", "timestamps must carry a timezone")
+    return _utc_text(value)
+
+
+# Bulk writes stamp thousands of rows with the same instant; equal instants give equal text.
+@functools.lru_cache(maxsize=1024)
+def _utc_text(value: datetime) -> str:
     return value.astimezone(UTC).isoformat(timespec="microseconds")
 
 

@@ -20,6 +20,8 @@ _INSERT = (
     f"INSERT INTO records (rid, {_CONTENT}, version, received_at, block_keys) "
     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
+_ADD_KEY = "INSERT INTO block_keys (block_key, rid) VALUES (?, ?)"
+_SEP = codec.KEY_SEPARATOR
 _UPDATE = (
     "UPDATE records SET curp = ?, given_names = ?, first_surname = ?, second_surname = ?, "
     "sex = ?, birth_date = ?, birth_state = ?, postal_code = ?, phone = ?, nss = ?, "
@@ -50,21 +52,44 @@ class RecordWrites(SqliteTx):
         at_text = codec.ts(at)
         for row in rows:
             _validate(row)
-        states = self._load_states(row.record.key for row in rows)
-        next_rid = self._count("SELECT coalesce(max(rid), 0) FROM records") + 1
+        keys = [row.record.key for row in rows]
+        states = self._load_states(keys)
+        self._conn.executemany(
+            "INSERT OR IGNORE INTO institutions (code) VALUES (?)",
+            [(i,) for i in {row.record.institution for row in rows}],
+        )
+        if not states and len(set(keys)) == len(keys):
+            return self._insert_new(rows, keys, at_text)
+        next_rid = self._next_rid()
         outcomes = []
-        for row in rows:
-            key, keys = row.record.key, _joined(row.block_keys)
-            content = codec.record_values(row.record)
+        for key, row in zip(keys, rows, strict=True):
+            joined, content = _joined(row.block_keys), codec.record_values(row.record)
             state = states.get(key)
             if state is None:
-                state = _State(next_rid, content, 1, at_text, keys, "", new=True)
+                state = _State(next_rid, content, 1, at_text, joined, "", new=True)
                 states[key], next_rid = state, next_rid + 1
                 outcomes.append(UpsertOutcome(key, UpsertChange.CREATED, 1))
                 continue
-            outcomes.append(_apply(state, content, keys, at_text))
-        self._write(states.values(), {row.record.institution for row in rows})
+            outcomes.append(_apply(state, content, joined, at_text))
+        self._write(states.values())
         return outcomes
+
+    def _insert_new(
+        self, rows: Sequence[RecordWrite], keys: list[str], at_text: str
+    ) -> list[UpsertOutcome]:
+        # The bulk-import case (every record new): no state to track, two statements.
+        first = self._next_rid()
+        inserts, adds = [], []
+        for rid, row in enumerate(rows, start=first):
+            unique = sorted(set(row.block_keys))
+            inserts.append((rid, *codec.record_values(row.record), 1, at_text, _SEP.join(unique)))
+            adds += [(k, rid) for k in unique]
+        self._conn.executemany(_INSERT, inserts)
+        self._conn.executemany(_ADD_KEY, adds)
+        return [UpsertOutcome(key, UpsertChange.CREATED, 1) for key in keys]
+
+    def _next_rid(self) -> int:
+        return self._count("SELECT coalesce(max(rid), 0) FROM records") + 1
 
     def _load_states(self, keys: Iterable[str]) -> dict[str, _State]:
         sql = (
@@ -76,7 +101,7 @@ class RecordWrites(SqliteTx):
             for row in self._rows(sql, (json_keys(keys),))
         }
 
-    def _write(self, states: Iterable[_State], institutions: set[str]) -> None:
+    def _write(self, states: Iterable[_State]) -> None:
         inserts, updates, drops, adds = [], [], [], []
         for s in states:
             if s.new:
@@ -88,11 +113,10 @@ class RecordWrites(SqliteTx):
                 drops += [(k, s.rid) for k in old - new]
                 adds += [(k, s.rid) for k in new - old]
         ex = self._conn.executemany
-        ex("INSERT OR IGNORE INTO institutions (code) VALUES (?)", [(i,) for i in institutions])
         ex(_INSERT, inserts)
         ex(_UPDATE, updates)
         ex("DELETE FROM block_keys WHERE block_key = ? AND rid = ?", drops)
-        ex("INSERT INTO block_keys (block_key, rid) VALUES (?, ?)", adds)
+        ex(_ADD_KEY, adds)
 
 
 def _apply(state: _State, content: tuple[str | None, ...], keys: str, at: str) -> UpsertOutcome:

@@ -1,0 +1,175 @@
+"""Store benchmark: bulk upsert throughput and candidate lookup latency at several sizes.
+
+For each size N it builds a fresh store of N synthetic records (five block keys each,
+one new person and one HAS_RECORD link per record, one write transaction per batch)
+and reports:
+- bulk records/s (store time only; generating the synthetic rows is not counted),
+- candidate lookup latency p50 / p99 over random stored records' block keys, each
+  lookup in its own read transaction, as the linking service does it,
+- database size per record (SQLite: file + WAL after a checkpoint).
+
+    .venv/bin/python benchmarks/store_bench.py --adapter sqlite --sizes 1000,100000,1000000
+    .venv/bin/python benchmarks/store_bench.py --adapter neo4j --url bolt://127.0.0.1:7687 ...
+
+The neo4j adapter reads MPI_NEO4J_USER / MPI_NEO4J_PASSWORD / MPI_NEO4J_DATABASE and
+expects an empty database.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sqlite3
+import statistics
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+from mpi.domain.persons import Link, Person, PersonStatus
+from mpi.domain.records import Record
+from mpi.domain.stored_records import RecordWrite
+from mpi.store import open_store
+from mpi.store.port import Store
+
+AT = datetime(2026, 1, 1, tzinfo=UTC)
+SURNAMES = [f"APELLIDO{n:03d}" for n in range(300)]
+GIVEN = [f"NOMBRE{n:03d}" for n in range(150)]
+STATES = ["AS", "BC", "CH", "DF", "GR", "JC", "MC", "MN", "NL", "OC", "PL", "VZ", "YN", "ZS"]
+INSTITUTIONS = ["IMSS", "ISSSTE", "IMSSB", "PEMEX", "SEDENA", "SEMAR"]
+CAP = 500
+
+
+@dataclass(frozen=True)
+class Result:
+    size: int
+    records_per_s: float
+    p50_ms: float
+    p99_ms: float
+    bytes_per_record: float | None
+
+
+def synthetic(n: int, rng: random.Random) -> RecordWrite:
+    """Record number n with five block keys shaped like the linker's (CURP, root, names+dates)."""
+    surname, given, state = rng.choice(SURNAMES), rng.choice(GIVEN), rng.choice(STATES)
+    born = date(1940, 1, 1) + timedelta(days=rng.randrange(30000))
+    curp = f"{surname[:2]}{given[:2]}{born:%y%m%d}{rng.choice('HM')}{state}{n % 17576:05d}"[:18]
+    nss = f"{n:011d}"
+    rec = Record(
+        rng.choice(INSTITUTIONS),
+        f"R{n}",
+        curp=curp,
+        given_names=given,
+        first_surname=surname,
+        second_surname=rng.choice(SURNAMES),
+        sex=curp[10],
+        birth_date=born,
+        birth_state=state,
+        postal_code=f"{rng.randrange(100000):05d}",
+        nss=nss,
+    )
+    keys = (
+        f"curp:{curp}",
+        f"root:{curp[:16]}",
+        f"sdob:{surname}:{born.isoformat()}",
+        f"gys:{given}:{born.year}:{state}",
+        f"nss:{nss}",
+    )
+    return RecordWrite(rec, keys)
+
+
+def batches(size: int, batch: int, rng: random.Random) -> Iterator[list[RecordWrite]]:
+    for start in range(0, size, batch):
+        yield [synthetic(n, rng) for n in range(start, min(size, start + batch))]
+
+
+def load(
+    store: Store, size: int, batch: int, rng: random.Random
+) -> tuple[float, list[RecordWrite]]:
+    """Write every batch; returns store seconds and a sample of the rows for lookups."""
+    spent, sample = 0.0, []
+    for rows in batches(size, batch, rng):
+        persons = [Person(f"P{r.record.key}", PersonStatus.ACTIVE, AT) for r in rows]
+        links = [Link(r.record.key, f"P{r.record.key}", AT, "bench", "new", None) for r in rows]
+        started = time.perf_counter()
+        with store.write() as tx:
+            tx.upsert_records(rows, AT)
+            tx.create_persons(persons)
+            tx.link_many(links)
+        spent += time.perf_counter() - started
+        sample += rng.sample(rows, min(len(rows), 50))
+    return spent, sample
+
+
+def lookups(store: Store, sample: list[RecordWrite], count: int, rng: random.Random) -> list[float]:
+    timings = []
+    for _ in range(count):
+        keys = rng.choice(sample).block_keys
+        started = time.perf_counter()
+        with store.read() as tx:
+            found = tx.candidates(keys, CAP)
+        timings.append((time.perf_counter() - started) * 1000)
+        assert found.candidates, "a stored record must find at least itself"
+    return timings
+
+
+def sqlite_bytes(path: Path) -> int:
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+    return sum(p.stat().st_size for p in path.parent.glob(path.name + "*"))
+
+
+def run_size(args: argparse.Namespace, size: int, workdir: Path) -> Result:
+    rng = random.Random(size)
+    path = workdir / f"bench-{size}.db"
+    url = f"sqlite:///{path}" if args.adapter == "sqlite" else args.url
+    store = open_store(url)
+    try:
+        spent, sample = load(store, size, args.batch, rng)
+        timings = sorted(lookups(store, sample, args.lookups, rng))
+    finally:
+        store.close()
+    per_record = sqlite_bytes(path) / size if args.adapter == "sqlite" else None
+    return Result(
+        size,
+        size / spent,
+        statistics.median(timings),
+        timings[min(len(timings) - 1, int(len(timings) * 0.99))],
+        per_record,
+    )
+
+
+def parse(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--adapter", choices=["sqlite", "neo4j"], default="sqlite")
+    parser.add_argument("--sizes", default="1000,100000,1000000")
+    parser.add_argument("--batch", type=int, default=5000, help="records per transaction")
+    parser.add_argument("--lookups", type=int, default=5000)
+    parser.add_argument("--url", help="store URL for --adapter neo4j")
+    parser.add_argument("--dir", type=Path, help="where SQLite files go (default: a temp dir)")
+    args = parser.parse_args(argv)
+    if args.adapter == "neo4j" and not args.url:
+        parser.error("--adapter neo4j needs --url (bolt://… or neo4j://…)")
+    return args
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parse(argv)
+    print("| records | bulk records/s | lookup p50 ms | lookup p99 ms | bytes/record |")
+    print("|---|---|---|---|---|")
+    with tempfile.TemporaryDirectory(dir=args.dir) as tmp:
+        for size in (int(s) for s in args.sizes.split(",")):
+            r = run_size(args, size, Path(tmp))
+            per = "n/a" if r.bytes_per_record is None else f"{r.bytes_per_record:,.0f}"
+            print(
+                f"| {r.size:,} | {r.records_per_s:,.0f} | {r.p50_ms:.3f} | {r.p99_ms:.3f} "
+                f"| {per} |",
+                flush=True,
+            )
+
+
+if __name__ == "__main__":
+    main()
