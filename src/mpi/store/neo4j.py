@@ -22,6 +22,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from typing import TypeVar
+from urllib.parse import urlsplit
 
 import neo4j
 import neo4j.exceptions as nx
@@ -137,6 +138,7 @@ def open_neo4j_store(uri: str, *, user: str, password: str, database: str) -> Ne
         StoreError: the URL is malformed, the server cannot be reached, refuses the
             credentials, lacks the database, or holds an incompatible mpi schema.
     """
+    _check_url(uri)
     try:
         driver = neo4j.GraphDatabase.driver(
             uri,
@@ -156,14 +158,31 @@ def open_neo4j_store(uri: str, *, user: str, password: str, database: str) -> Ne
     return store
 
 
+def _check_url(uri: str) -> None:
+    try:
+        parts = urlsplit(uri)
+        parts.port  # noqa: B018 - parsing the port is the check
+    except ValueError as exc:
+        raise StoreError(f"bad Neo4j store URL {uri!r}: {exc}") from exc
+    if parts.path not in ("", "/"):
+        raise StoreError(
+            f"bad Neo4j store URL {uri!r}: it names no path; "
+            "the database is set by MPI_NEO4J_DATABASE"
+        )
+
+
 def _check_reachable(driver: neo4j.Driver, uri: str, database: str) -> None:
     with translated(f"opening {uri}"):
         try:
+            # First without retries, so a server that is down fails fast.
+            driver.verify_connectivity()
             driver.execute_query("RETURN 1 AS ok", database_=database)
         except nx.ClientError as exc:
             if exc.code == "Neo.ClientError.Database.DatabaseNotFound":
                 raise StoreError(f"Neo4j server {uri} has no database {database!r}") from exc
             raise
+        except ValueError as exc:  # the driver's way of saying the host does not resolve
+            raise StoreError(f"cannot reach the Neo4j server {uri}: {exc}") from exc
 
 
 def _replaying(attempt: Callable[[], T]) -> T:
