@@ -5,6 +5,11 @@ lists with Zipf-like weights, valid CURPs by the RENAPO rules, shared NSS for be
 adds deliberate look-alikes (twins, juniors, siblings, spouses sharing an NSS, homonyms), then
 writes 1-4 records per person across institutions with the capture errors of `ErrorRates`.
 The same seed always gives the same population. Every value is synthetic.
+
+Error kinds and their per-record probabilities are listed in `mpi.synthetic.rates`; the
+household mix and twin/junior rates in `households`, person-level rates (moves, changed
+CURPs, NSS affiliation, born abroad) in `persons` and `curps`, homonym rates in
+`hard_negatives`, and per-institution CURP/NSS capture in `institutions`.
 """
 
 from __future__ import annotations

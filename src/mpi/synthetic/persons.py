@@ -95,9 +95,8 @@ def build_persons(rng: np.random.Generator, layout: Households) -> tuple[Persons
     phone = _phones(rng, layout)
     moved = rng.random(n) < MOVED_RATE
     new_home = geo.sample_states(rng, n)
-    married_woman = ((layout.kind == COUPLE) | (layout.kind == FAMILY)) & (
-        layout.second_adult == np.arange(n)
-    )
+    coupled = (layout.kind == COUPLE) | (layout.kind == FAMILY)
+    married_woman = coupled & (layout.second_adult == np.arange(n)) & (sex == "M")
     husband = np.where(married_woman, s1[layout.first_adult], "").astype(object)
     persons = Persons(
         household=layout.household,
