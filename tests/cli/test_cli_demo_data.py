@@ -1,6 +1,9 @@
 from __future__ import annotations
 
 import csv
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -25,9 +28,17 @@ def test_demo_data_writes_records_truth_and_hard_negatives(
     assert pairs and {p["person_a"] for p in pairs} <= set(truth.values())
 
 
-def test_demo_data_with_the_same_seed_writes_the_same_files(tmp_path: Path) -> None:
-    for name in ("a", "b"):
-        main(["demo-data", "--persons", "120", "--out", str(tmp_path / name), "--seed", "9"])
+def test_the_same_seed_writes_the_same_files_in_processes_with_other_hash_seeds(
+    tmp_path: Path,
+) -> None:
+    for name, hash_seed in (("a", "1"), ("b", "2")):
+        out = tmp_path / name
+        command = [sys.executable, "-m", "mpi", "demo-data", "--persons", "150", "--seed", "9"]
+        env = {**os.environ, "PYTHONHASHSEED": hash_seed}
+        done = subprocess.run(
+            [*command, "--out", str(out)], env=env, capture_output=True, check=False
+        )
+        assert done.returncode == 0, done.stderr
     for file in ("records.csv", "truth.csv", "hard_negatives.csv"):
         assert (tmp_path / "a" / file).read_bytes() == (tmp_path / "b" / file).read_bytes()
 
