@@ -13,6 +13,7 @@ from mpi.cli import (
     evaluate,
     import_cmd,
     keys,
+    link,
     schema_cmd,
     serve,
     train,
@@ -24,4 +25,4 @@ class Command(Protocol):
 
 
 COMMANDS: list[Command] = [curp, demo_data, import_cmd, keys, schema_cmd, serve, evaluate, demo]
-COMMANDS += [train, blocking_report]
+COMMANDS += [train, blocking_report, link]

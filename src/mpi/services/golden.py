@@ -113,23 +113,16 @@ def _frequent_field(name: str, records: Iterable[StoredRecord]) -> GoldenField:
             holders.setdefault(value, []).append(stored)
     if not holders:
         return GoldenField(name, None, (), "none")
-    ranked = sorted(holders.items(), key=_popularity, reverse=True)
+    # Smallest record key first, then a stable sort by (count, newest) descending: equal
+    # counts go to the newest value, equal timestamps to the smallest key.
+    ranked = sorted(holders.items(), key=lambda item: min(r.key for r in item[1]))
+    ranked.sort(key=_popularity, reverse=True)
     value, chosen = ranked[0]
     tied = len(ranked) > 1 and len(ranked[1][1]) == len(chosen)
     rule = "most-recent" if tied else "most-frequent"
     return GoldenField(name, value, tuple(sorted(r.key for r in chosen)), rule)
 
 
-def _popularity(item: tuple[FieldValue, list[StoredRecord]]) -> tuple[int, datetime, str]:
+def _popularity(item: tuple[FieldValue, list[StoredRecord]]) -> tuple[int, datetime]:
     _, holders = item
-    newest = max(holders, key=_recency)
-    return len(holders), newest.received_at, _inverted(newest.key)
-
-
-def _recency(stored: StoredRecord) -> tuple[datetime, str]:
-    return stored.received_at, _inverted(stored.key)
-
-
-def _inverted(key: str) -> str:
-    # Sorting is descending; invert the key so that equal timestamps prefer the smallest key.
-    return "".join(chr(0x10FFFF - ord(c)) for c in key)
+    return len(holders), max(r.received_at for r in holders)

@@ -78,6 +78,7 @@ class LinkingModel:
         self._plain = MatchEngine(rules, None)
         self._adjusted = MatchEngine(rules, self.term_frequencies)
         self.changes = 0  # records observed since the counts were last saved
+        self.counting = True  # False while an import holds its file's counts fixed
 
     @property
     def engine(self) -> MatchEngine:
@@ -122,6 +123,8 @@ class LinkingModel:
 
     def observe(self, old: Record | None, new: Record) -> None:
         """Count `new`'s name values (and uncount `old`'s, the version it replaces)."""
+        if not self.counting:
+            return
         with self._lock:
             if old is not None:
                 _uncount(self.term_frequencies, prepare([old]))
@@ -139,7 +142,12 @@ class LinkingModel:
     def state(self) -> str:
         """The term-frequency counts as JSON text, to keep with the model."""
         with self._lock:
-            return json.dumps(self.term_frequencies.to_mapping(), ensure_ascii=False)
+            return term_frequencies_state(self.term_frequencies)
+
+
+def term_frequencies_state(counts: TermFrequencies) -> str:
+    """Term-frequency counts as JSON text (what `term_frequencies_from_state` reads)."""
+    return json.dumps(counts.to_mapping(), ensure_ascii=False)
 
 
 def term_frequencies_from_state(text: str | None) -> TermFrequencies:

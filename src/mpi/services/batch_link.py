@@ -1,0 +1,281 @@
+"""Batch linking: link a whole file of records at once and persist the graph in bulk.
+
+The engine's batch pipeline (prepare → block → score → cluster) decides; this
+module turns clusters into persons and writes records, block keys, persons,
+links, review tasks and an audit trail, one transaction per chunk of records.
+
+Review tasks follow the same rule as registration: a record scoring at least
+the review threshold against a record that ended in another person gets a
+"possible-match" task (or "refused-link" when the pair cleared the link
+threshold but hard evidence or NOT_SAME kept the persons apart), on the later
+of the two records, as if the file had been registered in order.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+import numpy as np
+from numpy.typing import NDArray
+
+from mpi.domain.errors import ConflictError
+from mpi.domain.ids import new_id
+from mpi.domain.persons import PERSON_ID_PREFIX, Link, Person, PersonStatus
+from mpi.domain.records import Record
+from mpi.domain.review import REVIEW_ID_PREFIX, ReviewTask
+from mpi.domain.stored_records import RecordWrite
+from mpi.matching.blocking import OversizedBlock, candidate_pairs
+from mpi.matching.clustering import cluster_links
+from mpi.matching.engine import MatchEngine
+from mpi.matching.features import Features, prepare
+from mpi.matching.pipeline import score_in_chunks
+from mpi.matching.rules import MatchingRules
+from mpi.matching.term_frequency import TermFrequencies
+from mpi.matching.weights import match_weights_to_probs, prob_to_match_weight
+from mpi.services.audit import Actor, audit_entry
+from mpi.services.batch_keys import BlockKeyTable
+from mpi.services.decide import REVIEW_POSSIBLE_MATCH
+from mpi.store.port import Store
+
+REVIEW_REFUSED = "refused-link"
+BATCH_RULE = "batch-link"
+NEW_RULE = "new-person"
+CHUNK = 50_000
+
+
+@dataclass(frozen=True, slots=True)
+class BatchLinkResult:
+    """What a batch link decided and wrote; `person_ids[i]` is records[i]'s person."""
+
+    person_ids: tuple[str, ...]
+    persons: int
+    linked_records: int  # records sharing their person with another record
+    review_tasks: int
+    candidate_pairs: int
+    merges_refused: int
+    oversized_blocks: tuple[OversizedBlock, ...]
+    term_frequencies: TermFrequencies
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class _Linked:
+    f: Features
+    labels: NDArray[np.int64]
+    best_weight: NDArray[np.float64]  # best link weight per record, -inf if none
+    review: list[tuple[int, list[int]]]  # (record, other records in other clusters), by record
+    refused: set[int]  # records whose review includes a refused link
+    candidate_pairs: int
+    merges_refused: int
+    oversized: tuple[OversizedBlock, ...]
+    tf: TermFrequencies
+
+
+def link_records(
+    store: Store,
+    records: Sequence[Record],
+    rules: MatchingRules,
+    actor: Actor,
+    at: datetime | None = None,
+    on_chunk: Callable[[int], None] | None = None,
+) -> BatchLinkResult:
+    """Link `records` among themselves and persist the graph into an empty store.
+
+    Args:
+        store: the store to write; it must hold no records yet.
+        records: validated records with distinct keys; results follow their order.
+        rules: matching rules (the engine's batch pipeline uses them).
+        actor: who runs the batch (audited once per chunk).
+        at: timestamp of every write; defaults to now.
+        on_chunk: called with the number of records written after each chunk.
+
+    Raises:
+        ConflictError: the store already holds records, or a record key repeats.
+    """
+    at = at or datetime.now(UTC)
+    _check_empty(store)
+    _check_unique(records)
+    timings: dict[str, float] = {}
+    started = time.perf_counter()
+    linked = _link(records, rules, timings)
+    mark = time.perf_counter()
+    person_ids = _person_ids(linked.labels)
+    tasks = _review_tasks(records, linked, person_ids, rules, at)
+    _persist(store, records, rules, linked, person_ids, tasks, actor, at, on_chunk)
+    timings["persist"] = time.perf_counter() - mark
+    timings["total"] = time.perf_counter() - started
+    sizes = np.bincount(linked.labels) if len(records) else np.zeros(0, dtype=np.int64)
+    return BatchLinkResult(
+        person_ids=tuple(person_ids),
+        persons=len(sizes),
+        linked_records=int(sizes[sizes > 1].sum()),
+        review_tasks=len(tasks),
+        candidate_pairs=linked.candidate_pairs,
+        merges_refused=linked.merges_refused,
+        oversized_blocks=linked.oversized,
+        term_frequencies=linked.tf,
+        timings=timings,
+    )
+
+
+def _check_empty(store: Store) -> None:
+    with store.read() as tx:
+        held = tx.stats().records
+    if held:
+        raise ConflictError(
+            f"the store already holds {held} records; batch linking builds a graph from "
+            "scratch: use an empty store, or `mpi import` to add records to this graph"
+        )
+
+
+def _check_unique(records: Sequence[Record]) -> None:
+    seen: set[str] = set()
+    for record in records:
+        if record.key in seen:
+            raise ConflictError(f"record {record.key} appears twice in the batch")
+        seen.add(record.key)
+
+
+def _link(records: Sequence[Record], rules: MatchingRules, timings: dict[str, float]) -> _Linked:
+    clock = time.perf_counter()
+    f = prepare(records)
+    tf = TermFrequencies.from_features(f)
+    timings["prepare"] = time.perf_counter() - clock
+    blocked = candidate_pairs(f, rules.blocking.keys, rules.blocking.max_block_size)
+    weights = score_in_chunks(MatchEngine(rules, tf), f, blocked.left, blocked.right)
+    timings["block+score"] = time.perf_counter() - clock - timings["prepare"]
+    is_link = weights >= prob_to_match_weight(rules.thresholds.link)
+    left, right = blocked.left[is_link], blocked.right[is_link]
+    clusters = cluster_links(f, left, right, weights[is_link])
+    best = np.full(f.n, -np.inf)
+    np.maximum.at(best, left, weights[is_link])
+    np.maximum.at(best, right, weights[is_link])
+    review, refused = _cross_cluster(blocked.left, blocked.right, weights, clusters.labels, rules)
+    timings["cluster"] = time.perf_counter() - clock - timings["prepare"] - timings["block+score"]
+    return _Linked(
+        f,
+        clusters.labels,
+        best,
+        review,
+        refused,
+        len(blocked),
+        clusters.refused_hard_negative + clusters.refused_constraint,
+        blocked.oversized,
+        tf,
+    )
+
+
+def _cross_cluster(
+    left: NDArray[np.intp],
+    right: NDArray[np.intp],
+    weights: NDArray[np.float64],
+    labels: NDArray[np.int64],
+    rules: MatchingRules,
+) -> tuple[list[tuple[int, list[int]]], set[int]]:
+    keep = (weights >= prob_to_match_weight(rules.thresholds.review)) & (
+        labels[left] != labels[right]
+    )
+    later = np.maximum(left[keep], right[keep])
+    earlier = np.minimum(left[keep], right[keep])
+    strong = weights[keep] >= prob_to_match_weight(rules.thresholds.link)
+    order = np.lexsort((-weights[keep], later))
+    grouped: dict[int, list[int]] = {}
+    for k in order.tolist():
+        grouped.setdefault(int(later[k]), []).append(int(earlier[k]))
+    refused = {int(r) for r in later[strong].tolist()}
+    return sorted(grouped.items()), refused
+
+
+def _person_ids(labels: NDArray[np.int64]) -> list[str]:
+    ids = [new_id(PERSON_ID_PREFIX) for _ in range(int(labels.max()) + 1 if len(labels) else 0)]
+    return [ids[label] for label in labels.tolist()]
+
+
+def _review_tasks(
+    records: Sequence[Record],
+    linked: _Linked,
+    person_ids: Sequence[str],
+    rules: MatchingRules,
+    at: datetime,
+) -> dict[int, ReviewTask]:
+    tasks: dict[int, ReviewTask] = {}
+    for record, others in linked.review:
+        own = person_ids[record]
+        persons = list(dict.fromkeys(person_ids[o] for o in others if person_ids[o] != own))
+        kind = REVIEW_REFUSED if record in linked.refused else REVIEW_POSSIBLE_MATCH
+        payload = {
+            "decision": "review",
+            "reason": "batch link",
+            "candidates": [{"record": records[o].key, "person": person_ids[o]} for o in others[:5]],
+        }
+        tasks[record] = ReviewTask(
+            new_id(REVIEW_ID_PREFIX),
+            kind,
+            records[record].key,
+            (own, *persons),
+            at,
+            json.dumps(payload, sort_keys=True),
+        )
+    return tasks
+
+
+def _persist(
+    store: Store,
+    records: Sequence[Record],
+    rules: MatchingRules,
+    linked: _Linked,
+    person_ids: Sequence[str],
+    tasks: dict[int, ReviewTask],
+    actor: Actor,
+    at: datetime,
+    on_chunk: Callable[[int], None] | None,
+) -> None:
+    table = BlockKeyTable(linked.f, rules.blocking.keys)
+    probabilities = match_weights_to_probs(linked.best_weight)
+    sizes = np.bincount(linked.labels, minlength=1)
+    shared: list[bool] = (sizes[linked.labels] > 1).tolist()
+    created: set[str] = set()
+    for start in range(0, len(records), CHUNK):
+        stop = min(start + CHUNK, len(records))
+        keys = table.keys(start, stop)
+        rows = [RecordWrite(records[i], keys[i - start]) for i in range(start, stop)]
+        persons = _new_persons(person_ids[start:stop], created, at)
+        links = [
+            _link_of(records[i].key, person_ids[i], probabilities[i], shared[i], actor, at)
+            for i in range(start, stop)
+        ]
+        chunk_tasks = [tasks[i] for i in range(start, stop) if i in tasks]
+        detail = {
+            "records": stop - start,
+            "persons": len(persons),
+            "reviews": len(chunk_tasks),
+            "first": records[start].key,
+            "last": records[stop - 1].key,
+        }
+        with store.write() as tx:
+            tx.upsert_records(rows, at)
+            tx.create_persons(persons)
+            tx.link_many(links)
+            for task in chunk_tasks:
+                tx.create_review_task(task)
+            tx.append_audit([audit_entry(actor, "batch.link", "batch", [], at, detail)])
+        if on_chunk:
+            on_chunk(stop - start)
+
+
+def _new_persons(ids: Sequence[str], created: set[str], at: datetime) -> list[Person]:
+    fresh = [pid for pid in dict.fromkeys(ids) if pid not in created]
+    created.update(fresh)
+    return [Person(pid, PersonStatus.ACTIVE, at) for pid in fresh]
+
+
+def _link_of(
+    key: str, person_id: str, probability: float, shared: bool, actor: Actor, at: datetime
+) -> Link:
+    if not shared:
+        return Link(key, person_id, at, actor.name, NEW_RULE, None)
+    return Link(key, person_id, at, actor.name, BATCH_RULE, float(probability))
