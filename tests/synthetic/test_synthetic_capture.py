@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import fields
+from datetime import date
 
 import numpy as np
 import pytest
@@ -76,6 +77,12 @@ def test_short_given_names_drop_or_abbreviate_a_word(population: Population) -> 
     shown, who = truth_of(population, "short_given_name", "given_names")
     for short, full in zip(shown, population.persons.given[who], strict=True):
         assert len(short.split()) < len(full.split()) or "." in short
+
+
+def test_newborn_records_carry_rn_or_recien_nacido(population: Population) -> None:
+    shown, who = truth_of(population, "newborn_name", "given_names")
+    assert {upper(s) for s in shown} <= {"RN", "RECIEN NACIDO"}
+    assert (population.persons.birth_day[who] >= (date(2010, 1, 1) - date(1970, 1, 1)).days).all()
 
 
 def test_nicknames_come_from_the_nickname_table(population: Population) -> None:

@@ -26,6 +26,9 @@ _MISSING_FORM_WEIGHTS = np.array([0.55, 0.2, 0.15, 0.1])
 GENERIC_CURP = "XXXX999999XXXXXX99"
 _ABBREVIATIONS = {"MARIA": "MA.", "JOSE": "J.", "JUAN": "J.", "JESUS": "J."}
 _PARTICLES = {"DE", "DEL", "LA", "LOS", "LAS", "Y"}
+# Birth-episode records made before the baby is named are kept for people born since then.
+_DIGITAL_BIRTH_RECORDS = (date(2010, 1, 1) - date(1970, 1, 1)).days
+NEWBORN_NAMES = ("RN", "RECIÉN NACIDO")
 
 Objects = np.ndarray[tuple[int], np.dtype[np.object_]]
 Bools = np.ndarray[tuple[int], np.dtype[np.bool_]]
@@ -79,9 +82,12 @@ def _given_names(rng: np.random.Generator, persons: Persons, out: Captured, r: E
     compound = np.char.find(given.astype(str), " ") >= 0
     nicknames = _nickname_options(persons.given)
     has_nickname = np.array([bool(nicknames.get(g)) for g in given], dtype=bool)
-    short, nick, typo = _bands(rng.random(n), r.short_given_name, r.nickname, r.given_typo)
+    short, nick, typo, newborn = _bands(
+        rng.random(n), r.short_given_name, r.nickname, r.given_typo, r.newborn_name
+    )
     short &= compound
     nick &= has_nickname
+    recent = persons.birth_day[out.person] >= _DIGITAL_BIRTH_RECORDS
     for i in np.flatnonzero(short):
         given[i] = _shortened(rng, given[i])
     for i in np.flatnonzero(nick):
@@ -89,10 +95,13 @@ def _given_names(rng: np.random.Generator, persons: Persons, out: Captured, r: E
         given[i] = options[int(rng.integers(len(options)))]
     for i in np.flatnonzero(typo):
         given[i] = typos.name_typo(rng, given[i])
+    newborn &= recent
+    given[newborn] = np.where(rng.random(int(newborn.sum())) < 0.5, *NEWBORN_NAMES)
     out.columns["given_names"] = given
     out.flag("short_given_name", short, compound)
     out.flag("nickname", nick, has_nickname)
     out.flag("given_typo", typo, np.ones(n, dtype=bool))
+    out.flag("newborn_name", newborn, recent)
 
 
 def _nickname_options(given: Objects) -> dict[str, list[str]]:

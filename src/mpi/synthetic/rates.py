@@ -21,6 +21,9 @@ class ErrorRates:
     short_given_name: float = 0.20  # MARIA GUADALUPE -> GUADALUPE / MA. GUADALUPE / MARIA
     nickname: float = 0.04  # GUADALUPE -> LUPE, when the table has a nickname
     given_typo: float = 0.02
+    # people born since 2010: the birth-episode record made before naming (DOMAIN-MX §4,
+    # unverified): given names RN or RECIÉN NACIDO
+    newborn_name: float = 0.03
     # surnames
     married_name: float = 0.30  # married women: LOPEZ DE GARCIA, VDA. DE GARCIA
     swapped_surnames: float = 0.02
