@@ -7,6 +7,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from mpi.io.assignments import read_assignments
+from mpi.io.hard_negatives_file import read_hard_negatives
+
+__all__ = ["Pair", "read_clusters", "read_hard_negatives", "read_pairs"]
 
 Pair = tuple[str, str]
 
@@ -20,12 +23,6 @@ def read_pairs(path: Path) -> Iterator[Pair]:
         for row in reader:
             a, b = row[left], row[right]
             yield (a, b) if a < b else (b, a)
-
-
-def read_hard_negatives(path: Path) -> list[tuple[str, str, str]]:
-    """(person_a, person_b, kind) rows of hard_negatives.csv."""
-    with path.open(encoding="utf-8", newline="") as handle:
-        return [(r["person_a"], r["person_b"], r["kind"]) for r in csv.DictReader(handle)]
 
 
 def read_clusters(path: Path) -> dict[str, str]:

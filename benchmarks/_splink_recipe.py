@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -128,6 +129,14 @@ def train(linker: Any, seed: int) -> dict[str, Any]:
     """Prior from deterministic rules, u by random sampling, m by EM on two rules."""
     from splink import block_on
 
+    steps: dict[str, float] = {}
+    start = time.perf_counter()
+
+    def step(name: str) -> None:
+        nonlocal start
+        steps[name] = round(time.perf_counter() - start, 3)
+        start = time.perf_counter()
+
     linker.training.estimate_probability_two_random_records_match(
         [
             block_on("curp"),
@@ -135,16 +144,19 @@ def train(linker: Any, seed: int) -> dict[str, Any]:
         ],
         recall=RECALL_OF_DETERMINISTIC_RULES,
     )
+    step("prior")
     linker.training.estimate_u_using_random_sampling(max_pairs=U_MAX_PAIRS, seed=seed)
-    sessions = [
-        block_on("given_names", "first_surname", "second_surname"),
-        block_on("birth_date"),
-    ]
-    for rule in sessions:
+    step("u")
+    sessions = {
+        "em_names": block_on("given_names", "first_surname", "second_surname"),
+        "em_birth_date": block_on("birth_date"),
+    }
+    for name, rule in sessions.items():
         linker.training.estimate_parameters_using_expectation_maximisation(
             rule, estimate_without_term_frequencies=True
         )
-    return {"em_sessions": len(sessions)}
+        step(name)
+    return {"train_steps": steps}
 
 
 def run(records: Path, out_dir: Path, seed: int, *, household: bool) -> None:
@@ -205,7 +217,7 @@ def main(argv: list[str] | None = None) -> int:
         "--no-household", action="store_true", help="leave out postal code, phone and NSS"
     )
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, stream=sys.stdout)
+    logging.basicConfig(level=logging.INFO, stream=sys.stdout, format="%(asctime)s %(message)s")
     args.out_dir.mkdir(parents=True, exist_ok=True)
     run(args.records, args.out_dir, args.seed, household=not args.no_household)
     return 0

@@ -170,6 +170,19 @@ def phase_lines(outcomes: list[Outcome]) -> list[str]:
     return lines
 
 
+def example_lines(outcomes: list[Outcome]) -> list[str]:
+    """A few merged look-alike person pairs per system and kind, to look up in truth.csv."""
+    lines = []
+    for o in outcomes:
+        if o.accuracy is None or o.run.name.startswith("splink"):
+            continue
+        for r in o.accuracy.evaluation.hard_negatives:
+            if r.examples:
+                shown = "; ".join(f"{a}+{b}" for a, b in r.examples[:3])
+                lines.append(f"- {o.run.name}, {r.kind}: {shown}")
+    return lines
+
+
 def ratio_lines(outcomes: list[Outcome]) -> list[str]:
     by_name = {o.run.name: o.run for o in outcomes if o.run.ok}
     base = by_name.get("splink")
@@ -199,6 +212,9 @@ def report(outcomes: list[Outcome], records: int, facts: dict[str, str], argv: l
         "",
         "Ratios:",
         *ratio_lines(outcomes),
+        "",
+        "Merged look-alikes (examples):",
+        *example_lines(outcomes),
     ]
     return "\n".join(parts) + "\n"
 
