@@ -4,7 +4,8 @@ Usage: .venv/bin/python benchmarks/generate_speed.py [--records 100000 1000000] 
     [--evaluate]
 Prints persons, records, seconds, records per second and peak RSS for each size. Peak RSS is
 the process maximum so far (resource.getrusage), so sizes are run smallest first. --write
-also times writing the three CSV files; --evaluate times `mpi.evaluation.evaluate` of the
+also times writing the three CSV files and reading records.csv back with `read_records`
+(every row validated into a Record); --evaluate times `mpi.evaluation.evaluate` of the
 truth against a copy with 5% of the records moved to wrong clusters.
 """
 
@@ -20,6 +21,7 @@ import time
 from pathlib import Path
 
 from mpi.evaluation import evaluate
+from mpi.io.records_file import read_records
 from mpi.synthetic.generate import Population, generate
 from mpi.synthetic.output import write_population
 
@@ -46,8 +48,11 @@ def main() -> None:
         if args.write:
             with tempfile.TemporaryDirectory() as out:
                 started = time.perf_counter()
-                write_population(population, Path(out))
+                files = write_population(population, Path(out))
                 line += f" write_s={time.perf_counter() - started:.1f}"
+                started = time.perf_counter()
+                rows = sum(1 for _ in read_records(files.records))
+                line += f" read_s={time.perf_counter() - started:.1f} (rows={rows})"
         if args.evaluate:
             line += f" evaluate_s={_time_evaluation(population):.1f}"
         peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

@@ -13,6 +13,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Mapping
 from datetime import date
+from functools import lru_cache
 
 from mpi.domain.errors import Problem, ValidationError
 from mpi.domain.records import RECORD_FIELDS, Record
@@ -27,6 +28,7 @@ _CURP_CHARS = re.compile(r"[0-9A-ZÑ]+")
 _PHONE_SEPARATORS = re.compile(r"[\s().-]+")
 _NSS_SEPARATORS = re.compile(r"[\s-]+")
 REQUIRED_FIELDS: tuple[str, ...] = ("institution", "record_id")
+_CONTROL = frozenset({"Cc", "Cf", "Cs", "Co"})  # control, format, surrogate, private use
 
 
 def parse_record(raw: Mapping[str, str | None], *, today: date | None = None) -> Record:
@@ -45,13 +47,14 @@ def parse_record(raw: Mapping[str, str | None], *, today: date | None = None) ->
     """
     problems: list[Problem] = []
     values: dict[str, object] = {}
+    reference = today or date.today()
     for field in RECORD_FIELDS:
         text = _clean(field, raw.get(field), problems)
         if text is None:
             if field in REQUIRED_FIELDS:
                 problems.append(Problem(field, "required", "is required"))
             continue
-        parsed = _FIELD_RULES.get(field, _keep)(field, text, problems, today or date.today())
+        parsed = _FIELD_RULES.get(field, _keep)(field, text, problems, reference)
         if parsed is not None:
             values[field] = parsed
     if problems:
@@ -79,7 +82,9 @@ def _clean(field: str, value: str | None, problems: list[Problem]) -> str | None
             Problem(field, "max_length", f"is {len(text)} characters, at most {MAX_FIELD_LENGTH}")
         )
         return None
-    if any(unicodedata.category(c) in ("Cc", "Cf", "Cs", "Co") for c in text):
+    # isprintable() is a fast C check that is False for every control character (and for
+    # harmless ones such as a no-break space, which the slow check lets through).
+    if not text.isprintable() and any(unicodedata.category(c) in _CONTROL for c in text):
         problems.append(Problem(field, "control_characters", "contains control characters"))
         return None
     return text
@@ -106,15 +111,26 @@ def _keep(field: str, text: str, problems: list[Problem], today: date) -> str | 
     return text
 
 
+@lru_cache(maxsize=4096)
+def _sex_code(text: str) -> str | None:
+    # Files repeat a handful of spellings millions of times: cache them.
+    return _normalize_or_none(codes.normalize_sex, text)
+
+
+@lru_cache(maxsize=4096)
+def _state_code(text: str) -> str | None:
+    return _normalize_or_none(codes.normalize_state, text)
+
+
 def _sex(field: str, text: str, problems: list[Problem], today: date) -> str | None:
-    sex = _normalize_or_none(codes.normalize_sex, text)
+    sex = _sex_code(text)
     if sex is None:
         problems.append(Problem(field, "sex", f"must be H, M or X (got {text[:20]!r})"))
     return sex
 
 
 def _birth_state(field: str, text: str, problems: list[Problem], today: date) -> str | None:
-    state = _normalize_or_none(codes.normalize_state, text)
+    state = _state_code(text)
     if state is None:
         problems.append(
             Problem(field, "state_code", f"must be a CURP state code or NE (got {text[:20]!r})")

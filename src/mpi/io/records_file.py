@@ -65,12 +65,13 @@ def read_records(
         ValidationError: the file is missing, not UTF-8 text, or lacks required columns;
             the message names the file and the line.
     """
+    reference = today or date.today()
     for line, raw in read_raw_rows(path, format=format):
         if isinstance(raw, RowError):
             yield raw
             continue
         try:
-            yield parse_record(raw, today=today)
+            yield parse_record(raw, today=reference)
         except ValidationError as exc:
             yield RowError(line, record_key_of(raw), exc.problems)
 
