@@ -17,8 +17,8 @@ from mpi.services.decide import (
 T = Thresholds(link=0.95, review=0.5)
 
 
-def sc(key: str, person: str, p: float, cannot_link: bool = False) -> ScoredCandidate:
-    return ScoredCandidate(key, person, p, 0.0, cannot_link)
+def sc(key: str, person: str, p: float) -> ScoredCandidate:
+    return ScoredCandidate(key, person, p, 0.0)
 
 
 @pytest.mark.parametrize(
@@ -72,12 +72,29 @@ def test_not_same_on_one_person_leaves_the_other_linkable() -> None:
     assert (decision.outcome, decision.person_id) == (Outcome.LINKED, "P2")
 
 
-def test_cannot_link_evidence_on_any_record_bars_the_link_but_allows_review() -> None:
-    scores = [sc("A:1", "P1", 0.999), sc("A:2", "P1", 0.2, cannot_link=True)]
-    decision = decide(scores, T)
+def test_a_person_with_cannot_link_evidence_is_not_linked_but_reviewed() -> None:
+    scores = [sc("A:1", "P1", 0.999), sc("A:2", "P1", 0.2)]
+    decision = decide(scores, T, cannot_link_persons=["P1"])
     assert decision.outcome is Outcome.REVIEW
     assert decision.review_person_ids == ("P1",)
     assert decision.persons[0].bar is Bar.CANNOT_LINK
+
+
+def test_a_dominant_person_is_linked_and_the_others_go_to_review() -> None:
+    scores = [
+        ScoredCandidate("A:1", "P1", 0.9999, 30.0),
+        ScoredCandidate("B:1", "P2", 0.96, 5.0),
+    ]
+    decision = decide(scores, T)
+    assert (decision.outcome, decision.person_id) == (Outcome.LINKED, "P1")
+    assert decision.review_kind == REVIEW_AMBIGUOUS
+    assert decision.review_person_ids == ("P2",)
+
+
+def test_close_persons_above_the_link_threshold_are_not_linked() -> None:
+    scores = [ScoredCandidate("A:1", "P1", 0.999, 12.0), ScoredCandidate("B:1", "P2", 0.99, 9.0)]
+    decision = decide(scores, T)
+    assert (decision.outcome, decision.person_id) == (Outcome.REVIEW, None)
 
 
 def test_persons_are_ranked_best_first_with_ties_by_id() -> None:

@@ -62,8 +62,30 @@ def evaluate(
     scores = model.score(record, linked)
     vetoed = _not_same_persons(tx, record.key, pool)
     decision = decide((s.scored for s in scores), model.thresholds, vetoed)
+    hard = _cannot_link_persons(tx, model, record, decision)
+    if hard:
+        decision = decide((s.scored for s in scores), model.thresholds, vetoed, hard)
     ranked = tuple(sorted(scores, key=lambda s: (-s.scored.probability, s.scored.record_key)))
     return Evaluation(decision, ranked, found.oversized_keys)
+
+
+def _cannot_link_persons(
+    tx: ReadTx, model: LinkingModel, record: Record, decision: Decision
+) -> set[str]:
+    """Persons the record would be linked to that the batch clustering would keep apart.
+
+    Blocking surfaces only the records sharing a key; a person is judged on all
+    of its records, as batch clustering judges a cluster.
+    """
+    linkable = {p.person_id: p.best_record_key for p in decision.persons if p.linkable}
+    if not linkable:
+        return set()
+    found = tx.persons(linkable)
+    return {
+        pid
+        for pid, person in found.items()
+        if not model.joinable(record, person.records, linkable[pid])
+    }
 
 
 def _not_same_persons(tx: ReadTx, key: str, pool: dict[str, StoredRecord]) -> set[str]:

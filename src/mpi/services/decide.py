@@ -7,12 +7,15 @@ reading of the thresholds:
   its best-scoring record;
 - a person is *barred* from an automatic link when a steward said NOT_SAME
   about one of its records (then it is not even offered for review), or when
-  one of its records carries hard cannot-link evidence against the incoming
-  record (then it can at most be reviewed) — a person is only as compatible
-  as its least compatible record, as in batch clustering;
+  the batch clustering's rules would refuse to join the incoming record to
+  the person's records (hard cannot-link evidence against any of them; then
+  it can at most be reviewed) — see `LinkingModel.joinable`;
 - exactly one unbarred person at or above the link threshold -> link to it;
-- two or more -> a new person and an "ambiguous-link" review task: one record
-  is never allowed to merge two persons automatically;
+- two or more -> an "ambiguous-link" review task, and never a merge of those
+  persons: the record joins the best person only when its evidence dominates
+  every other's by `DOMINANCE_BITS` of match weight (a thousandfold likelihood
+  ratio; e.g. an exact CURP against a sibling sharing a household phone),
+  otherwise it gets a new person of its own;
 - otherwise any person at or above the review threshold -> a new person and a
   "possible-match" review task; else a new person.
 """
@@ -44,6 +47,7 @@ class Bar(StrEnum):
 
 REVIEW_POSSIBLE_MATCH = "possible-match"
 REVIEW_AMBIGUOUS = "ambiguous-link"
+DOMINANCE_BITS = 10.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,7 +71,8 @@ class ScoredCandidate:
     person_id: str
     probability: float
     match_weight: float
-    cannot_link: bool = False
+    cannot_link: bool = False  # hard evidence against this pair (shown; persons are barred
+    # through `cannot_link_persons`, judged on all their records)
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,7 +96,8 @@ class Decision:
     """What to do with an incoming record, and the evidence behind it.
 
     `person_id` is the person to link to when `outcome` is LINKED, else None;
-    `review_person_ids` are the persons a review task must name (best first);
+    `review_kind` is set when a review task must be queued (also next to a link
+    that dominated other candidates), naming `review_person_ids` (best first);
     `persons` ranks every candidate person, best first.
     """
 
@@ -107,6 +113,7 @@ def decide(
     scores: Iterable[ScoredCandidate],
     thresholds: Thresholds,
     not_same_persons: Iterable[str] = (),
+    cannot_link_persons: Iterable[str] = (),
 ) -> Decision:
     """Decide link / new / review for one incoming record.
 
@@ -115,17 +122,17 @@ def decide(
         thresholds: link and review probabilities.
         not_same_persons: persons holding a record a steward declared NOT_SAME
             as the incoming record; they are never linked nor reviewed.
+        cannot_link_persons: persons the incoming record must not join
+            automatically (hard evidence against their records).
     """
-    persons = rank_persons(scores, thresholds, not_same_persons)
+    persons = rank_persons(scores, thresholds, not_same_persons, cannot_link_persons)
     linkable = [p for p in persons if p.linkable]
     if len(linkable) == 1:
         best = linkable[0]
         reason = f"p={best.probability:.4f} >= link threshold for {best.person_id}"
         return Decision(Outcome.LINKED, best.person_id, None, (), persons, reason)
     if len(linkable) > 1:
-        ids = tuple(p.person_id for p in linkable)
-        reason = f"clears the link threshold for {len(ids)} persons: {', '.join(ids)}"
-        return Decision(Outcome.REVIEW, None, REVIEW_AMBIGUOUS, ids, persons, reason)
+        return _ambiguous(linkable, persons)
     reviewable = [p for p in persons if p.bar is not Bar.NOT_SAME and p.band is not Band.NON_MATCH]
     if reviewable:
         ids = tuple(p.person_id for p in reviewable)
@@ -134,17 +141,35 @@ def decide(
     return Decision(Outcome.NEW, None, None, (), persons, "no candidate reaches the review band")
 
 
+def _ambiguous(linkable: list[PersonEvidence], persons: tuple[PersonEvidence, ...]) -> Decision:
+    ids = tuple(p.person_id for p in linkable)
+    best, runner_up = sorted(linkable, key=lambda p: -p.match_weight)[:2]
+    margin = best.match_weight - runner_up.match_weight
+    listing = ", ".join(ids)
+    if margin >= DOMINANCE_BITS:
+        others = tuple(i for i in ids if i != best.person_id)
+        reason = (
+            f"clears the link threshold for {len(ids)} persons ({listing}); "
+            f"{best.person_id} dominates by {margin:.1f} bits: linked, others to review"
+        )
+        return Decision(Outcome.LINKED, best.person_id, REVIEW_AMBIGUOUS, others, persons, reason)
+    reason = f"clears the link threshold for {len(ids)} persons: {listing}"
+    return Decision(Outcome.REVIEW, None, REVIEW_AMBIGUOUS, ids, persons, reason)
+
+
 def rank_persons(
     scores: Iterable[ScoredCandidate],
     thresholds: Thresholds,
     not_same_persons: Iterable[str] = (),
+    cannot_link_persons: Iterable[str] = (),
 ) -> tuple[PersonEvidence, ...]:
     """Group scores by person: best record per person, barred ones marked, best first."""
     by_person: dict[str, list[ScoredCandidate]] = {}
     for score in scores:
         by_person.setdefault(score.person_id, []).append(score)
     vetoed = set(not_same_persons)
-    ranked = [_evidence(pid, group, thresholds, vetoed) for pid, group in by_person.items()]
+    hard = set(cannot_link_persons)
+    ranked = [_evidence(pid, group, thresholds, vetoed, hard) for pid, group in by_person.items()]
     ranked.sort(key=lambda p: (-p.probability, p.person_id))
     return tuple(ranked)
 
@@ -154,12 +179,13 @@ def _evidence(
     group: Sequence[ScoredCandidate],
     thresholds: Thresholds,
     vetoed: set[str],
+    hard: set[str],
 ) -> PersonEvidence:
     best = min(group, key=lambda s: (-s.probability, s.record_key))
     bar = None
     if person_id in vetoed:
         bar = Bar.NOT_SAME
-    elif any(s.cannot_link for s in group):
+    elif person_id in hard:
         bar = Bar.CANNOT_LINK
     band = thresholds.band(best.probability)
     return PersonEvidence(

@@ -20,14 +20,18 @@ import numpy as np
 from mpi.domain.records import Record
 from mpi.domain.stored_records import StoredRecord
 from mpi.matching.blocking_keys import block_keys
+from mpi.matching.clustering import cluster_links
 from mpi.matching.engine import MatchEngine
 from mpi.matching.explain import Explanation, explain
 from mpi.matching.features import NAME_FIELDS, Features, prepare
 from mpi.matching.rules import MatchingRules
 from mpi.matching.term_frequency import TermFrequencies
+from mpi.matching.weights import prob_to_match_weight
 from mpi.services.decide import Band, ScoredCandidate, Thresholds
 
 MIN_TF_RECORDS = 1000
+# A person's own records are joined before any link of the incoming record is tried.
+_INNER_WEIGHT = 1e9
 # Explanations cost a second scoring pass; stewards read the best few persons only.
 EXPLAIN_TOP = 5
 
@@ -121,6 +125,30 @@ class LinkingModel:
             out.append(CandidateScore(candidate, self.thresholds.band(probability), why))
         return out
 
+    def joinable(self, record: Record, person: Sequence[StoredRecord], best_key: str) -> bool:
+        """Whether batch clustering would join `record` to a person holding `person` records.
+
+        Runs the engine's own clustering on [record, *person]: the person's records are
+        linked first (strongest), then the record's links to them, so every hard rule the
+        batch applies between clusters (different CURPs, twins, a generation apart, …)
+        decides here too. True when the record ends with its best-scoring record.
+        """
+        others = [s.record for s in person if s.key != record.key]
+        if not others:
+            return True
+        f = prepare([record, *others])
+        n = len(others)
+        inner = np.arange(1, n, dtype=np.intp)
+        outer = np.arange(1, n + 1, dtype=np.intp)
+        weights = self.engine.score_pairs(f, np.zeros(n, dtype=np.intp), outer).match_weight
+        links = weights >= prob_to_match_weight(self.thresholds.link)
+        left = np.concatenate([inner, np.zeros(int(links.sum()), dtype=np.intp)])
+        right = np.concatenate([inner + 1, outer[links]])
+        strength = np.concatenate([np.full(n - 1, _INNER_WEIGHT), weights[links]])
+        labels = cluster_links(f, left, right, strength).labels
+        best = 1 + next(i for i, s in enumerate(others) if _key(s) == best_key)
+        return bool(labels[0] == labels[best])
+
     def observe(self, old: Record | None, new: Record) -> None:
         """Count `new`'s name values (and uncount `old`'s, the version it replaces)."""
         if not self.counting:
@@ -168,3 +196,7 @@ def _uncount(tf: TermFrequencies, f: Features) -> None:
         if counter[value] == 0:
             del counter[value]
         tf.totals[name] -= 1
+
+
+def _key(record: Record) -> str:
+    return record.key

@@ -159,7 +159,8 @@ def _plan(decision: Decision, current: PersonWithRecords | None, own_key: str) -
         kind = REVIEW_DISPUTED if disputed else None
         return _Plan(cid, False, False, None, kind, _ids(decision) if disputed else (), "", None)
     if decision.outcome is Outcome.LINKED and decision.person_id == cid:
-        return _Plan(cid, False, False, None, None, (), FS_RULE, _best(decision))
+        kind, ids = decision.review_kind, _ids(decision)
+        return _Plan(cid, False, False, None, kind, ids, FS_RULE, _best(decision))
     stays = not others or (decision.outcome is Outcome.REVIEW and cid in _ids(decision))
     if stays and decision.outcome is not Outcome.LINKED:
         return _Plan(cid, False, False, None, decision.review_kind, _ids(decision), "", None)
@@ -178,7 +179,8 @@ def _plan(decision: Decision, current: PersonWithRecords | None, own_key: str) -
 
 def _plan_fresh(decision: Decision) -> _Plan:
     if decision.outcome is Outcome.LINKED and decision.person_id is not None:
-        return _Plan(decision.person_id, False, True, None, None, (), FS_RULE, _best(decision))
+        kind, ids = decision.review_kind, _ids(decision)
+        return _Plan(decision.person_id, False, True, None, kind, ids, FS_RULE, _best(decision))
     pid = new_id(PERSON_ID_PREFIX)
     return _Plan(pid, True, True, None, decision.review_kind, _ids(decision), NEW_RULE, None)
 
@@ -188,7 +190,8 @@ def _ids(decision: Decision) -> tuple[str, ...]:
 
 
 def _best(decision: Decision) -> float | None:
-    return decision.persons[0].probability if decision.persons else None
+    chosen = (p for p in decision.persons if p.person_id == decision.person_id)
+    return next((p.probability for p in chosen), None)
 
 
 def _is_manual(current: PersonWithRecords, own_key: str) -> bool:
