@@ -1,14 +1,22 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date
+from pathlib import Path
 from typing import Any
 
-from api_client import T0, Api
+from api_client import T0, Api, seed
 
+from mpi.api.app import create_app
+from mpi.api.wiring import api_services
+from mpi.bootstrap import build
+from mpi.config import Settings
 from mpi.domain.audit import AuditQuery
-from mpi.domain.persons import Link
+from mpi.domain.persons import Link, PersonWithRecords
 from mpi.domain.records import Record
 from mpi.domain.stored_records import RecordWrite
+from mpi.services.queries import IdentityReads
 
 PERSON = """
 query($id: ID!) { person(id: $id) {
@@ -161,3 +169,31 @@ def test_search_page_size_is_bounded(api: Api) -> None:
 def test_a_forged_cursor_is_a_validation_failure(api: Api) -> None:
     got: Any = api.data(SEARCH, input={"curp": "X"}, first=5, after="not-ours")["searchPersons"]
     assert got["problems"] == [{"field": "after", "rule": "cursor"}]
+
+
+class CountingReads(IdentityReads):
+    """The real read service, counting its bulk person loads."""
+
+    calls: list[tuple[str, ...]]
+
+    def persons(self, person_ids: Sequence[str]) -> dict[str, PersonWithRecords]:
+        self.calls.append(tuple(person_ids))
+        return super().persons(person_ids)
+
+
+def test_many_persons_in_one_query_cost_one_store_call(tmp_path: Path) -> None:
+    services = api_services(build(Settings(store_url=f"sqlite:///{tmp_path / 'mpi.db'}")))
+    counting = CountingReads(services.linking.store)
+    counting.calls = []
+    app = create_app(replace(services, reads=counting))
+    api = Api(
+        app, services.linking.store, {"admin": services.keys.create("admin").token}, services.keys
+    )
+    ids = seed(api.store)
+    query = """query($a: ID!, $b: ID!) { a: person(id: $a) { ... on Person { records { key } } }
+                                       b: person(id: $b) { ... on Person { records { key } } }
+                                       c: person(id: "P0NONE") { __typename } }"""
+    data = api.data(query, a=ids["ana"], b=ids["luis"])
+    services.close()
+    assert data["c"] == {"__typename": "NotFound"}
+    assert counting.calls == [(ids["ana"], ids["luis"], "P0NONE")]
