@@ -3,9 +3,11 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from mpi.domain.errors import ValidationError
-from mpi.domain.records import Record
+from mpi.domain.records import RECORD_FIELDS, Record
 from mpi.identity.record_rules import MAX_FIELD_LENGTH, parse_record, record_key_of
 
 TODAY = date(2026, 11, 21)
@@ -135,3 +137,19 @@ def test_record_key_is_known_only_when_both_parts_are_safe() -> None:
     assert record_key_of({"institution": " IMSS ", "record_id": "7"}) == "IMSS:7"
     assert record_key_of({"institution": "IMSS", "record_id": "a b"}) is None
     assert record_key_of({"record_id": "7"}) is None
+
+
+@given(
+    st.dictionaries(
+        st.sampled_from((*RECORD_FIELDS, "colour")),
+        st.one_of(st.none(), st.text(max_size=40), st.from_regex(r"[0-9 +-]{0,14}")),
+    )
+)
+def test_any_row_either_parses_or_names_every_problem(raw: dict[str, str | None]) -> None:
+    try:
+        record = parse_record(raw, today=TODAY)
+    except ValidationError as exc:
+        assert all(p.field in RECORD_FIELDS and p.rule for p in exc.problems)
+    else:
+        assert record.institution == (raw.get("institution") or "").strip()
+        assert record.record_id == (raw.get("record_id") or "").strip()

@@ -1,10 +1,13 @@
 from __future__ import annotations
 
 import json
+import tempfile
 from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from mpi.domain.errors import ValidationError
 from mpi.domain.records import RECORD_FIELDS, Record
@@ -206,3 +209,23 @@ def test_written_records_read_back_unchanged(tmp_path: Path, name: str) -> None:
     ]
     assert write_records(tmp_path / name, records) == 2
     assert read_all(tmp_path / name) == records
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.one_of(
+        st.binary(max_size=300),
+        st.text(max_size=300).map(lambda t: (HEADER + "\n" + t).encode("utf-8")),
+    ),
+    st.sampled_from(["r.csv", "r.ndjson"]),
+)
+def test_arbitrary_bytes_give_rows_or_one_clear_file_error(data: bytes, name: str) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / name
+        path.write_bytes(data)
+        try:
+            results = read_all(path)
+        except ValidationError as exc:
+            assert name in str(exc)
+        else:
+            assert all(isinstance(r, Record | RowError) for r in results)
