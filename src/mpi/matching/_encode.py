@@ -20,19 +20,18 @@ class Vocabulary:
         self.values: list[str] = []
 
     def encode(self, column: Iterable[str | None]) -> NDArray[np.int32]:
-        ids = self.ids
-        values = self.values
-
-        def one(value: str | None) -> int:
-            if value is None:
-                return MISSING
-            found = ids.get(value)
-            if found is None:
-                found = ids[value] = len(values)
-                values.append(value)
-            return found
-
-        return np.fromiter((one(v) for v in column), dtype=np.int32)
+        # dict.setdefault with the running size is the fastest pure-Python factorisation;
+        # None is pre-seeded as -1 and left out of `values`.
+        table: dict[str | None, int] = {None: MISSING}
+        table.update(self.ids)
+        base = len(table) - 1
+        ids = [table.setdefault(v, len(table) - 1) for v in column]
+        new = list(table)[base + 1 :]
+        for value in new:
+            assert value is not None
+            self.ids[value] = table[value]
+            self.values.append(value)
+        return np.array(ids, dtype=np.int32)
 
     def value(self, i: int) -> str | None:
         return None if i < 0 else self.values[i]

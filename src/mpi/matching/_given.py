@@ -10,7 +10,7 @@ from numpy.typing import NDArray
 
 from mpi.identity.names import name_equivalents, significant_given_tokens
 from mpi.identity.phonetic import phonetic_key
-from mpi.matching._encode import MISSING, Vocabulary
+from mpi.matching._encode import MISSING, Vocabulary, object_array
 
 MAX_TOKENS = 4
 
@@ -26,6 +26,9 @@ class GivenTokens:
     equivalents: NDArray[np.int32]  # (vocabulary size, q), -1 padded
     has_nickname: NDArray[np.bool_]  # (n,): some token may stand for another name
     uninformative: NDArray[np.bool_]  # (vocabulary size + 1,): MARIA, JOSE, initials; [-1] = True
+    words: NDArray[np.object_]  # (vocabulary size + 1,): token text, [-1] = ""
+    initial: NDArray[np.int32]  # (vocabulary size + 1,): first letter code, [-1] = -1
+    short: NDArray[np.bool_]  # (vocabulary size + 1,): a one-letter token (an initial)
     vocab: Vocabulary
     first_phonetic_vocab: Vocabulary
 
@@ -57,6 +60,9 @@ def given_tokens(joined: Sequence[str | None] | NDArray[np.object_]) -> GivenTok
         equivalents,
         has_nickname,
         _uninformative(vocab),
+        object_array([*vocab.values, ""]),
+        np.array([*(ord(w[0]) for w in vocab.values), -1], dtype=np.int32),
+        np.array([*(len(w) == 1 for w in vocab.values), False], dtype=np.bool_),
         vocab,
         phon_vocab,
     )

@@ -35,15 +35,19 @@ def exact(f: Features, field: str, i: Index, j: Index, level: LevelSpec) -> Mask
     return as_mask(ids[i] == ids[j])
 
 
-def jaro_winkler(f: Features, field: str, i: Index, j: Index, level: LevelSpec) -> Mask:
+def jaro_winkler_scores(f: Features, field: str, i: Index, j: Index) -> NDArray[np.float64]:
     values = f.text[field].values
-    scores = similarity.jaro_winkler_batch(values[i], values[j])
-    return as_mask(scores >= (level.threshold or 1.0))
+    return similarity.jaro_winkler_batch(values[i], values[j])
+
+
+def jaro_winkler(f: Features, field: str, i: Index, j: Index, level: LevelSpec) -> Mask:
+    return as_mask(jaro_winkler_scores(f, field, i, j) >= (level.threshold or 1.0))
 
 
 def levenshtein(f: Features, field: str, i: Index, j: Index, level: LevelSpec) -> Mask:
     values = f.text[field].values
-    return as_mask(similarity.levenshtein_batch(values[i], values[j]) <= (level.threshold or 0))
+    edits = int(level.threshold or 0)
+    return as_mask(similarity.levenshtein_batch(values[i], values[j], edits) <= edits)
 
 
 def phonetic(f: Features, field: str, i: Index, j: Index, level: LevelSpec) -> Mask:
@@ -59,14 +63,30 @@ def same_root(f: Features, field: str, i: Index, j: Index, level: LevelSpec) -> 
     return as_mask((root[i] == root[j]) & (root[i] >= 0))
 
 
+def _curp_differences(f: Features, i: Index, j: Index) -> NDArray[np.bool_]:
+    chars = f.curp.chars
+    return as_mask(chars[i] != chars[j])  # (pairs, 18)
+
+
 def curp_one_edit(f: Features, field: str, i: Index, j: Index, level: LevelSpec) -> Mask:
-    values = f.curp.column.values
-    return as_mask(similarity.levenshtein_batch(values[i], values[j]) == 1)
+    # CURPs have a fixed length, so a capture error is a substitution: one position differs.
+    return as_mask(_curp_differences(f, i, j).sum(axis=1) == 1)
 
 
 def curp_transposition(f: Features, field: str, i: Index, j: Index, level: LevelSpec) -> Mask:
-    values = f.curp.column.values
-    return as_mask(similarity.transposition_distance_batch(values[i], values[j]) == 1)
+    diff = _curp_differences(f, i, j)
+    two = np.flatnonzero(diff.sum(axis=1) == 2)
+    out = np.zeros(len(i), dtype=np.bool_)
+    if len(two):
+        first = diff[two].argmax(axis=1)
+        second = first + 1
+        adjacent = second < 18
+        rows = two[adjacent]
+        a, b = f.curp.chars[i[rows]], f.curp.chars[j[rows]]
+        at, nxt = first[adjacent], second[adjacent]
+        k = np.arange(len(rows))
+        out[rows] = (a[k, at] == b[k, nxt]) & (a[k, nxt] == b[k, at]) & diff[rows, nxt]
+    return out
 
 
 def both_valid_different(f: Features, field: str, i: Index, j: Index, level: LevelSpec) -> Mask:

@@ -16,14 +16,19 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from mpi.matching.blocking import pairs_within_blocks
 from mpi.matching.features import Features
 from mpi.matching.hard_negatives import (
     GENERATION_YEARS,
+    cannot_link,
     dates_close,
     different_people,
     fuzzy_contained,
     given_names_differ,
 )
+
+# Components up to this size are checked pair by pair; bigger ones are agglomerated.
+MAX_CHECKED_COMPONENT = 200
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,13 +139,16 @@ class _Agglomeration:
         # trigger a rule; otherwise skip the pairwise test.
         several_curps = len(sa.curps | sb.curps) > 1
         span = max(sa.last_year, sb.last_year) - min(sa.first_year, sb.first_year)
+        several_names = len(sa.givens | sb.givens) > 1
+        if not several_curps and span < GENERATION_YEARS and not several_names:
+            return False
         left = np.repeat(np.array(sa.members, dtype=np.intp), len(sb.members))
         right = np.tile(np.array(sb.members, dtype=np.intp), len(sa.members))
         if (several_curps or span >= GENERATION_YEARS) and different_people(
             self.f, left, right
         ).any():
             return True
-        if len(sa.givens | sb.givens) > 1:
+        if several_names:
             return self._twins_between(left, right, [*sa.members, *sb.members])
         return False
 
@@ -201,6 +209,37 @@ class _Agglomeration:
         return dense.astype(np.int64)
 
 
+def connected_components(
+    n: int, left: NDArray[np.intp], right: NDArray[np.intp]
+) -> NDArray[np.int64]:
+    """Smallest record index of each record's component, by vectorised label propagation."""
+    labels = np.arange(n, dtype=np.int64)
+    while True:
+        before = labels.copy()
+        np.minimum.at(labels, left, labels[right])
+        np.minimum.at(labels, right, labels[left])
+        while not np.array_equal(labels, labels[labels]):  # pointer jumping
+            labels = labels[labels]
+        if np.array_equal(labels, before):
+            return labels
+
+
+def _dirty_components(
+    f: Features, components: NDArray[np.int64], not_same: list[tuple[int, int]]
+) -> NDArray[np.int64]:
+    """Components holding a pair that must not be linked (or too big to check pairwise)."""
+    sizes = np.bincount(components, minlength=f.n)
+    checked = np.where(sizes[components] <= MAX_CHECKED_COMPONENT, components, -1)
+    chunks, _ = pairs_within_blocks(checked.reshape(1, -1), f.n)
+    pairs = np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.int64)
+    left, right = np.divmod(pairs, f.n)
+    bad = cannot_link(f, left.astype(np.intp), right.astype(np.intp))
+    dirty = set(components[left[bad]].tolist())
+    dirty |= set(components[sizes[components] > MAX_CHECKED_COMPONENT].tolist())
+    dirty |= {int(components[a]) for a, b in not_same if components[a] == components[b]}
+    return np.array(sorted(dirty), dtype=np.int64)
+
+
 def cluster_links(
     f: Features,
     left: NDArray[np.intp],
@@ -210,13 +249,32 @@ def cluster_links(
 ) -> Clusters:
     """Cluster records by applying the given links strongest first, refusing forbidden merges.
 
+    Components of the link graph without any forbidden pair are taken whole (the greedy
+    agglomeration would apply every link in them); only the others are agglomerated.
+
     Args:
         f: features of all records.
         left, right, match_weight: the links (pairs already at or above the link threshold).
         not_same: record pairs a steward declared to be different people.
     """
-    order = np.argsort(-match_weight, kind="stable")
-    return _agglomerate(f, left[order], right[order], not_same).result()
+    constraints = list(not_same)
+    components = connected_components(f.n, left, right)
+    dirty = _dirty_components(f, components, constraints)
+    in_dirty = np.isin(components[left], dirty)
+    order = np.flatnonzero(in_dirty)[np.argsort(-match_weight[in_dirty], kind="stable")]
+    agglomeration = _agglomerate(f, left[order], right[order], constraints)
+    labels = components.copy()
+    touched = np.isin(components, dirty)
+    roots = np.fromiter((agglomeration.find(i) for i in np.flatnonzero(touched).tolist()),
+                        dtype=np.int64)  # fmt: skip
+    labels[touched] = roots
+    _, dense = np.unique(labels, return_inverse=True)
+    return Clusters(
+        dense.astype(np.int64),
+        int((~in_dirty).sum()) + agglomeration.applied,
+        agglomeration.refused_hard,
+        agglomeration.refused_constraint,
+    )
 
 
 def _agglomerate(

@@ -6,7 +6,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from mpi.matching import levels as lv
-from mpi.matching._level_tests import TESTS, Index
+from mpi.matching._level_tests import TESTS, Index, jaro_winkler_scores
 from mpi.matching.features import Features
 from mpi.matching.rules import ComparisonSpec
 
@@ -35,12 +35,18 @@ def comparison_levels(
     out = np.full(len(left), len(spec.levels) - 1, dtype=np.int8)
     pending = np.arange(len(left))
     tests = TESTS[lv.FIELD_FAMILY[spec.field]]
+    similarity: NDArray[np.float64] | None = None  # Jaro-Winkler, shared by its bands
     for k, level in enumerate(spec.levels[:-1]):
         if not len(pending):
             break
         a, b = left[pending], right[pending]
         if level.kind == lv.NULL:
             hit = _null(spec, f, a, b)
+        elif level.kind == "jaro_winkler":
+            if similarity is None:
+                similarity = np.full(len(left), np.nan)
+                similarity[pending] = jaro_winkler_scores(f, spec.field, a, b)
+            hit = similarity[pending] >= (level.threshold or 1.0)
         else:
             hit = tests[level.kind](f, spec.field, a, b, level)
         out[pending[hit]] = k

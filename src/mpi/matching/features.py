@@ -42,6 +42,7 @@ class CurpFeatures:
     valid: NDArray[np.bool_]
     root: NDArray[np.int32]  # id of the 16-character root, -1 when there is none
     date_digits: NDArray[np.int32]  # positions 5-10 (YYMMDD) as a number, -1 if not digits
+    chars: NDArray[np.uint8]  # (n, 18) character codes, 0-padded, for positional comparison
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,7 +133,19 @@ def _curp_features(records: Sequence[Record]) -> CurpFeatures:
     valid = np.fromiter((k is not None and checks[k].valid for k in keys), dtype=np.bool_)
     roots = Vocabulary().encode(k[:16] if k is not None and len(k) >= 16 else None for k in keys)
     digits = np.fromiter((_date_digits(k) for k in keys), dtype=np.int32, count=len(keys))
-    return CurpFeatures(column=column, valid=valid, root=roots, date_digits=digits)
+    return CurpFeatures(
+        column=column, valid=valid, root=roots, date_digits=digits, chars=_char_matrix(keys)
+    )
+
+
+def _char_matrix(keys: list[str | None]) -> NDArray[np.uint8]:
+    # CURPs are ASCII once Ñ is folded; one byte per position makes Hamming tests vectorised.
+    out = np.zeros((len(keys), 18), dtype=np.uint8)
+    for i, key in enumerate(keys):
+        if key is not None:
+            raw = key[:18].encode("ascii", "replace")
+            out[i, : len(raw)] = np.frombuffer(raw, dtype=np.uint8)
+    return out
 
 
 def _date_digits(curp: str | None) -> int:

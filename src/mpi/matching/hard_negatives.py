@@ -11,7 +11,6 @@ import numpy as np
 from numpy.typing import NDArray
 
 from mpi.matching import similarity
-from mpi.matching._encode import object_array
 from mpi.matching._level_tests import (
     Index,
     as_mask,
@@ -53,9 +52,7 @@ def fuzzy_contained(
     # Every significant token of `inner` is close (typo-level, or an initial of it) to some
     # token of `outer`.
     g = f.given
-    words = object_array([*g.vocab.values, ""])  # id -1 picks the trailing ""
-    initial = np.array([*(ord(w[0]) for w in g.vocab.values), -1])
-    short = np.array([*(len(w) == 1 for w in g.vocab.values), False])
+    words, initial, short = g.words, g.initial, g.short  # id -1 picks the trailing entry
     sig, tok = g.significant[inner], g.tokens[outer]
     found = np.zeros(sig.shape, dtype=np.bool_)
     for a in range(sig.shape[1]):

@@ -13,7 +13,7 @@ from rapidfuzz.distance import OSA, JaroWinkler, Levenshtein
 Strings: TypeAlias = Sequence[str] | NDArray[np.object_]
 
 # Two cores: measured in benchmarks/matching_bench.py, threads pay off only on big batches.
-_PARALLEL_FROM = 200_000
+_PARALLEL_FROM = 20_000
 
 
 def _workers(n: int) -> int:
@@ -36,11 +36,13 @@ def jaro_winkler_batch(a: Strings, b: Strings) -> NDArray[np.float64]:
     return np.asarray(out, dtype=np.float64)
 
 
-def levenshtein_batch(a: Strings, b: Strings) -> NDArray[np.int32]:
-    """Element-wise Levenshtein distance."""
+def levenshtein_batch(a: Strings, b: Strings, cutoff: int | None = None) -> NDArray[np.int32]:
+    """Element-wise Levenshtein distance; beyond `cutoff` any value above it (faster)."""
     if not len(a):
         return np.zeros(0, dtype=np.int32)
-    out = process.cpdist(a, b, scorer=Levenshtein.distance, workers=_workers(len(a)))
+    out = process.cpdist(
+        a, b, scorer=Levenshtein.distance, workers=_workers(len(a)), score_cutoff=cutoff
+    )
     return np.asarray(out, dtype=np.int32)
 
 
