@@ -43,6 +43,7 @@ def test_evaluate_json_carries_every_figure(
     assert report["pairwise"]["true_positives"] == 1
     assert report["pairwise"]["false_positives"] == 2
     assert report["clusters"]["merged_clusters"] == 1
+    assert report["clusters"]["merged_examples"] == ["A"]
     assert report["records"]["compared"] == 3
     assert report["hard_negatives"] == {"sibling": {"pairs": 1, "false_merges": 0, "examples": []}}
 

@@ -73,6 +73,12 @@ def test_splitting_everything_keeps_precision_and_loses_recall() -> None:
     assert result.clusters.split_persons == 10
 
 
+def test_split_persons_and_merged_clusters_are_named_by_example() -> None:
+    result = evaluate(parse("a1 b1 c2 d3 e3"), parse("aX bY cY dZ eZ"))
+    assert result.split_examples == ("1",)
+    assert result.merged_examples == ("Y",)
+
+
 def test_records_known_to_only_one_side_are_reported_and_left_out() -> None:
     result = evaluate({"a": "1", "b": "1"}, {"b": "X", "c": "X"})
     assert (result.missing_from_predicted, result.missing_examples) == (1, ("a",))

@@ -43,6 +43,8 @@ class Evaluation:
     unknown_examples: tuple[str, ...]
     pairwise: Metrics
     clusters: ClusterMetrics
+    split_examples: tuple[str, ...]
+    merged_examples: tuple[str, ...]
     hard_negatives: tuple[HardNegativeResult, ...] = field(default=())
 
     @property
@@ -76,6 +78,8 @@ def evaluate(
         unknown_examples=tuple(sorted(unknown)[:EXAMPLES]),
         pairwise=pairwise(table),
         clusters=cluster_metrics(table),
+        split_examples=table.split_persons(EXAMPLES),
+        merged_examples=table.merged_clusters(EXAMPLES),
         hard_negatives=hard_negative_merges(table, hard_negatives),
     )
 

@@ -70,6 +70,21 @@ class Contingency:
     person_size: Counts
     cluster_size: Counts
     person_labels: tuple[str, ...]
+    cluster_labels: tuple[str, ...]
+
+    def split_persons(self, limit: int) -> tuple[str, ...]:
+        """Up to `limit` true persons spread over several clusters, in label order."""
+        counts = np.bincount(self.cell_person, minlength=len(self.person_size))
+        return _labels(self.person_labels, np.flatnonzero(counts > 1), limit)
+
+    def merged_clusters(self, limit: int) -> tuple[str, ...]:
+        """Up to `limit` predicted clusters holding several true persons, in label order."""
+        counts = np.bincount(self.cell_cluster, minlength=len(self.cluster_size))
+        return _labels(self.cluster_labels, np.flatnonzero(counts > 1), limit)
+
+
+def _labels(labels: tuple[str, ...], indices: np.ndarray, limit: int) -> tuple[str, ...]:
+    return tuple(sorted(labels[i] for i in indices.tolist())[:limit])
 
 
 def contingency(truth: Mapping[str, str], predicted: Mapping[str, str]) -> Contingency:
@@ -97,6 +112,7 @@ def contingency(truth: Mapping[str, str], predicted: Mapping[str, str]) -> Conti
         person_size=np.bincount(person, minlength=len(person_labels)).astype(np.int64),
         cluster_size=np.bincount(cluster, minlength=clusters).astype(np.int64),
         person_labels=person_labels,
+        cluster_labels=tuple(clusters_seen),
     )
 
 

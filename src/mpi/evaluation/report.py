@@ -31,7 +31,9 @@ def to_dict(evaluation: Evaluation) -> dict[str, Any]:
             "exact_persons": c.exact_persons,
             "exact_share": c.exact_share,
             "split_persons": c.split_persons,
+            "split_examples": list(evaluation.split_examples),
             "merged_clusters": c.merged_clusters,
+            "merged_examples": list(evaluation.merged_examples),
         },
         "hard_negatives": {
             r.kind: {
@@ -54,6 +56,10 @@ def metrics_dict(metrics: Metrics) -> dict[str, float | int]:
         "false_positives": metrics.false_positives,
         "false_negatives": metrics.false_negatives,
     }
+
+
+def _examples(labels: tuple[str, ...]) -> str:
+    return f" (e.g. {', '.join(labels)})" if labels else ""
 
 
 def format_text(evaluation: Evaluation) -> str:
@@ -83,7 +89,8 @@ def format_text(evaluation: Evaluation) -> str:
         f"F1 {c.bcubed_f1:.4f}",
         f"  true persons {c.persons}, predicted clusters {c.clusters}",
         f"  persons recovered exactly {c.exact_persons} ({c.exact_share:.2%})",
-        f"  split persons {c.split_persons}, merged clusters {c.merged_clusters}",
+        f"  split persons {c.split_persons}{_examples(evaluation.split_examples)}",
+        f"  merged clusters {c.merged_clusters}{_examples(evaluation.merged_examples)}",
     ]
     if evaluation.hard_negatives:
         lines.append("hard negatives (pairs of different persons that must stay apart):")
