@@ -39,6 +39,7 @@ from mpi.matching.weights import match_weights_to_probs, prob_to_match_weight
 from mpi.services.audit import Actor, audit_entry
 from mpi.services.batch_keys import BlockKeyTable
 from mpi.services.decide import REVIEW_POSSIBLE_MATCH
+from mpi.services.model import uses_term_frequencies
 from mpi.store.port import Store
 
 REVIEW_REFUSED = "refused-link"
@@ -99,6 +100,8 @@ def link_records(
     at = at or datetime.now(UTC)
     _check_empty(store)
     _check_unique(records)
+    if not records:
+        return BatchLinkResult((), 0, 0, 0, 0, 0, (), TermFrequencies())
     timings: dict[str, float] = {}
     started = time.perf_counter()
     linked = _link(records, rules, timings)
@@ -146,7 +149,8 @@ def _link(records: Sequence[Record], rules: MatchingRules, timings: dict[str, fl
     tf = TermFrequencies.from_features(f)
     timings["prepare"] = time.perf_counter() - clock
     blocked = candidate_pairs(f, rules.blocking.keys, rules.blocking.max_block_size)
-    weights = score_in_chunks(MatchEngine(rules, tf), f, blocked.left, blocked.right)
+    engine = MatchEngine(rules, tf if uses_term_frequencies(tf) else None)
+    weights = score_in_chunks(engine, f, blocked.left, blocked.right)
     timings["block+score"] = time.perf_counter() - clock - timings["prepare"]
     is_link = weights >= prob_to_match_weight(rules.thresholds.link)
     left, right = blocked.left[is_link], blocked.right[is_link]

@@ -87,8 +87,7 @@ class LinkingModel:
     @property
     def engine(self) -> MatchEngine:
         """The engine in use: with term frequencies once enough values are counted."""
-        counted = self.term_frequencies.total("first_surname")
-        return self._adjusted if counted >= MIN_TF_RECORDS else self._plain
+        return self._adjusted if uses_term_frequencies(self.term_frequencies) else self._plain
 
     def block_keys(self, record: Record) -> tuple[str, ...]:
         """The record's block keys as the store indexes them."""
@@ -171,6 +170,11 @@ class LinkingModel:
         """The term-frequency counts as JSON text, to keep with the model."""
         with self._lock:
             return term_frequencies_state(self.term_frequencies)
+
+
+def uses_term_frequencies(counts: TermFrequencies) -> bool:
+    """Whether enough values are counted for the adjustment to mean anything."""
+    return counts.total("first_surname") >= MIN_TF_RECORDS
 
 
 def term_frequencies_state(counts: TermFrequencies) -> str:
