@@ -41,7 +41,11 @@ class Neo4jTarget:
         """The name of an empty database, created (ArcadeDB) or emptied (external server)."""
         if self.arcade is None:
             with neo4j.GraphDatabase.driver(self.uri, auth=(self.user, self.password)) as d:
-                d.execute_query(cypher.DELETE_EVERYTHING, database_=self.shared_database)
+                d.execute_query(
+                    cypher.DELETE_EVERYTHING,
+                    database_=self.shared_database,
+                    routing_=neo4j.RoutingControl.WRITE,
+                )
             return self.shared_database
         name = f"mpi_test_{next(self._names)}"
         self.arcade.create_database(name)

@@ -176,7 +176,9 @@ def _check_reachable(driver: neo4j.Driver, uri: str, database: str) -> None:
         try:
             # First without retries, so a server that is down fails fast.
             driver.verify_connectivity()
-            driver.execute_query("RETURN 1 AS ok", database_=database)
+            driver.execute_query(
+                "RETURN 1 AS ok", database_=database, routing_=neo4j.RoutingControl.READ
+            )
         except nx.ClientError as exc:
             if exc.code == "Neo.ClientError.Database.DatabaseNotFound":
                 raise StoreError(f"Neo4j server {uri} has no database {database!r}") from exc
