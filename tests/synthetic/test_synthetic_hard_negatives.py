@@ -63,7 +63,8 @@ def test_siblings_share_a_household_and_a_first_surname(population: Population) 
     for a, b in rows_of(population, "sibling"):
         assert p.household[a] == p.household[b]
         assert p.first_surname[a] == p.first_surname[b]
-        assert p.birth_day[a] != p.birth_day[b] or p.given[a] != p.given[b]
+        assert p.birth_day[a] != p.birth_day[b]
+        assert p.given[a] != p.given[b]
 
 
 def test_spouses_in_the_shared_nss_kind_really_share_one_nss(population: Population) -> None:

@@ -87,6 +87,7 @@ def build_persons(rng: np.random.Generator, layout: Households) -> tuple[Persons
     s1, s2 = _surnames(rng, layout, junior)
     given = _given_names(rng, sex, layout)
     given[junior] = given[layout.first_adult[junior]]
+    given = _distinct_sibling_names(rng, given, sex, layout, junior)
     birth = _birth_days(rng, layout)
     home = geo.sample_states(rng, layout.household_count)[layout.household]
     born = _birth_states(rng, layout, home)
@@ -176,6 +177,23 @@ def _distinct_twin_names(
         table = pool.male if sex[second] == "H" else pool.female
         similar = rng.random() < 0.2
         given[second] = _other_name(rng, table, first_name, similar=similar)
+    return given
+
+
+def _distinct_sibling_names(
+    rng: np.random.Generator, given: Objects, sex: Objects, layout: Households, junior: Bools
+) -> Objects:
+    """Parents do not give two of their children the same given names (juniors keep theirs)."""
+    pool = name_pool()
+    taken: dict[int, set[str]] = {}
+    for child in np.flatnonzero(junior).tolist():
+        taken[int(layout.household[child])] = {given[child]}
+    for child in np.flatnonzero((layout.child_rank >= 0) & ~junior).tolist():
+        names = taken.setdefault(int(layout.household[child]), set())
+        while given[child] in names:
+            table = pool.male if sex[child] == "H" else pool.female
+            given[child] = _other_name(rng, table, given[child], similar=False)
+        names.add(given[child])
     return given
 
 
