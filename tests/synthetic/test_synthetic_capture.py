@@ -6,6 +6,7 @@ from datetime import date
 
 import numpy as np
 import pytest
+from synthetic_sample import sample_population
 
 from mpi.identity import curp as curp_rules
 from mpi.identity._text import fold
@@ -13,6 +14,12 @@ from mpi.identity.names import nickname_names
 from mpi.synthetic.capture import MISSING_SECOND_SURNAME_FORMS
 from mpi.synthetic.generate import Population
 from mpi.synthetic.rates import DEFAULT_RATES
+
+
+@pytest.fixture
+def population() -> Population:
+    return sample_population()
+
 
 RATE_OF_KIND = {f.name: getattr(DEFAULT_RATES, f.name) for f in fields(DEFAULT_RATES)}
 RATE_OF_KIND["accents_dropped"] = 1 - DEFAULT_RATES.accents_kept

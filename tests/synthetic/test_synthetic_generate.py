@@ -4,6 +4,8 @@ from collections import Counter
 from datetime import date
 
 import numpy as np
+import pytest
+from synthetic_sample import sample_population
 
 from mpi.domain.records import RECORD_FIELDS
 from mpi.identity import curp
@@ -14,6 +16,11 @@ from mpi.synthetic.curps import check_digits
 from mpi.synthetic.generate import Population, generate, person_id
 from mpi.synthetic.name_pool import name_pool
 from mpi.synthetic.persons import birth_date
+
+
+@pytest.fixture
+def population() -> Population:
+    return sample_population()
 
 
 def test_the_same_seed_gives_the_same_population() -> None:

@@ -2,9 +2,17 @@ from __future__ import annotations
 
 from collections import Counter
 
+import pytest
+from synthetic_sample import sample_population
+
 from mpi.identity._text import fold
 from mpi.synthetic.generate import Population, generate
 from mpi.synthetic.hard_negatives import HARD_NEGATIVE_KINDS
+
+
+@pytest.fixture
+def population() -> Population:
+    return sample_population()
 
 
 def rows_of(population: Population, kind: str) -> list[tuple[int, int]]:
