@@ -48,13 +48,14 @@ def parse_record(raw: Mapping[str, str | None], *, today: date | None = None) ->
     problems: list[Problem] = []
     values: dict[str, object] = {}
     reference = today or date.today()
-    for field in RECORD_FIELDS:
-        text = _clean(field, raw.get(field), problems)
+    for field, rule in _RULES:
+        value = raw.get(field)
+        text = _clean(field, value, problems) if value else None
         if text is None:
             if field in REQUIRED_FIELDS:
                 problems.append(Problem(field, "required", "is required"))
             continue
-        parsed = _FIELD_RULES.get(field, _keep)(field, text, problems, reference)
+        parsed = rule(field, text, problems, reference)
         if parsed is not None:
             values[field] = parsed
     if problems:
@@ -165,6 +166,8 @@ def _postal_code(field: str, text: str, problems: list[Problem], today: date) ->
 
 
 def _phone(field: str, text: str, problems: list[Problem], today: date) -> str | None:
+    if len(text) == 10 and text.isascii() and text.isdigit():
+        return text
     digits = _PHONE_SEPARATORS.sub("", text)
     if digits.startswith("+52"):
         digits = digits[3:]
@@ -180,7 +183,7 @@ def _phone(field: str, text: str, problems: list[Problem], today: date) -> str |
 
 def _nss(field: str, text: str, problems: list[Problem], today: date) -> str | None:
     # A wrong Luhn digit is kept: the value still links a household, only more weakly.
-    digits = _NSS_SEPARATORS.sub("", text)
+    digits = text if text.isdigit() else _NSS_SEPARATORS.sub("", text)
     if len(digits) == 11 and digits.isascii() and digits.isdigit():
         return digits
     problems.append(Problem(field, "nss", f"must be 11 digits (got {text[:20]!r})"))
@@ -213,3 +216,6 @@ _FIELD_RULES: dict[str, _Rule] = {
     "phone": _phone,
     "nss": _nss,
 }
+_RULES: tuple[tuple[str, _Rule], ...] = tuple(
+    (f, _FIELD_RULES.get(f, _keep)) for f in RECORD_FIELDS
+)
