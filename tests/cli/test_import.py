@@ -1,0 +1,158 @@
+from __future__ import annotations
+
+import csv
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from graph_snapshot import file_keys, snapshot
+
+from mpi.cli import main
+from mpi.store import open_store
+from mpi.synthetic.generate import generate
+from mpi.synthetic.output import write_population
+
+BAD_ROWS = [
+    "IMSS,BAD-1,,ANA,LOPEZ,,M,1990-02-30,DF,,,",  # no such date
+    ",BAD-2,,ANA,LOPEZ,,M,1990-02-03,DF,,,",  # no institution
+    "IMSS,BAD-3,too,few,columns",
+]
+
+
+@pytest.fixture(scope="module")
+def population(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """About 430 records of 200 synthetic persons, with three bad rows appended."""
+    path = write_population(generate(200, seed=21), tmp_path_factory.mktemp("pop")).records
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write("\n".join(BAD_ROWS) + "\n")
+    return path
+
+
+def _counts(summary: str) -> dict[str, int]:
+    """The outcome counts of the import summary ("  linked   123  (…)" lines)."""
+    return {line.split()[0]: int(line.split()[1]) for line in summary.splitlines()[1:7]}
+
+
+def _lines(path: Path) -> int:
+    with path.open(encoding="utf-8") as handle:
+        return sum(1 for _ in handle)
+
+
+def test_import_registers_every_good_row_and_rejects_bad_ones_with_reasons(
+    population: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = f"sqlite:///{tmp_path / 'mpi.db'}"
+    rejected = tmp_path / "rejected.csv"
+    assert (
+        main(["import", str(population), "--store", url, "--rejected", str(rejected), "--quiet"])
+        == 0
+    )
+    out = capsys.readouterr().out
+    good = _lines(population) - 1 - len(BAD_ROWS)
+    counts = _counts(out)
+    assert counts["linked"] + counts["new"] + counts["review"] == good
+    assert counts["rejected"] == len(BAD_ROWS)
+    assert counts["linked"] > 0 and counts["new"] > 0
+    with rejected.open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    last = _lines(population)
+    assert {(r["line"], r["field"], r["rule"]) for r in rows} >= {
+        (str(last - 2), "birth_date", "date"),
+        (str(last - 1), "institution", "required"),
+        (str(last), "row", "column_count"),
+    }
+    store = open_store(url)
+    try:
+        with store.read() as tx:
+            assert tx.stats().records == good
+    finally:
+        store.close()
+
+
+def test_re_importing_the_same_file_changes_nothing(
+    population: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = f"sqlite:///{tmp_path / 'mpi.db'}"
+    args = ["import", str(population), "--store", url, "--rejected", str(tmp_path / "r.csv")]
+    main([*args, "--quiet"])
+    before = snapshot(url, file_keys(population))
+    capsys.readouterr()
+    main([*args, "--quiet"])
+    assert _counts(capsys.readouterr().out)["unchanged"] == len(before[0])
+    assert snapshot(url, file_keys(population)) == before
+
+
+def test_an_unreadable_file_is_a_clear_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = f"sqlite:///{tmp_path / 'mpi.db'}"
+    assert main(["import", str(tmp_path / "missing.csv"), "--store", url]) == 2
+    assert "missing.csv" in capsys.readouterr().err
+
+
+def _stored(url: str) -> int:
+    store = open_store(url)
+    try:
+        with store.read() as tx:
+            return tx.stats().records
+    finally:
+        store.close()
+
+
+def test_an_import_killed_mid_way_then_re_run_ends_with_the_same_graph(
+    population: Path, tmp_path: Path
+) -> None:
+    keys = file_keys(population)
+    whole = f"sqlite:///{tmp_path / 'whole.db'}"
+    main(
+        [
+            "import",
+            str(population),
+            "--store",
+            whole,
+            "--rejected",
+            str(tmp_path / "a.csv"),
+            "--quiet",
+        ]
+    )
+    killed = f"sqlite:///{tmp_path / 'killed.db'}"
+    command = [
+        sys.executable,
+        "-m",
+        "mpi",
+        "import",
+        str(population),
+        "--store",
+        killed,
+        "--rejected",
+        str(tmp_path / "b.csv"),
+        "--quiet",
+    ]
+    env = {**os.environ, "MPI_ACTOR": "test"}
+    process = subprocess.Popen(
+        command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and process.poll() is None:
+        if (tmp_path / "killed.db").exists() and _stored(killed) >= 40:
+            break
+        time.sleep(0.05)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    assert 0 < _stored(killed) < len(keys), "the import must be killed part-way through"
+    main(
+        [
+            "import",
+            str(population),
+            "--store",
+            killed,
+            "--rejected",
+            str(tmp_path / "c.csv"),
+            "--quiet",
+        ]
+    )
+    assert snapshot(killed, keys) == snapshot(whole, keys)
