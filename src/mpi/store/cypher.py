@@ -113,11 +113,15 @@ UNWIND $codes AS code
 MERGE (:Institution {code: code})
 """
 
+# A block key left without records is deleted, so that counting keys stays a label count.
 REMOVE_BLOCK_KEYS = """
 UNWIND $rows AS row
 MATCH (r:Record {key: row.key})-[e:IN_BLOCK]->(b:BlockKey)
 WHERE b.key IN row.block_keys
 DELETE e
+WITH DISTINCT b
+WHERE NOT EXISTS { (b)<-[:IN_BLOCK]-() }
+DELETE b
 """
 
 ADD_BLOCK_KEYS = """
@@ -128,10 +132,12 @@ MERGE (b:BlockKey {key: k})
 CREATE (r)-[:IN_BLOCK]->(b)
 """
 
+# Only records have IN_BLOCK edges; leaving the far end unlabelled lets Neo4j read the
+# count from the node's degree instead of walking a large block.
 BLOCK_SIZES = """
 UNWIND $keys AS k
 MATCH (b:BlockKey {key: k})
-RETURN k AS key, COUNT { (b)<-[:IN_BLOCK]-(:Record) } AS size
+RETURN k AS key, COUNT { (b)<-[:IN_BLOCK]-() } AS size
 """
 
 BLOCK_MEMBERS = """
@@ -406,7 +412,7 @@ RETURN
   COUNT { MATCH (r:Record) WHERE r.person_id IS NOT NULL } AS linked_records,
   COUNT { MATCH (p:Person) WHERE p.status = 'active' } AS active_persons,
   COUNT { MATCH (p:Person) WHERE p.status = 'merged' } AS merged_persons,
-  COUNT { MATCH (b:BlockKey) WHERE EXISTS { (b)<-[:IN_BLOCK]-(:Record) } } AS block_keys,
+  COUNT { MATCH (:BlockKey) } AS block_keys,
   COUNT { MATCH (:Record)-[:NOT_SAME]->(:Record) } AS not_same,
   COUNT { MATCH (t:ReviewTask) WHERE t.status = 'open' } AS open_review_tasks,
   COUNT { MATCH (:Coverage) } AS coverage,
