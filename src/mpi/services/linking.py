@@ -7,10 +7,12 @@ close, so a restart does not recount the whole graph.
 
 from __future__ import annotations
 
+import random
+import time
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from mpi.domain.errors import NotFoundError
+from mpi.domain.errors import ConflictError, NotFoundError
 from mpi.domain.records import Record
 from mpi.services.audit import Actor, audit_entry
 from mpi.services.golden import GoldenView, golden_view
@@ -21,6 +23,7 @@ from mpi.store.model_state import TERM_FREQUENCIES, ModelStateStore
 from mpi.store.port import Store
 
 SAVE_EVERY = 1000
+RETRIES = 5
 
 
 class LinkingService:
@@ -49,9 +52,23 @@ class LinkingService:
         self.save_every = save_every
 
     def register(self, record: Record, actor: Actor, at: datetime | None = None) -> Registration:
-        """Register one validated record in its own transaction (see `register_record`)."""
-        with self.store.write() as tx:
-            result = register_record(tx, self.model, record, actor, at, self.trusted_institutions)
+        """Register one validated record in its own transaction (see `register_record`).
+
+        A transaction that loses a race for the same block keys (ConflictError from the
+        store, e.g. two writers creating one lock node) is rolled back and retried from
+        the start, so it decides again on what the winner committed.
+        """
+        for attempt in range(1, RETRIES + 1):
+            try:
+                with self.store.write() as tx:
+                    result = register_record(
+                        tx, self.model, record, actor, at, self.trusted_institutions
+                    )
+                break
+            except ConflictError:
+                if attempt == RETRIES:
+                    raise
+                time.sleep(random.uniform(0.005, 0.05) * attempt)
         if self.model.changes >= self.save_every:
             self.save_model()
         return result
