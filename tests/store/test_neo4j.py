@@ -179,3 +179,18 @@ def test_run_write_survives_a_rival_creating_the_same_record(opened: Neo4jStore)
         stored = tx.get_record("IMSS:R9")
     assert stored is not None
     assert stored.record.curp == "X"
+
+
+def test_a_routing_url_opens_the_same_database(
+    neo4j_server: Neo4jTarget, database: str, opened: Neo4jStore
+) -> None:
+    opened.run_write(lambda tx: tx.upsert_records([write(record(1), "k1")], T0))
+    routing_uri = neo4j_server.uri.replace("bolt://", "neo4j://", 1)
+    routed = open_neo4j_store(
+        routing_uri, user=neo4j_server.user, password=neo4j_server.password, database=database
+    )
+    try:
+        with routed.read() as tx:
+            assert tx.get_record("IMSS:R1") is not None
+    finally:
+        routed.close()
