@@ -117,3 +117,14 @@ def test_a_structural_problem_names_the_key_at_fault(
 def test_every_problem_is_collected_before_raising() -> None:
     chosen = MALFORMED[:3] + MALFORMED[10:14]
     assert {m[1] for m in chosen} <= _problem_keys([(m[1], m[2]) for m in chosen])
+
+
+def test_hard_negative_rules_default_to_all_and_reject_unknown_names() -> None:
+    from mpi.matching.hard_negatives import HARD_NEGATIVE_RULES
+
+    assert MatchingRules.from_mapping(default_mapping()).hard_negatives == HARD_NEGATIVE_RULES
+    data = copy.deepcopy(default_mapping())
+    data["hard_negatives"] = {"rules": ["twins", "astrology"]}
+    with pytest.raises(RulesError) as caught:
+        MatchingRules.from_mapping(data)
+    assert [p.field for p in caught.value.problems] == ["hard_negatives.rules[1]"]

@@ -8,6 +8,7 @@ from typing import Any
 from mpi.domain.errors import Problem, RulesError
 from mpi.matching import levels as lv
 from mpi.matching.blocking_keys import BLOCK_KEYS
+from mpi.matching.hard_negatives import HARD_NEGATIVE_RULES
 from mpi.matching.rules import (
     BlockingSpec,
     ComparisonSpec,
@@ -18,7 +19,7 @@ from mpi.matching.rules import (
 )
 
 _TOP_KEYS = {"version", "description", "prior", "thresholds", "blocking"}
-_TOP_KEYS |= {"term_frequency", "comparisons"}
+_TOP_KEYS |= {"term_frequency", "comparisons", "hard_negatives"}
 _LEVEL_KEYS = {"kind", "label", "m", "u", "threshold", "term_frequency", "fixed"}
 
 
@@ -39,9 +40,11 @@ def parse_rules(data: Mapping[str, Any]) -> MatchingRules:
     blocking = _blocking(_table(data, "blocking", found), found)
     tf = _term_frequency(data.get("term_frequency", {}), found)
     comparisons = _comparisons(_table(data, "comparisons", found), found)
+    hard = _hard_negatives(data.get("hard_negatives", {}), found)
     if found.items:
         raise RulesError(found.items)
     return MatchingRules(
+        hard_negatives=hard,
         prior=prior,
         thresholds=thresholds,
         blocking=blocking,
@@ -215,3 +218,18 @@ def _term_frequency_flag(
             f"{where}.term_frequency", "unsupported", "only exact name levels take term frequency"
         )
     return bool(flag)
+
+
+def _hard_negatives(table: Any, found: _Problems) -> tuple[str, ...]:
+    if not isinstance(table, Mapping):
+        found.add("hard_negatives", "type", "hard_negatives must be a table")
+        return HARD_NEGATIVE_RULES
+    names = table.get("rules", list(HARD_NEGATIVE_RULES))
+    if not isinstance(names, list):
+        found.add("hard_negatives.rules", "type", "must be a list of rule names")
+        return HARD_NEGATIVE_RULES
+    for i, name in enumerate(names):
+        if name not in HARD_NEGATIVE_RULES:
+            known = ", ".join(HARD_NEGATIVE_RULES)
+            found.add(f"hard_negatives.rules[{i}]", "unknown", f"unknown rule {name!r} ({known})")
+    return tuple(str(n) for n in names)

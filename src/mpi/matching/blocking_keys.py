@@ -25,6 +25,9 @@ BLOCK_KEYS: tuple[str, ...] = (
     "given_year_state",
     "full_name",
     "name_state",
+    "given_surname",
+    "surname_postal_code",
+    "birth_date_postal_code",
     "nss",
     "phone",
 )
@@ -97,6 +100,15 @@ def emissions(f: Features, kind: str) -> list[list[Part]]:
             [_given_part(f), _text_part(ph["first_surname"]), _text_part(f.text["birth_state"])],
             [_given_part(f), _text_part(ph["second_surname"]), _text_part(f.text["birth_state"])],
         ],
+        "given_surname": lambda: [
+            [_given_part(f), _text_part(ph["first_surname"])],
+            [_given_part(f), _text_part(ph["second_surname"])],
+        ],
+        "surname_postal_code": lambda: [
+            [_text_part(ph["first_surname"]), _text_part(f.text["postal_code"])],
+            [_text_part(ph["second_surname"]), _text_part(f.text["postal_code"])],
+        ],
+        "birth_date_postal_code": lambda: [[_date_part(f), _text_part(f.text["postal_code"])]],
         "nss": lambda: [[_text_part(f.text["nss"])]],
         "phone": lambda: [[_text_part(f.text["phone"])]],
     }

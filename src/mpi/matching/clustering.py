@@ -10,7 +10,7 @@ different people.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -20,6 +20,7 @@ from mpi.matching.blocking import pairs_within_blocks
 from mpi.matching.features import Features
 from mpi.matching.hard_negatives import (
     GENERATION_YEARS,
+    HARD_NEGATIVE_RULES,
     cannot_link,
     dates_close,
     different_people,
@@ -64,8 +65,11 @@ class _Summary:
 
 
 class _Agglomeration:
-    def __init__(self, f: Features, not_same: Iterable[tuple[int, int]]) -> None:
+    def __init__(
+        self, f: Features, not_same: Iterable[tuple[int, int]], rules: Sequence[str]
+    ) -> None:
         self.f = f
+        self.rules = tuple(rules)
         self.parent = list(range(f.n))
         self.summaries: dict[int, _Summary] = {}
         self.forbidden: dict[int, set[int]] = {}
@@ -145,10 +149,10 @@ class _Agglomeration:
         left = np.repeat(np.array(sa.members, dtype=np.intp), len(sb.members))
         right = np.tile(np.array(sb.members, dtype=np.intp), len(sa.members))
         if (several_curps or span >= GENERATION_YEARS) and different_people(
-            self.f, left, right
+            self.f, left, right, self.rules
         ).any():
             return True
-        if several_names:
+        if several_names and "twins" in self.rules:
             return self._twins_between(left, right, [*sa.members, *sb.members])
         return False
 
@@ -225,7 +229,10 @@ def connected_components(
 
 
 def _dirty_components(
-    f: Features, components: NDArray[np.int64], not_same: list[tuple[int, int]]
+    f: Features,
+    components: NDArray[np.int64],
+    not_same: list[tuple[int, int]],
+    rules: Sequence[str],
 ) -> NDArray[np.int64]:
     """Components holding a pair that must not be linked (or too big to check pairwise)."""
     sizes = np.bincount(components, minlength=f.n)
@@ -233,7 +240,7 @@ def _dirty_components(
     chunks, _ = pairs_within_blocks(checked.reshape(1, -1), f.n)
     pairs = np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.int64)
     left, right = np.divmod(pairs, f.n)
-    bad = cannot_link(f, left.astype(np.intp), right.astype(np.intp))
+    bad = cannot_link(f, left.astype(np.intp), right.astype(np.intp), rules)
     dirty = set(components[left[bad]].tolist())
     dirty |= set(components[sizes[components] > MAX_CHECKED_COMPONENT].tolist())
     dirty |= {int(components[a]) for a, b in not_same if components[a] == components[b]}
@@ -246,6 +253,7 @@ def cluster_links(
     right: NDArray[np.intp],
     match_weight: NDArray[np.float64],
     not_same: Iterable[tuple[int, int]] = (),
+    rules: Sequence[str] = HARD_NEGATIVE_RULES,
 ) -> Clusters:
     """Cluster records by applying the given links strongest first, refusing forbidden merges.
 
@@ -256,13 +264,14 @@ def cluster_links(
         f: features of all records.
         left, right, match_weight: the links (pairs already at or above the link threshold).
         not_same: record pairs a steward declared to be different people.
+        rules: the hard negative rules that apply (MatchingRules.hard_negatives).
     """
     constraints = list(not_same)
     components = connected_components(f.n, left, right)
-    dirty = _dirty_components(f, components, constraints)
+    dirty = _dirty_components(f, components, constraints, rules)
     in_dirty = np.isin(components[left], dirty)
     order = np.flatnonzero(in_dirty)[np.argsort(-match_weight[in_dirty], kind="stable")]
-    agglomeration = _agglomerate(f, left[order], right[order], constraints)
+    agglomeration = _agglomerate(f, left[order], right[order], constraints, rules)
     labels = components.copy()
     touched = np.isin(components, dirty)
     roots = np.fromiter((agglomeration.find(i) for i in np.flatnonzero(touched).tolist()),
@@ -282,8 +291,9 @@ def _agglomerate(
     left: NDArray[np.intp],
     right: NDArray[np.intp],
     not_same: Iterable[tuple[int, int]],
+    rules: Sequence[str],
 ) -> _Agglomeration:
-    agglomeration = _Agglomeration(f, not_same)
+    agglomeration = _Agglomeration(f, not_same, rules)
     agglomeration.seed_name_cache(left, right)
     for a, b in zip(left.tolist(), right.tolist(), strict=True):
         agglomeration.merge(a, b)

@@ -174,5 +174,6 @@ class MatchEngine:
         return sorted(out, key=lambda s: -s.match_weight)
 
     def cannot_link(self, f: Features, left: Index, right: Index) -> NDArray[np.bool_]:
-        """Pairs that hard evidence forbids linking (see hard_negatives.cannot_link)."""
-        return hard_negatives.cannot_link(f, left, right)
+        """Pairs that hard evidence forbids linking (hard_negatives.cannot_link, with the
+        rules the rules file enables)."""
+        return hard_negatives.cannot_link(f, left, right, self.rules.hard_negatives)

@@ -7,6 +7,8 @@ people" these rules win over any sum of weights; a steward can still merge by ha
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 from numpy.typing import NDArray
 
@@ -101,9 +103,18 @@ def dates_close(f: Features, left: Index, right: Index) -> NDArray[np.bool_]:
     return out
 
 
+def _same_surnames(f: Features, left: Index, right: Index) -> NDArray[np.bool_]:
+    first, second = f.text["first_surname"].ids, f.text["second_surname"].ids
+    same_first = (first[left] == first[right]) & (first[left] >= 0)
+    second_agrees = (second[left] == second[right]) | (second[left] < 0) | (second[right] < 0)
+    return as_mask(same_first & second_agrees)
+
+
 def twins(f: Features, left: Index, right: Index) -> NDArray[np.bool_]:
-    """Birth dates (nearly) equal but given names that are not one name: twins."""
-    out = dates_close(f, left, right)
+    """Same surnames, birth dates (nearly) equal, given names that are not one name: twins.
+
+    (A given name and surname captured in each other's fields is not a twin.)"""
+    out = dates_close(f, left, right) & _same_surnames(f, left, right)
     idx = np.flatnonzero(out)
     if len(idx):
         out[idx] = given_names_differ(f, left[idx], right[idx])
@@ -210,20 +221,30 @@ def _generation_apart(f: Features, left: Index, right: Index) -> NDArray[np.bool
     return out
 
 
-def cannot_link(f: Features, left: Index, right: Index) -> NDArray[np.bool_]:
+HARD_NEGATIVE_RULES: tuple[str, ...] = ("different_curps", "homonym", "generation", "twins")
+
+
+def cannot_link(
+    f: Features, left: Index, right: Index, rules: Sequence[str] = HARD_NEGATIVE_RULES
+) -> NDArray[np.bool_]:
     """Pairs that must never be linked automatically, whatever their match weight.
 
-    - birth dates (nearly) equal but given names that are not one name (twins);
-    - two valid CURPs, different roots (not one typo apart), and either the birth dates
-      are not within a typo, the roots differ in date/sex/state, the homoclaves differ, or
-      the given names differ;
-    - two valid CURPs with the same root but a different homoclave and no shared NSS, phone
-      or postal code (RENAPO homonyms);
-    - birth dates a generation apart (parent and child with the same name), unless one digit.
+    Rules (the rules file chooses which apply, all by default):
+    - different_curps: two valid CURPs, different roots (not one typo apart), and either
+      the birth dates are not within a typo, the roots differ in date/sex/state, the
+      homoclaves differ, or the given names differ;
+    - homonym: two valid CURPs with the same root but a different homoclave and no shared
+      NSS, phone or postal code (RENAPO homonyms);
+    - generation: birth dates a generation apart (parent and child with the same name),
+      unless one digit apart;
+    - twins: same surnames, birth dates (nearly) equal, given names not one name.
 
     The same CURP on both records exempts a pair from every rule.
     """
-    return different_people(f, left, right) | (twins(f, left, right) & ~_same_curp(f, left, right))
+    out = different_people(f, left, right, rules)
+    if "twins" in rules:
+        out |= twins(f, left, right) & ~_same_curp(f, left, right)
+    return out
 
 
 def _same_curp(f: Features, left: Index, right: Index) -> NDArray[np.bool_]:
@@ -231,10 +252,16 @@ def _same_curp(f: Features, left: Index, right: Index) -> NDArray[np.bool_]:
     return as_mask((ids[left] == ids[right]) & (ids[left] >= 0))
 
 
-def different_people(f: Features, left: Index, right: Index) -> NDArray[np.bool_]:
+def different_people(
+    f: Features, left: Index, right: Index, rules: Sequence[str] = HARD_NEGATIVE_RULES
+) -> NDArray[np.bool_]:
     """cannot_link without the twins rule (whose name test clustering refines)."""
-    out = _homonym_homoclave(f, left, right) | _generation_apart(f, left, right)
-    roots = _different_roots(f, left, right)
+    out = np.zeros(len(left), dtype=np.bool_)
+    if "homonym" in rules:
+        out |= _homonym_homoclave(f, left, right)
+    if "generation" in rules:
+        out |= _generation_apart(f, left, right)
+    roots = _different_roots(f, left, right) if "different_curps" in rules else out & False
     idx = np.flatnonzero(roots & ~out)
     if len(idx):
         a, b = left[idx], right[idx]

@@ -95,7 +95,12 @@ def link_batch(
     lap("score")
     is_link = weights >= prob_to_match_weight(rules.thresholds.link)
     clusters = cluster_links(
-        f, blocked.left[is_link], blocked.right[is_link], weights[is_link], not_same
+        f,
+        blocked.left[is_link],
+        blocked.right[is_link],
+        weights[is_link],
+        not_same,
+        rules.hard_negatives,
     )
     lap("cluster")
     return BatchResult(

@@ -84,6 +84,8 @@ class MatchingRules:
     comparisons: tuple[ComparisonSpec, ...]
     term_frequency: TermFrequencySpec = field(default_factory=TermFrequencySpec)
     description: str = ""
+    # Which hard_negatives rules forbid links (all by default; see hard_negatives.py).
+    hard_negatives: tuple[str, ...] = ("different_curps", "homonym", "generation", "twins")
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any]) -> MatchingRules:

@@ -24,6 +24,7 @@ def rules_to_mapping(rules: MatchingRules) -> dict[str, Any]:
         "max_block_size": rules.blocking.max_block_size,
     }
     out["term_frequency"] = {"min_frequency": rules.term_frequency.min_frequency}
+    out["hard_negatives"] = {"rules": list(rules.hard_negatives)}
     out["comparisons"] = {c.name: _comparison(c) for c in rules.comparisons}
     return out
 
