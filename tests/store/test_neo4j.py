@@ -194,3 +194,9 @@ def test_a_routing_url_opens_the_same_database(
             assert tx.get_record("IMSS:R1") is not None
     finally:
         routed.close()
+
+
+def test_a_closed_store_refuses_work_with_a_store_error(opened: Neo4jStore) -> None:
+    opened.close()
+    with pytest.raises(StoreError, match="closed"), opened.read() as tx:
+        tx.stats()

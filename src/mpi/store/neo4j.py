@@ -118,7 +118,8 @@ class Neo4jStore:
 
     @contextmanager
     def _session(self, mode: str) -> Iterator[neo4j.Session]:
-        session = self._driver.session(database=self.database, default_access_mode=mode)
+        with translated("opening a session"):
+            session = self._driver.session(database=self.database, default_access_mode=mode)
         try:
             yield session
         finally:
