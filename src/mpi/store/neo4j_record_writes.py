@@ -11,7 +11,7 @@ from mpi.domain.errors import ConflictError, ValidationError
 from mpi.domain.stored_records import RecordWrite, UpsertChange, UpsertOutcome
 from mpi.store import cypher
 from mpi.store import neo4j_codec as codec
-from mpi.store.neo4j_tx import Neo4jTx, unique
+from mpi.store.neo4j_tx import Neo4jTx
 
 # The SQLite adapter stores a record's keys joined by this character, so it refuses
 # keys holding it; refused here too, so both adapters accept the same input.
@@ -43,7 +43,8 @@ class RecordWrites(Neo4jTx):
         at_text = codec.ts(at)
         for row in rows:
             _validate(row)
-        states = self._load(unique(row.record.key for row in rows))
+        # Sorted: every writer locks records in one global order, so two cannot deadlock.
+        states = self._load(sorted({row.record.key for row in rows}))
         outcomes = [_apply(states, row, at_text) for row in rows]
         self._write(states, sorted({row.record.institution for row in rows}))
         return outcomes
@@ -63,7 +64,7 @@ class RecordWrites(Neo4jTx):
         self._run(cypher.MERGE_INSTITUTIONS, codes=institutions)
         changed = [
             {"key": key, "props": {**s.content, "version": s.version, "received_at": s.received_at}}
-            for key, s in states.items()
+            for key, s in sorted(states.items())
             if s.dirty
         ]
         if changed:
@@ -99,7 +100,7 @@ def _apply(states: dict[str, _State], row: RecordWrite, at: str) -> UpsertOutcom
 
 def _key_rows(states: dict[str, _State], pick: Any) -> list[dict[str, Any]]:
     rows = []
-    for key, state in states.items():
+    for key, state in sorted(states.items()):
         if block_keys := sorted(pick(state)):
             rows.append({"key": key, "block_keys": block_keys})
     return rows
