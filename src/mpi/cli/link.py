@@ -11,6 +11,7 @@ import argparse
 import sys
 import time
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,7 @@ from mpi.services.audit import Actor
 from mpi.services.batch_link import BatchLinkResult, link_records
 from mpi.services.importer import Rejection
 from mpi.services.model import term_frequencies_state
+from mpi.store import open_store
 from mpi.store.model_state import TERM_FREQUENCIES
 
 
@@ -63,7 +65,12 @@ def run(args: argparse.Namespace) -> int:
         bar = tqdm(total=len(records), unit="rec", disable=args.quiet, file=sys.stderr)
         try:
             result = link_records(
-                services.store, records, services.rules, actor, on_chunk=bar.update
+                services.store,
+                records,
+                services.rules,
+                actor,
+                on_chunk=bar.update,
+                open_store=partial(open_store, services.settings.store_url),
             )
         finally:
             bar.close()

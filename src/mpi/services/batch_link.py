@@ -24,10 +24,9 @@ from numpy.typing import NDArray
 
 from mpi.domain.errors import ConflictError
 from mpi.domain.ids import new_id
-from mpi.domain.persons import PERSON_ID_PREFIX, Link, Person, PersonStatus
+from mpi.domain.persons import PERSON_ID_PREFIX, Link
 from mpi.domain.records import Record
 from mpi.domain.review import REVIEW_ID_PREFIX, ReviewTask
-from mpi.domain.stored_records import RecordWrite
 from mpi.matching.blocking import OversizedBlock, candidate_pairs
 from mpi.matching.clustering import cluster_links
 from mpi.matching.engine import MatchEngine
@@ -38,14 +37,20 @@ from mpi.matching.term_frequency import TermFrequencies
 from mpi.matching.weights import match_weights_to_probs, prob_to_match_weight
 from mpi.services.audit import Actor, audit_entry
 from mpi.services.batch_keys import BlockKeyTable
+from mpi.services.batch_persist import (
+    RecordWriter,
+    StoreOpener,
+    person_ids,
+    write_persons,
+    write_records,
+)
 from mpi.services.decide import REVIEW_POSSIBLE_MATCH
 from mpi.services.model import uses_term_frequencies
-from mpi.store.port import Store
+from mpi.store.port import Store, WriteTx
 
 REVIEW_REFUSED = "refused-link"
 BATCH_RULE = "batch-link"
 NEW_RULE = "new-person"
-CHUNK = 50_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +88,7 @@ def link_records(
     actor: Actor,
     at: datetime | None = None,
     on_chunk: Callable[[int], None] | None = None,
+    open_store: StoreOpener | None = None,
 ) -> BatchLinkResult:
     """Link `records` among themselves and persist the graph into an empty store.
 
@@ -92,10 +98,13 @@ def link_records(
         rules: matching rules (the engine's batch pipeline uses them).
         actor: who runs the batch (audited once per chunk).
         at: timestamp of every write; defaults to now.
-        on_chunk: called with the number of records written after each chunk.
+        on_chunk: called with the number of records linked after each chunk.
+        open_store: opens another connection to the same store; when given, records
+            and block keys are written by a child process while the engine links.
 
     Raises:
         ConflictError: the store already holds records, or a record key repeats.
+        StoreError: writing failed.
     """
     at = at or datetime.now(UTC)
     _check_empty(store)
@@ -103,17 +112,26 @@ def link_records(
     if not records:
         return BatchLinkResult((), 0, 0, 0, 0, 0, (), TermFrequencies())
     timings: dict[str, float] = {}
-    started = time.perf_counter()
-    linked = _link(records, rules, timings)
+    clock = time.perf_counter()
+    f = prepare(records)
+    timings["prepare"] = time.perf_counter() - clock
+    writer = RecordWriter(open_store, records, f, rules.blocking.keys, at) if open_store else None
+    linked = _link(f, rules, timings)
     mark = time.perf_counter()
-    person_ids = _person_ids(linked.labels)
-    tasks = _review_tasks(records, linked, person_ids, rules, at)
-    _persist(store, records, rules, linked, person_ids, tasks, actor, at, on_chunk)
-    timings["persist"] = time.perf_counter() - mark
-    timings["total"] = time.perf_counter() - started
-    sizes = np.bincount(linked.labels) if len(records) else np.zeros(0, dtype=np.int64)
+    if writer is None:
+        write_records(store, records, BlockKeyTable(f, rules.blocking.keys), at)
+    else:
+        timings["records (concurrent)"] = writer.wait()
+    timings["records"] = time.perf_counter() - mark
+    ids = _person_ids(linked.labels)
+    tasks = _review_tasks(records, linked, ids, at)
+    mark = time.perf_counter()
+    _write_links(store, records, linked, ids, tasks, actor, at, on_chunk)
+    timings["links"] = time.perf_counter() - mark
+    timings["total"] = time.perf_counter() - clock
+    sizes = np.bincount(linked.labels)
     return BatchLinkResult(
-        person_ids=tuple(person_ids),
+        person_ids=tuple(ids),
         persons=len(sizes),
         linked_records=int(sizes[sizes > 1].sum()),
         review_tasks=len(tasks),
@@ -143,15 +161,13 @@ def _check_unique(records: Sequence[Record]) -> None:
         seen.add(record.key)
 
 
-def _link(records: Sequence[Record], rules: MatchingRules, timings: dict[str, float]) -> _Linked:
+def _link(f: Features, rules: MatchingRules, timings: dict[str, float]) -> _Linked:
     clock = time.perf_counter()
-    f = prepare(records)
     tf = TermFrequencies.from_features(f)
-    timings["prepare"] = time.perf_counter() - clock
     blocked = candidate_pairs(f, rules.blocking.keys, rules.blocking.max_block_size)
     engine = MatchEngine(rules, tf if uses_term_frequencies(tf) else None)
     weights = score_in_chunks(engine, f, blocked.left, blocked.right)
-    timings["block+score"] = time.perf_counter() - clock - timings["prepare"]
+    timings["block+score"] = time.perf_counter() - clock
     is_link = weights >= prob_to_match_weight(rules.thresholds.link)
     left, right = blocked.left[is_link], blocked.right[is_link]
     clusters = cluster_links(f, left, right, weights[is_link])
@@ -159,7 +175,7 @@ def _link(records: Sequence[Record], rules: MatchingRules, timings: dict[str, fl
     np.maximum.at(best, left, weights[is_link])
     np.maximum.at(best, right, weights[is_link])
     review, refused = _cross_cluster(blocked.left, blocked.right, weights, clusters.labels, rules)
-    timings["cluster"] = time.perf_counter() - clock - timings["prepare"] - timings["block+score"]
+    timings["cluster"] = time.perf_counter() - clock - timings["block+score"]
     return _Linked(
         f,
         clusters.labels,
@@ -195,26 +211,25 @@ def _cross_cluster(
 
 
 def _person_ids(labels: NDArray[np.int64]) -> list[str]:
-    ids = [new_id(PERSON_ID_PREFIX) for _ in range(int(labels.max()) + 1 if len(labels) else 0)]
+    ids = person_ids(PERSON_ID_PREFIX, int(labels.max()) + 1)
     return [ids[label] for label in labels.tolist()]
 
 
 def _review_tasks(
     records: Sequence[Record],
     linked: _Linked,
-    person_ids: Sequence[str],
-    rules: MatchingRules,
+    ids: Sequence[str],
     at: datetime,
 ) -> dict[int, ReviewTask]:
     tasks: dict[int, ReviewTask] = {}
     for record, others in linked.review:
-        own = person_ids[record]
-        persons = list(dict.fromkeys(person_ids[o] for o in others if person_ids[o] != own))
+        own = ids[record]
+        persons = list(dict.fromkeys(ids[o] for o in others if ids[o] != own))
         kind = REVIEW_REFUSED if record in linked.refused else REVIEW_POSSIBLE_MATCH
         payload = {
             "decision": "review",
             "reason": "batch link",
-            "candidates": [{"record": records[o].key, "person": person_ids[o]} for o in others[:5]],
+            "candidates": [{"record": records[o].key, "person": ids[o]} for o in others[:5]],
         }
         tasks[record] = ReviewTask(
             new_id(REVIEW_ID_PREFIX),
@@ -227,59 +242,36 @@ def _review_tasks(
     return tasks
 
 
-def _persist(
+def _write_links(
     store: Store,
     records: Sequence[Record],
-    rules: MatchingRules,
     linked: _Linked,
-    person_ids: Sequence[str],
+    ids: Sequence[str],
     tasks: dict[int, ReviewTask],
     actor: Actor,
     at: datetime,
     on_chunk: Callable[[int], None] | None,
 ) -> None:
-    table = BlockKeyTable(linked.f, rules.blocking.keys)
-    probabilities = match_weights_to_probs(linked.best_weight)
+    probabilities = match_weights_to_probs(linked.best_weight).tolist()
     sizes = np.bincount(linked.labels, minlength=1)
     shared: list[bool] = (sizes[linked.labels] > 1).tolist()
-    created: set[str] = set()
-    for start in range(0, len(records), CHUNK):
-        stop = min(start + CHUNK, len(records))
-        keys = table.keys(start, stop)
-        rows = [RecordWrite(records[i], keys[i - start]) for i in range(start, stop)]
-        persons = _new_persons(person_ids[start:stop], created, at)
-        links = [
-            _link_of(records[i].key, person_ids[i], probabilities[i], shared[i], actor, at)
-            for i in range(start, stop)
-        ]
+    links = [
+        Link(r.key, pid, at, actor.name, BATCH_RULE, p)
+        if shared_
+        else Link(r.key, pid, at, actor.name, NEW_RULE, None)
+        for r, pid, p, shared_ in zip(records, ids, probabilities, shared, strict=True)
+    ]
+
+    def extra(tx: WriteTx, start: int, stop: int) -> None:
         chunk_tasks = [tasks[i] for i in range(start, stop) if i in tasks]
+        for task in chunk_tasks:
+            tx.create_review_task(task)
         detail = {
             "records": stop - start,
-            "persons": len(persons),
             "reviews": len(chunk_tasks),
             "first": records[start].key,
             "last": records[stop - 1].key,
         }
-        with store.write() as tx:
-            tx.upsert_records(rows, at)
-            tx.create_persons(persons)
-            tx.link_many(links)
-            for task in chunk_tasks:
-                tx.create_review_task(task)
-            tx.append_audit([audit_entry(actor, "batch.link", "batch", [], at, detail)])
-        if on_chunk:
-            on_chunk(stop - start)
+        tx.append_audit([audit_entry(actor, "batch.link", "batch", [], at, detail)])
 
-
-def _new_persons(ids: Sequence[str], created: set[str], at: datetime) -> list[Person]:
-    fresh = [pid for pid in dict.fromkeys(ids) if pid not in created]
-    created.update(fresh)
-    return [Person(pid, PersonStatus.ACTIVE, at) for pid in fresh]
-
-
-def _link_of(
-    key: str, person_id: str, probability: float, shared: bool, actor: Actor, at: datetime
-) -> Link:
-    if not shared:
-        return Link(key, person_id, at, actor.name, NEW_RULE, None)
-    return Link(key, person_id, at, actor.name, BATCH_RULE, float(probability))
+    write_persons(store, links, at, extra, on_chunk)
