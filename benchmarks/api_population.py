@@ -11,16 +11,19 @@ result is the graph an import would build (same block keys, same model state), r
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+
+import numpy as np
 
 from mpi.domain.ids import new_id
 from mpi.domain.persons import PERSON_ID_PREFIX, Link, Person, PersonStatus
 from mpi.domain.records import RECORD_FIELDS, Record
 from mpi.domain.stored_records import RecordWrite
 from mpi.identity.record_rules import parse_record
-from mpi.matching.blocking_keys import block_keys
-from mpi.matching.features import prepare
+from mpi.matching.blocking_keys import emissions
+from mpi.matching.features import Features, prepare
 from mpi.matching.pipeline import link_batch
 from mpi.matching.term_frequency import TermFrequencies
 from mpi.rules_file import default_rules
@@ -44,6 +47,18 @@ def population_records(persons: int, seed: int) -> list[Record]:
     return [parse_record(dict(zip(RECORD_FIELDS, row, strict=True))) for row in population.rows()]
 
 
+def all_block_keys(f: Features, kinds: Sequence[str]) -> list[tuple[str, ...]]:
+    """`mpi.matching.blocking_keys.block_keys(f, i)` for every i, computing each kind's
+    columns once (calling block_keys per record recomputes them for the whole batch)."""
+    keys: list[list[str]] = [[] for _ in range(f.n)]
+    for kind in kinds:
+        for parts in emissions(f, kind):
+            present = np.all(np.stack([part.ids >= 0 for part in parts]), axis=0)
+            for i in np.flatnonzero(present):
+                keys[i].append(f"{kind}:" + "|".join(part.text(int(i)) for part in parts))
+    return [tuple(dict.fromkeys(k)) for k in keys]
+
+
 def load_population(url: str, persons: int, seed: int = 11) -> Loaded:
     """Generate `persons` synthetic persons and store them, linked, at `url`."""
     started = time.perf_counter()
@@ -51,6 +66,7 @@ def load_population(url: str, persons: int, seed: int = 11) -> Loaded:
     rules = default_rules()
     linked = link_batch(records, rules)
     features = prepare(records)
+    keys = all_block_keys(features, rules.blocking.keys)
     ids = [new_id(PERSON_ID_PREFIX) for _ in range(linked.clusters)]
     person_of = [ids[int(c)] for c in linked.cluster]
     at = datetime.now(UTC)
@@ -63,10 +79,7 @@ def load_population(url: str, persons: int, seed: int = 11) -> Loaded:
             created.update(fresh)
             with store.write() as tx:
                 tx.upsert_records(
-                    [
-                        RecordWrite(records[i], block_keys(features, i, rules.blocking.keys))
-                        for i in chunk
-                    ],
+                    [RecordWrite(records[i], keys[i]) for i in chunk],
                     at,
                 )
                 tx.create_persons(
