@@ -33,6 +33,14 @@ class Vocabulary:
             self.values.append(value)
         return np.array(ids, dtype=np.int32)
 
+    def id_of(self, value: str) -> int:
+        """The id of one value, added when new."""
+        found = self.ids.get(value)
+        if found is None:
+            found = self.ids[value] = len(self.values)
+            self.values.append(value)
+        return found
+
     def value(self, i: int) -> str | None:
         return None if i < 0 else self.values[i]
 

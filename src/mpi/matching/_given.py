@@ -79,9 +79,10 @@ def _uninformative(vocab: Vocabulary) -> NDArray[np.bool_]:
 def _row(value: str, vocab: Vocabulary, phon_vocab: Vocabulary) -> tuple[list[int], list[int], int]:
     words = tuple(value.split(" "))[:MAX_TOKENS]
     sig = significant_given_tokens(value)[:MAX_TOKENS]
-    all_ids = [int(x) for x in vocab.encode(words)]
-    sig_ids = [int(x) for x in vocab.encode(sig)]
-    phon = int(phon_vocab.encode([phonetic_key(sig[0]) or None])[0])
+    all_ids = [vocab.id_of(word) for word in words]
+    sig_ids = [vocab.id_of(word) for word in sig]
+    key = phonetic_key(sig[0])
+    phon = phon_vocab.id_of(key) if key else MISSING
     return all_ids, sig_ids, phon
 
 
@@ -91,5 +92,5 @@ def _equivalents(vocab: Vocabulary) -> NDArray[np.int32]:
     width = max((len(r) for r in rows), default=1)
     out = np.full((len(rows), max(width, 1)), MISSING, dtype=np.int32)
     for i, row in enumerate(rows):
-        out[i, : len(row)] = names.encode(row)
+        out[i, : len(row)] = [names.id_of(name) for name in row]
     return out

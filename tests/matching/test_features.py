@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+from datetime import date
+
+from conftest import MakeRecord
+
+from mpi.matching.features import format_date, prepare
+
+
+def test_features_normalise_names_and_encode_equal_values_to_equal_ids(
+    make_record: MakeRecord,
+) -> None:
+    f = prepare([
+        make_record(given_names="Ma. Guadalupe", first_surname="Pérez"),
+        make_record(given_names="MARIA GUADALUPE", first_surname="PEREZ DE LA CRUZ"),
+        make_record(first_surname="Perez de García", second_surname="VDA. DE LOPEZ"),
+    ])  # fmt: skip
+    given = f.text["given_names"]
+    assert given.values.tolist()[:2] == ["MARIA GUADALUPE", "MARIA GUADALUPE"]
+    assert given.ids[0] == given.ids[1]
+    assert f.text["first_surname"].values.tolist() == ["PEREZ", "PEREZCRUZ", "PEREZ"]
+    assert f.text["second_surname"].value(2) is None  # a bare "VDA. DE X" hides the maiden name
+
+
+def test_placeholders_are_missing(make_record: MakeRecord) -> None:
+    f = prepare([make_record(curp="XXXX999999XXXXXX99", birth_date=date(1900, 1, 1))])
+    assert f.curp.column.ids[0] == -1
+    assert f.birth_date[0] == -1
+
+
+def test_curp_validity_root_and_date_digits(make_record: MakeRecord) -> None:
+    f = prepare([make_record(), make_record(curp="PESG850314MJCRLD01")])
+    assert f.curp.valid.tolist() == [True, False]  # wrong check digit
+    assert f.curp.root[0] == f.curp.root[1]
+    assert f.curp.date_digits[0] == 850314
+
+
+def test_dates_are_yyyymmdd_numbers() -> None:
+    assert format_date(19850314) == "1985-03-14"
+    assert format_date(-1) is None
