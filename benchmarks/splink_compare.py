@@ -246,19 +246,22 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 
 
 def measure_all(chosen: list[Command], data: Path) -> list[ChildRun]:
-    runs: list[ChildRun] = []
+    """Run each command; runs.json keeps, per system name, the latest run of that system."""
+    runs = {r.name: r for r in recorded_runs(data)}
     for name, out, command in chosen:
         print(f"running {name} on {data.name} ...", flush=True)
         run = run_child(name, command, out)
         print(f"  {name}: exit {run.returncode}, {run.wall_s:.1f} s, {run.peak_mb:,.0f} MB")
-        runs.append(run)
+        runs[name] = run
         # Saved after each system so that a long run that dies later can still be re-scored.
-        saved = json.dumps([r.to_mapping() for r in runs], indent=2)
+        saved = json.dumps([r.to_mapping() for r in runs.values()], indent=2)
         (data / RUNS_FILE).write_text(saved, encoding="utf-8")
-    return runs
+    return list(runs.values())
 
 
 def recorded_runs(data: Path) -> list[ChildRun]:
+    if not (data / RUNS_FILE).exists():
+        return []
     saved = json.loads((data / RUNS_FILE).read_text(encoding="utf-8"))
     return [ChildRun.from_mapping(r) for r in saved]
 
