@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import time
 from dataclasses import dataclass, field
@@ -78,9 +79,27 @@ def run_child(name: str, argv: list[str], out_dir: Path) -> ChildRun:
 def read_report(out_dir: Path) -> dict[str, Any]:
     path = out_dir / PHASES_FILE
     if not path.exists():
-        return {}
+        return {"phases": phases_from_log(out_dir / "run.log")}
     report: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     return report
+
+
+_SECONDS_LINE = re.compile(r"^\s*seconds\s+(.+)$", re.MULTILINE)
+
+
+def phases_from_log(log: Path) -> dict[str, float]:
+    """Phases printed by `mpi link` as a summary line `seconds  read 0.3, prepare 0.4, ...`."""
+    if not log.exists():
+        return {}
+    found = _SECONDS_LINE.findall(log.read_text(encoding="utf-8", errors="replace"))
+    phases: dict[str, float] = {}
+    for item in found[-1].split(",") if found else []:
+        name, _, value = item.strip().rpartition(" ")
+        try:
+            phases[name] = float(value)
+        except ValueError:
+            continue
+    return phases
 
 
 class PhaseClock:

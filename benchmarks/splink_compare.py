@@ -126,8 +126,8 @@ def _link_cli(records: str, out: Path) -> Command:
     for stale in out.glob("mpi.db*"):
         stale.unlink()
     store = f"sqlite:///{out / 'mpi.db'}"
-    cli = [PY, "-m", "mpi", "link", records, "--out", str(out / "clusters.csv")]
-    return ("mpi link (sqlite)", out, [*cli, "--store", store])
+    cli = [PY, "-m", "mpi", "link", records, "--out", str(out / "clusters.csv"), "--quiet"]
+    return ("mpi link (sqlite)", out, [*cli, "--store", store, "--rejected", str(out / "rej.csv")])
 
 
 def evaluate(run: ChildRun, data: Path) -> Accuracy | None:
@@ -152,7 +152,7 @@ def table(outcomes: list[Outcome], records: int) -> list[str]:
         pairwise = prf(acc.pairwise) if acc and acc.pairwise else "—"
         clustered = prf(acc.clustered) if acc else f"failed (exit {r.returncode})"
         bcubed = f"{acc.evaluation.clusters.bcubed_f1:.4f}" if acc else "—"
-        clusters = r.report.get("counts", {}).get("clusters", "—")
+        clusters = f"{acc.evaluation.clusters.clusters:,}" if acc else "—"
         lines.append(
             f"| {r.name} | {records:,} | {r.wall_s:.1f} | {r.cpu_s:.1f} | {r.peak_mb:,.0f} "
             f"| {r.load:.1f} "
