@@ -9,10 +9,12 @@ and reports:
 - database size per record (SQLite: file + WAL after a checkpoint).
 
     .venv/bin/python benchmarks/store_bench.py --adapter sqlite --sizes 1000,100000,1000000
+    .venv/bin/python benchmarks/store_bench.py --adapter neo4j --sizes 1000,100000
     .venv/bin/python benchmarks/store_bench.py --adapter neo4j --url bolt://127.0.0.1:7687 ...
 
-The neo4j adapter reads MPI_NEO4J_USER / MPI_NEO4J_PASSWORD / MPI_NEO4J_DATABASE and
-expects an empty database.
+Without --url, --adapter neo4j starts a throwaway ArcadeDB Bolt server (the one the
+tests use, JVM heap --heap) with a fresh database per size. With --url it reads
+MPI_NEO4J_USER / MPI_NEO4J_PASSWORD / MPI_NEO4J_DATABASE and expects an empty database.
 """
 
 from __future__ import annotations
@@ -23,7 +25,8 @@ import sqlite3
 import statistics
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -40,6 +43,7 @@ GIVEN = [f"NOMBRE{n:03d}" for n in range(150)]
 STATES = ["AS", "BC", "CH", "DF", "GR", "JC", "MC", "MN", "NL", "OC", "PL", "VZ", "YN", "ZS"]
 INSTITUTIONS = ["IMSS", "ISSSTE", "IMSSB", "PEMEX", "SEDENA", "SEMAR"]
 CAP = 500
+Opener = Callable[[int], Store]  # a fresh, empty store for a benchmark of this size
 
 
 @dataclass(frozen=True)
@@ -122,11 +126,13 @@ def sqlite_bytes(path: Path) -> int:
     return sum(p.stat().st_size for p in path.parent.glob(path.name + "*"))
 
 
-def run_size(args: argparse.Namespace, size: int, workdir: Path) -> Result:
+def run_size(
+    args: argparse.Namespace, size: int, workdir: Path, opener: Opener | None = None
+) -> Result:
     rng = random.Random(size)
     path = workdir / f"bench-{size}.db"
     url = f"sqlite:///{path}" if args.adapter == "sqlite" else args.url
-    store = open_store(url)
+    store = opener(size) if opener is not None else open_store(url)
     try:
         spent, sample = load(store, size, args.batch, rng)
         timings = sorted(lookups(store, sample, args.lookups, rng))
@@ -148,21 +154,34 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--sizes", default="1000,100000,1000000")
     parser.add_argument("--batch", type=int, default=5000, help="records per transaction")
     parser.add_argument("--lookups", type=int, default=5000)
-    parser.add_argument("--url", help="store URL for --adapter neo4j")
+    parser.add_argument("--url", help="store URL for --adapter neo4j (default: start ArcadeDB)")
+    parser.add_argument("--heap", default="4g", help="JVM heap of the ArcadeDB started")
     parser.add_argument("--dir", type=Path, help="where SQLite files go (default: a temp dir)")
-    args = parser.parse_args(argv)
-    if args.adapter == "neo4j" and not args.url:
-        parser.error("--adapter neo4j needs --url (bolt://… or neo4j://…)")
-    return args
+    return parser.parse_args(argv)
+
+
+@contextmanager
+def bolt_opener(args: argparse.Namespace, workdir: Path) -> Iterator[Opener | None]:
+    """A fresh store per size on a throwaway ArcadeDB, for --adapter neo4j without --url."""
+    if args.adapter != "neo4j" or args.url:
+        yield None
+        return
+    from _arcadedb_bench import arcadedb_stores
+
+    with arcadedb_stores(workdir, args.heap) as opener:
+        yield opener
 
 
 def main(argv: list[str] | None = None) -> None:
     args = parse(argv)
     print("| records | bulk records/s | lookup p50 ms | lookup p99 ms | bytes/record |")
     print("|---|---|---|---|---|")
-    with tempfile.TemporaryDirectory(dir=args.dir) as tmp:
+    with (
+        tempfile.TemporaryDirectory(dir=args.dir) as tmp,
+        bolt_opener(args, Path(tmp)) as opener,
+    ):
         for size in (int(s) for s in args.sizes.split(",")):
-            r = run_size(args, size, Path(tmp))
+            r = run_size(args, size, Path(tmp), opener)
             per = "n/a" if r.bytes_per_record is None else f"{r.bytes_per_record:,.0f}"
             print(
                 f"| {r.size:,} | {r.records_per_s:,.0f} | {r.p50_ms:.3f} | {r.p99_ms:.3f} "
