@@ -30,6 +30,10 @@ Differs, and how the adapter copes:
 - A unique violation against committed data surfaces at commit on ArcadeDB (at the
   statement on Neo4j), so creations are also checked by reading first: the
   ConflictError then comes at the call, on both engines.
+- Reads under concurrent writes: ArcadeDB can follow an edge committed after the
+  transaction started to a node it cannot see yet ("Record #1:13 not found",
+  EntityNotFound). The adapter reports it as a lost race (ConflictError; replayed
+  by `run_write` / `run_read`).
 - Repeated MERGE of one key within one UNWIND batch: Neo4j may plan it eagerly,
   ArcadeDB streams it; the adapter sends each key once per statement.
 """
