@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 from contract_data import T0, record, seed, write
 
@@ -51,3 +53,19 @@ def test_a_store_stays_usable_after_a_failed_transaction(store: Store) -> None:
     seed(store, write(record(1)))
     with store.read() as tx:
         assert tx.stats().records == 1
+
+
+def test_threads_can_share_one_store(store: Store) -> None:
+    def work(thread: int) -> int:
+        for n in range(thread * 100, thread * 100 + 15):
+            seed(store, write(record(n), f"t:{thread}"))
+            with store.read() as tx:
+                assert tx.get_record(f"IMSS:R{n}") is not None
+        with store.read() as tx:
+            return len(tx.candidates([f"t:{thread}"], cap=100).candidates)
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        found = list(pool.map(work, range(4)))
+    assert found == [15, 15, 15, 15]
+    with store.read() as tx:
+        assert tx.stats().records == 60

@@ -40,6 +40,7 @@ class SqliteStore:
         self._idle: list[sqlite3.Connection] = []
         self._all: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
+        self._writer = threading.Lock()
         self._closed = False
 
     @contextmanager
@@ -49,7 +50,9 @@ class SqliteStore:
 
     @contextmanager
     def write(self) -> Iterator[SqliteWriteTx]:
-        with self._transaction("BEGIN IMMEDIATE") as conn:
+        # Threads of this process queue here and hand over at once; SQLite's busy
+        # handler (which sleeps in steps) only arbitrates between processes.
+        with self._writer, self._transaction("BEGIN IMMEDIATE") as conn:
             yield SqliteWriteTx(conn)
 
     def close(self) -> None:
