@@ -98,7 +98,6 @@ def emissions(f: Features, kind: str) -> list[list[Part]]:
         ],
         "name_state": lambda: [
             [_given_part(f), _text_part(ph["first_surname"]), _text_part(f.text["birth_state"])],
-            [_given_part(f), _text_part(ph["second_surname"]), _text_part(f.text["birth_state"])],
         ],
         "given_surname": lambda: [
             [_given_part(f), _text_part(ph["first_surname"])],

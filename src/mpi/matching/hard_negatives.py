@@ -61,9 +61,8 @@ def fuzzy_contained(
         for b in range(tok.shape[1]):
             close = similarity.jaro_winkler_batch(words[sig[:, a]], words[tok[:, b]])
             same_initial = initial[sig[:, a]] == initial[tok[:, b]]
-            close_enough = (close >= TOKEN_SIMILARITY) | (
-                same_initial & (short[sig[:, a]] | short[tok[:, b]])
-            )
+            initialled = same_initial & (short[sig[:, a]] | short[tok[:, b]]) & initials
+            close_enough = (close >= TOKEN_SIMILARITY) | initialled
             found[:, a] |= close_enough & (tok[:, b] >= 0)
     present = sig >= 0
     return as_mask((found | ~present).all(axis=1) & present.any(axis=1))
@@ -103,11 +102,25 @@ def dates_close(f: Features, left: Index, right: Index) -> NDArray[np.bool_]:
     return out
 
 
+def _similar(f: Features, field: str, left: Index, right: Index) -> NDArray[np.bool_]:
+    ids = f.text[field].ids
+    out = as_mask((ids[left] == ids[right]) & (ids[left] >= 0))
+    both = np.flatnonzero(~out & (ids[left] >= 0) & (ids[right] >= 0))
+    if len(both):
+        values = f.text[field].values
+        close = similarity.jaro_winkler_batch(values[left[both]], values[right[both]])
+        out[both] = close >= TOKEN_SIMILARITY
+    return out
+
+
 def _same_surnames(f: Features, left: Index, right: Index) -> NDArray[np.bool_]:
-    first, second = f.text["first_surname"].ids, f.text["second_surname"].ids
-    same_first = (first[left] == first[right]) & (first[left] >= 0)
-    second_agrees = (second[left] == second[right]) | (second[left] < 0) | (second[right] < 0)
-    return as_mask(same_first & second_agrees)
+    # Equal up to a typo; a missing second surname does not tell siblings apart.
+    second = f.text["second_surname"].ids
+    out = _similar(f, "first_surname", left, right)
+    idx = np.flatnonzero(out & (second[left] >= 0) & (second[right] >= 0))
+    if len(idx):
+        out[idx] = _similar(f, "second_surname", left[idx], right[idx])
+    return out
 
 
 def twins(f: Features, left: Index, right: Index) -> NDArray[np.bool_]:
