@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import signal
 import socket
 import subprocess
@@ -10,7 +11,9 @@ import time
 from pathlib import Path
 
 import httpx
+import pytest
 
+from mpi.cli.serve import tcp_listener
 from mpi.services.api_keys import ApiKeys
 from mpi.store.keys import open_key_store
 
@@ -34,14 +37,28 @@ def wait_until_up(base: str, proc: subprocess.Popen[str], seconds: float = 30) -
     raise AssertionError("server did not come up")
 
 
-def test_mpi_serve_answers_on_loopback_and_stops_cleanly_on_sigterm(tmp_path: Path) -> None:
+@pytest.mark.parametrize("workers", [1, 2])
+def test_mpi_serve_answers_on_loopback_and_stops_cleanly_on_sigterm(
+    tmp_path: Path, workers: int
+) -> None:
     url = f"sqlite:///{tmp_path / 'mpi.db'}"
     store = open_key_store(url)
     token = ApiKeys(store).create("admin").token
     store.close()
     port = free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "mpi", "serve", "--port", str(port), "--store", url],
+        [
+            sys.executable,
+            "-m",
+            "mpi",
+            "serve",
+            "--port",
+            str(port),
+            "--store",
+            url,
+            "--workers",
+            str(workers),
+        ],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -65,3 +82,25 @@ def test_mpi_serve_answers_on_loopback_and_stops_cleanly_on_sigterm(tmp_path: Pa
     assert "Traceback" not in stderr
     assert "Application shutdown complete" in stderr
     assert "Finished server process" in stderr
+
+
+def test_worker_connections_get_tcp_nodelay() -> None:
+    # Without it each response waits ~40 ms for a delayed ACK (see run_uvicorn).
+    async def accepted_nodelay() -> int:
+        listener = tcp_listener("127.0.0.1", 0)
+        seen: list[int] = []
+
+        def on_connect(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+            sock = writer.get_extra_info("socket")
+            seen.append(sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY))
+            writer.close()
+
+        server = await asyncio.start_server(on_connect, sock=listener)
+        _, writer = await asyncio.open_connection(*listener.getsockname())
+        await asyncio.sleep(0.1)
+        writer.close()
+        server.close()
+        await server.wait_closed()
+        return seen[0]
+
+    assert asyncio.run(accepted_nodelay()) != 0
