@@ -58,15 +58,18 @@ def run(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     args.rejected_path = args.rejected or args.file.with_suffix(".rejected.csv")
     records, rejected = _read(args.file, args.rejected_path)
+    # link_records gets the only reference, so the records are freed once written.
+    handed_over, records = [records], []
     read_seconds = time.perf_counter() - started
     services = build(settings_from(args))
     try:
         actor = Actor(services.settings.actor, "admin", purpose=f"batch link {args.file.name}")
-        bar = tqdm(total=len(records), unit="rec", disable=args.quiet, file=sys.stderr)
+        total = len(handed_over[0])
+        bar = tqdm(total=total, unit="rec", disable=args.quiet, file=sys.stderr)
         try:
             result = link_records(
                 services.store,
-                records,
+                handed_over.pop(),
                 services.rules,
                 actor,
                 on_chunk=bar.update,
@@ -78,7 +81,7 @@ def run(args: argparse.Namespace) -> int:
         services.model_state.save(TERM_FREQUENCIES, state, datetime.now(UTC))
     finally:
         services.close()
-    pairs = ((r.key, pid) for r, pid in zip(records, result.person_ids, strict=True))
+    pairs = zip(result.keys, result.person_ids, strict=True)
     write_assignments(args.out, pairs)
     _print_summary(args, services.settings.store_url, result, rejected, read_seconds, started)
     return 0

@@ -55,8 +55,9 @@ NEW_RULE = "new-person"
 
 @dataclass(frozen=True, slots=True)
 class BatchLinkResult:
-    """What a batch link decided and wrote; `person_ids[i]` is records[i]'s person."""
+    """What a batch link decided and wrote; `person_ids[i]` is record `keys[i]`'s person."""
 
+    keys: tuple[str, ...]  # record keys, in input order
     person_ids: tuple[str, ...]
     persons: int
     linked_records: int  # records sharing their person with another record
@@ -110,27 +111,34 @@ def link_records(
     _check_empty(store)
     _check_unique(records)
     if not records:
-        return BatchLinkResult((), 0, 0, 0, 0, 0, (), TermFrequencies())
+        return BatchLinkResult((), (), 0, 0, 0, 0, 0, (), TermFrequencies())
     timings: dict[str, float] = {}
     clock = time.perf_counter()
     f = prepare(records)
     timings["prepare"] = time.perf_counter() - clock
-    writer = RecordWriter(open_store, records, f, rules.blocking.keys, at) if open_store else None
-    linked = _link(f, rules, timings)
-    mark = time.perf_counter()
-    if writer is None:
+    writer = None
+    if open_store is None:
         write_records(store, records, BlockKeyTable(f, rules.blocking.keys), at)
+        timings["records"] = time.perf_counter() - clock - timings["prepare"]
     else:
-        timings["records (concurrent)"] = writer.wait()
-    timings["records"] = time.perf_counter() - mark
+        writer = RecordWriter(open_store, records, f, rules.blocking.keys, at)
+    # From here on only the keys are needed: a caller that handed over its only reference
+    # to the records lets them be freed while the engine links (a third of the memory).
+    del records
+    linked = _link(f, rules, timings)
+    if writer is not None:
+        mark = time.perf_counter()
+        timings["records (child)"] = writer.wait()
+        timings["records (waited)"] = time.perf_counter() - mark
     ids = _person_ids(linked.labels)
-    tasks = _review_tasks(records, linked, ids, at)
+    tasks = _review_tasks(f.keys, linked, ids, at)
     mark = time.perf_counter()
-    _write_links(store, records, linked, ids, tasks, actor, at, on_chunk)
+    _write_links(store, f.keys, linked, ids, tasks, actor, at, on_chunk)
     timings["links"] = time.perf_counter() - mark
     timings["total"] = time.perf_counter() - clock
     sizes = np.bincount(linked.labels)
     return BatchLinkResult(
+        keys=f.keys,
         person_ids=tuple(ids),
         persons=len(sizes),
         linked_records=int(sizes[sizes > 1].sum()),
@@ -216,7 +224,7 @@ def _person_ids(labels: NDArray[np.int64]) -> list[str]:
 
 
 def _review_tasks(
-    records: Sequence[Record],
+    keys: Sequence[str],
     linked: _Linked,
     ids: Sequence[str],
     at: datetime,
@@ -229,12 +237,12 @@ def _review_tasks(
         payload = {
             "decision": "review",
             "reason": "batch link",
-            "candidates": [{"record": records[o].key, "person": ids[o]} for o in others[:5]],
+            "candidates": [{"record": keys[o], "person": ids[o]} for o in others[:5]],
         }
         tasks[record] = ReviewTask(
             new_id(REVIEW_ID_PREFIX),
             kind,
-            records[record].key,
+            keys[record],
             (own, *persons),
             at,
             json.dumps(payload, sort_keys=True),
@@ -244,7 +252,7 @@ def _review_tasks(
 
 def _write_links(
     store: Store,
-    records: Sequence[Record],
+    keys: Sequence[str],
     linked: _Linked,
     ids: Sequence[str],
     tasks: dict[int, ReviewTask],
@@ -256,10 +264,10 @@ def _write_links(
     sizes = np.bincount(linked.labels, minlength=1)
     shared: list[bool] = (sizes[linked.labels] > 1).tolist()
     links = [
-        Link(r.key, pid, at, actor.name, BATCH_RULE, p)
+        Link(key, pid, at, actor.name, BATCH_RULE, p)
         if shared_
-        else Link(r.key, pid, at, actor.name, NEW_RULE, None)
-        for r, pid, p, shared_ in zip(records, ids, probabilities, shared, strict=True)
+        else Link(key, pid, at, actor.name, NEW_RULE, None)
+        for key, pid, p, shared_ in zip(keys, ids, probabilities, shared, strict=True)
     ]
 
     def extra(tx: WriteTx, start: int, stop: int) -> None:
@@ -269,8 +277,8 @@ def _write_links(
         detail = {
             "records": stop - start,
             "reviews": len(chunk_tasks),
-            "first": records[start].key,
-            "last": records[stop - 1].key,
+            "first": keys[start],
+            "last": keys[stop - 1],
         }
         tx.append_audit([audit_entry(actor, "batch.link", "batch", [], at, detail)])
 
