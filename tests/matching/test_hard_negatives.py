@@ -12,6 +12,7 @@ from mpi.matching.hard_negatives import cannot_link
 
 # (what, changes to the second record, must they stay apart?)
 PARENT = {"curp": "PESG581102MJCRLD01", "birth_date": date(1958, 11, 2)}
+SWAPPED = {"first_surname": "SOLIS", "second_surname": "PEREZ"}
 NO_HOUSEHOLD = {"nss": None, "phone": None, "postal_code": None}
 CASES: list[tuple[str, dict[str, Any], bool]] = [
     ("the same record", {}, False),
@@ -19,6 +20,13 @@ CASES: list[tuple[str, dict[str, Any], bool]] = [
     ("parent without CURP", {"curp": None, "birth_date": date(1958, 11, 2)}, True),
     ("twin", {"curp": "PESR850314MJCRLS02", "given_names": "ROSA"}, True),
     ("twin without CURPs", {"curp": None, "given_names": "ROSA"}, True),
+    ("twin, surnames swapped", {"curp": None, "given_names": "ROSA", **SWAPPED}, True),
+    ("twin brother named only JOSE", {"curp": None, "given_names": "JOSE", "sex": "H"}, True),
+    (
+        "twin with a typo in the surname",
+        {"curp": None, "given_names": "ROSA", "first_surname": "PERES"},
+        True,
+    ),
     ("same root, other homoclave", {"curp": "PESG850314MJCRLD18", **NO_HOUSEHOLD}, True),
     ("reissued CURP, same household", {"curp": "PESG850314MJCRLD18"}, False),
     ("CURP typo", {"curp": "PESG850314MJCRLB00"}, False),

@@ -102,24 +102,50 @@ def dates_close(f: Features, left: Index, right: Index) -> NDArray[np.bool_]:
     return out
 
 
-def _similar(f: Features, field: str, left: Index, right: Index) -> NDArray[np.bool_]:
-    ids = f.text[field].ids
-    out = as_mask((ids[left] == ids[right]) & (ids[left] >= 0))
-    both = np.flatnonzero(~out & (ids[left] >= 0) & (ids[right] >= 0))
+def _same_surnames(f: Features, left: Index, right: Index) -> NDArray[np.bool_]:
+    # Equal up to a typo, in either order; a missing second surname tells nobody apart.
+    return _surnames_agree(f, left, right, swapped=False) | _surnames_agree(
+        f, left, right, swapped=True
+    )
+
+
+def _surnames_agree(f: Features, left: Index, right: Index, *, swapped: bool) -> NDArray[np.bool_]:
+    first_r, second_r = (
+        ("second_surname", "first_surname") if swapped else ("first_surname", "second_surname")
+    )
+    out = _similar_fields(f, "first_surname", first_r, left, right)
+    second_l, other_r = f.text["second_surname"].ids, f.text[second_r].ids
+    both = (second_l[left] >= 0) & (other_r[right] >= 0)
+    idx = np.flatnonzero(out & both)
+    if len(idx):
+        out[idx] = _similar_fields(f, "second_surname", second_r, left[idx], right[idx])
+    return as_mask(out & both) if swapped else out
+
+
+def _similar_fields(
+    f: Features, field_l: str, field_r: str, left: Index, right: Index
+) -> NDArray[np.bool_]:
+    # Surname columns share one vocabulary, so ids compare across the two fields.
+    a, b = f.text[field_l], f.text[field_r]
+    out = as_mask((a.ids[left] == b.ids[right]) & (a.ids[left] >= 0))
+    both = np.flatnonzero(~out & (a.ids[left] >= 0) & (b.ids[right] >= 0))
     if len(both):
-        values = f.text[field].values
-        close = similarity.jaro_winkler_batch(values[left[both]], values[right[both]])
+        close = similarity.jaro_winkler_batch(a.values[left[both]], b.values[right[both]])
         out[both] = close >= TOKEN_SIMILARITY
     return out
 
 
-def _same_surnames(f: Features, left: Index, right: Index) -> NDArray[np.bool_]:
-    # Equal up to a typo; a missing second surname does not tell siblings apart.
-    second = f.text["second_surname"].ids
-    out = _similar(f, "first_surname", left, right)
-    idx = np.flatnonzero(out & (second[left] >= 0) & (second[right] >= 0))
+def _sexes_and_names_differ(f: Features, left: Index, right: Index) -> NDArray[np.bool_]:
+    # MARIA / SERGIO: a name too common to oppose alone, but recorded sexes disagree too.
+    sex = f.text["sex"].ids
+    out = as_mask((sex[left] >= 0) & (sex[right] >= 0) & (sex[left] != sex[right]))
+    given = f.text["given_names"].ids
+    out &= (given[left] >= 0) & (given[right] >= 0) & (given[left] != given[right])
+    idx = np.flatnonzero(out)
     if len(idx):
-        out[idx] = _similar(f, "second_surname", left[idx], right[idx])
+        a, b = left[idx], right[idx]
+        related = containment(f, "given_names", a, b, _ANY) | nickname(f, "given_names", a, b, _ANY)
+        out[idx] = ~related
     return out
 
 
@@ -130,7 +156,8 @@ def twins(f: Features, left: Index, right: Index) -> NDArray[np.bool_]:
     out = dates_close(f, left, right) & _same_surnames(f, left, right)
     idx = np.flatnonzero(out)
     if len(idx):
-        out[idx] = given_names_differ(f, left[idx], right[idx])
+        a, b = left[idx], right[idx]
+        out[idx] = given_names_differ(f, a, b) | _sexes_and_names_differ(f, a, b)
     return out
 
 
