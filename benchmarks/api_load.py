@@ -19,6 +19,7 @@ import asyncio
 import json
 import os
 import random
+import signal
 import socket
 import subprocess
 import sys
@@ -36,7 +37,6 @@ import numpy as np
 from api_population import load_population
 from mpi.domain.records import Record
 from mpi.services.api_keys import ApiKeys
-from mpi.store.keys import open_key_store
 from mpi.store.urls import open_store
 
 HOST = "127.0.0.1"
@@ -53,6 +53,7 @@ REGISTER = (
     "mutation($input: RecordInput!) { registerRecord(input: $input) { __typename"
     " ... on RegisterSuccess { recordKey personId outcome } } }"
 )
+BARE = "{ hello }"
 EXPECTED = {
     "person": "Person",
     "resolveIdentity": "IdentityResolution",
@@ -70,6 +71,7 @@ class Figures:
     per_second: float
     p50_ms: float
     p99_ms: float
+    load_average: float  # 1-minute load average of the machine when the run ended
 
 
 Payload = Callable[[int], dict[str, Any]]
@@ -160,6 +162,7 @@ def measure(
         round(issued / elapsed, 1),
         round(float(np.percentile(ms, 50)), 2),
         round(float(np.percentile(ms, 99)), 2),
+        round(os.getloadavg()[0], 1),
     )
     print(json.dumps(asdict(figures)), flush=True)
     return figures
@@ -198,36 +201,6 @@ def _up(base: str, ready: Callable[[str], bool]) -> bool:
         return False
 
 
-def ceiling(args: argparse.Namespace, variant: str, log_dir: Path) -> list[Figures]:
-    command = [
-        sys.executable,
-        "-m",
-        "uvicorn",
-        f"bare_strawberry:{variant}",
-        "--factory",
-        "--app-dir",
-        str(Path(__file__).parent),
-        "--host",
-        HOST,
-        "--workers",
-        str(args.workers),
-        "--no-access-log",
-        "--log-level",
-        "warning",
-    ]
-
-    def ready(base: str) -> bool:
-        return httpx.post(f"{base}/", json={"query": "{ hello }"}).status_code == 200
-
-    with server(command, ready, log_dir / f"{variant}.log") as base:
-        return [
-            measure(
-                f"bare {variant}", f"{base}/", lambda n: {"query": "{ hello }"}, None, c, args, {}
-            )
-            for c in args.concurrency
-        ]
-
-
 def identity_input(r: Record) -> dict[str, Any]:
     return {
         "curp": r.curp,
@@ -240,7 +213,10 @@ def identity_input(r: Record) -> dict[str, Any]:
     }
 
 
-def scenarios(records: list[Record], person_ids: list[str]) -> dict[str, Payload]:
+def scenarios(
+    records: list[Record], person_ids: list[str], registered: list[str]
+) -> dict[str, Payload]:
+    """Payload makers; registerRecord sends fresh record ids and notes each key it sent."""
     rng = random.Random(5)
     persons = sorted(set(person_ids))
     picks = [rng.randrange(len(records)) for _ in range(1 << 16)]
@@ -255,26 +231,45 @@ def scenarios(records: list[Record], person_ids: list[str]) -> dict[str, Payload
         }
 
     def register(n: int) -> dict[str, Any]:
-        source = records[picks[n % len(picks)]]
-        record = {
-            **identity_input(source),
-            "institution": BENCH_INSTITUTION,
-            "recordId": f"R{n}-{os.getpid()}",
-        }
+        source = records[picks[len(registered) % len(picks)]]
+        record_id = f"R{len(registered)}-{os.getpid()}"
+        registered.append(f"{BENCH_INSTITUTION}:{record_id}")
+        record = {**identity_input(source), "institution": BENCH_INSTITUTION, "recordId": record_id}
         return {"query": REGISTER, "variables": {"input": record}}
 
     return {"person": person, "resolveIdentity": resolve, "registerRecord": register}
 
 
-def run_api(
+def bare_command(variant: str, workers: int) -> list[str]:
+    # Launched like `mpi serve` (same uvicorn settings, TCP_NODELAY on worker sockets), so
+    # the ceiling and the API differ only in the application.
+    code = (
+        f"import sys; sys.path.insert(0, {str(Path(__file__).parent)!r});"
+        "from mpi.cli.serve import run_uvicorn;"
+        f"run_uvicorn('bare_strawberry:{variant}', {HOST!r}, int(sys.argv[2]), {workers}, False)"
+    )
+    return [sys.executable, "-c", code]
+
+
+def bare_ready(base: str) -> bool:
+    return httpx.post(f"{base}/", json={"query": BARE}).status_code == 200
+
+
+def mpi_ready(base: str) -> bool:
+    return httpx.get(f"{base}/healthz").status_code == 200
+
+
+def run_all(
     args: argparse.Namespace, url: str, records: list[Record], person_ids: list[str], log_dir: Path
 ) -> list[Figures]:
-    keys_store = open_key_store(url)
-    keys = ApiKeys(keys_store)
+    """All servers up at once (idle ones cost nothing); at each concurrency the ceilings are
+    measured right before the API operations, so drifting load on a shared machine skews
+    the ratios as little as possible."""
+    keys = ApiKeys.open(url)
     admin = keys.create("admin").token
     bench = keys.create("institution", BENCH_INSTITUTION).token
-    keys_store.close()
-    command = [
+    keys.close()
+    serve = [
         sys.executable,
         "-m",
         "mpi",
@@ -286,40 +281,35 @@ def run_api(
         "--workers",
         str(args.workers),
     ]
-
-    def ready(base: str) -> bool:
-        return httpx.get(f"{base}/healthz").status_code == 200
-
     out: list[Figures] = []
     registered: list[str] = []
-    with server(command, ready, log_dir / "mpi-serve.log") as base:
-        for name, payload in scenarios(records, person_ids).items():
-            token = bench if name == "registerRecord" else admin
-            headers = {"Authorization": f"Bearer {token}"}
-            for c in args.concurrency:
-                wrapped = _recording(payload, registered) if name == "registerRecord" else payload
+    with (
+        server(bare_command("plain_app", args.workers), bare_ready, log_dir / "plain.log") as plain,
+        server(
+            bare_command("cached_app", args.workers), bare_ready, log_dir / "cached.log"
+        ) as cached,
+        server(serve, mpi_ready, log_dir / "mpi-serve.log") as api,
+    ):
+        payloads = scenarios(records, person_ids, registered)
+        for c in args.concurrency:
+            for label, base in (("bare plain", plain), ("bare cached", cached)):
+                out.append(measure(label, f"{base}/", lambda n: {"query": BARE}, None, c, args, {}))
+            for name, payload in payloads.items():
+                token = bench if name == "registerRecord" else admin
+                headers = {"Authorization": f"Bearer {token}"}
                 out.append(
-                    measure(name, f"{base}/graphql", wrapped, EXPECTED[name], c, args, headers)
+                    measure(name, f"{api}/graphql", payload, EXPECTED[name], c, args, headers)
                 )
     missing = _missing(url, registered)
     print(json.dumps({"registered_sent": len(registered), "missing_afterwards": missing}))
     return out
 
 
-def _recording(payload: Payload, sent: list[str]) -> Payload:
-    def wrapped(n: int) -> dict[str, Any]:
-        body = payload(len(sent))
-        sent.append(f"{BENCH_INSTITUTION}:{body['variables']['input']['recordId']}")
-        return body
-
-    return wrapped
-
-
 def _missing(url: str, keys: list[str]) -> int:
     store = open_store(url)
     try:
         with store.read() as tx:
-            found = set()
+            found: set[str] = set()
             for start in range(0, len(keys), 500):
                 found |= set(tx.get_records(keys[start : start + 500]))
     finally:
@@ -338,6 +328,8 @@ def main() -> None:
     )
     parser.add_argument("--out", type=Path, help="write all figures as JSON here")
     args = parser.parse_args()
+    # Leave no server behind when stopped: SIGTERM unwinds like Ctrl-C.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     with tempfile.TemporaryDirectory(prefix="mpi-api-bench-") as tmp:
         log_dir = Path(tmp)
         url = f"sqlite:///{log_dir / 'mpi.db'}"
@@ -352,23 +344,22 @@ def main() -> None:
             ),
             flush=True,
         )
-        bare = ceiling(args, "plain_app", log_dir) + ceiling(args, "cached_app", log_dir)
-        api = run_api(args, url, loaded.records, loaded.person_ids, log_dir)
-    report(bare, api, args)
+        figures = run_all(args, url, loaded.records, loaded.person_ids, log_dir)
+    report(figures, args)
 
 
-def report(bare: list[Figures], api: list[Figures], args: argparse.Namespace) -> None:
-    top = {f.concurrency: f.per_second for f in bare if f.name == "bare cached_app"}
-    print("\n| operation | clients | req/s | p50 ms | p99 ms | errors | ratio to ceiling |")
-    print("|---|---|---|---|---|---|---|")
-    for f in bare + api:
-        ratio = f.per_second / top[f.concurrency] if top.get(f.concurrency) else float("nan")
+def report(figures: list[Figures], args: argparse.Namespace) -> None:
+    top = {f.concurrency: f.per_second for f in figures if f.name == "bare cached"}
+    print("\n| operation | clients | req/s | p50 ms | p99 ms | errors | ratio to ceiling | load |")
+    print("|---|---|---|---|---|---|---|---|")
+    for f in figures:
+        ratio = f.per_second / top[f.concurrency]
         print(
             f"| {f.name} | {f.concurrency} | {f.per_second:,.0f} | {f.p50_ms} | {f.p99_ms} "
-            f"| {f.errors} | {ratio:.2f} |"
+            f"| {f.errors} | {ratio:.2f} | {f.load_average} |"
         )
     if args.out:
-        args.out.write_text(json.dumps([asdict(f) for f in bare + api], indent=1))
+        args.out.write_text(json.dumps([asdict(f) for f in figures], indent=1))
 
 
 if __name__ == "__main__":
