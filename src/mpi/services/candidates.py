@@ -62,7 +62,7 @@ def evaluate(
     scores = model.score(record, linked)
     vetoed = _not_same_persons(tx, record.key, pool)
     decision = decide((s.scored for s in scores), model.thresholds, vetoed)
-    hard = _cannot_link_persons(tx, model, record, decision)
+    hard = _cannot_link_persons(tx, model, record, decision, scores)
     if hard:
         decision = decide((s.scored for s in scores), model.thresholds, vetoed, hard)
     ranked = tuple(sorted(scores, key=lambda s: (-s.scored.probability, s.scored.record_key)))
@@ -70,22 +70,31 @@ def evaluate(
 
 
 def _cannot_link_persons(
-    tx: ReadTx, model: LinkingModel, record: Record, decision: Decision
+    tx: ReadTx,
+    model: LinkingModel,
+    record: Record,
+    decision: Decision,
+    scores: Sequence[CandidateScore],
 ) -> set[str]:
     """Persons the record would be linked to that the batch clustering would keep apart.
 
     Blocking surfaces only the records sharing a key; a person is judged on all
-    of its records, as batch clustering judges a cluster.
+    of its records, as batch clustering judges a cluster. When every record of
+    the person was scored and none carries pairwise hard evidence, the
+    clustering could not refuse the join, so it is not run.
     """
     linkable = {p.person_id: p.best_record_key for p in decision.persons if p.linkable}
     if not linkable:
         return set()
-    found = tx.persons(linkable)
-    return {
-        pid
-        for pid, person in found.items()
-        if not model.joinable(record, person.records, linkable[pid])
-    }
+    flags = {s.scored.record_key: s.scored.cannot_link for s in scores}
+    barred = set()
+    for pid, person in tx.persons(linkable).items():
+        others = [r for r in person.records if r.key != record.key]
+        if all(flags.get(r.key) is False for r in others):
+            continue
+        if not model.joinable(record, others, linkable[pid]):
+            barred.add(pid)
+    return barred
 
 
 def _not_same_persons(tx: ReadTx, key: str, pool: dict[str, StoredRecord]) -> set[str]:

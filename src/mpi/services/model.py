@@ -9,11 +9,12 @@ values the adjustment is off and the rules' average u is used instead.
 
 from __future__ import annotations
 
+import functools
 import json
 import threading
 from collections import Counter
-from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
@@ -38,11 +39,20 @@ EXPLAIN_TOP = 5
 
 @dataclass(frozen=True, slots=True)
 class CandidateScore:
-    """One candidate record's score against the incoming record."""
+    """One candidate record's score against the incoming record.
+
+    The best record of each of the best EXPLAIN_TOP persons can explain itself; the
+    explanation is computed when first read (a review task, an API answer), not for
+    every registration.
+    """
 
     scored: ScoredCandidate
     band: Band
-    explanation: Explanation | None  # for the best record of each of the best EXPLAIN_TOP persons
+    explainer: Callable[[], Explanation] | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def explanation(self) -> Explanation | None:
+        return self.explainer() if self.explainer is not None else None
 
     def to_mapping(self) -> dict[str, object]:
         out: dict[str, object] = {
@@ -91,7 +101,7 @@ class LinkingModel:
 
     def block_keys(self, record: Record) -> tuple[str, ...]:
         """The record's block keys as the store indexes them."""
-        return block_keys(prepare([record]), 0, self.rules.blocking.keys)
+        return block_keys(_single(record), 0, self.rules.blocking.keys)
 
     def score(self, record: Record, candidates: Sequence[StoredRecord]) -> list[CandidateScore]:
         """Score `record` against linked candidate records, best first, the best explained."""
@@ -120,7 +130,7 @@ class LinkingModel:
             why = None
             if stored.person_id not in explained and len(explained) < EXPLAIN_TOP:
                 explained.add(stored.person_id)
-                why = explain(engine, f, 0, k + 1)
+                why = functools.cache(functools.partial(explain, engine, f, 0, k + 1))
             out.append(CandidateScore(candidate, self.thresholds.band(probability), why))
         return out
 
@@ -154,8 +164,8 @@ class LinkingModel:
             return
         with self._lock:
             if old is not None:
-                _uncount(self.term_frequencies, prepare([old]))
-            self.term_frequencies.add_features(prepare([new]))
+                _uncount(self.term_frequencies, _single(old))
+            self.term_frequencies.add_features(_single(new))
             self.changes += 1
 
     def add_counts(self, counts: TermFrequencies) -> None:
@@ -200,6 +210,12 @@ def _uncount(tf: TermFrequencies, f: Features) -> None:
         if counter[value] == 0:
             del counter[value]
         tf.totals[name] -= 1
+
+
+@functools.lru_cache(maxsize=64)
+def _single(record: Record) -> Features:
+    # One record's features serve its block keys and its term-frequency count.
+    return prepare([record])
 
 
 def _key(record: Record) -> str:
