@@ -19,6 +19,10 @@ _SET_LINK = (
     "UPDATE records SET person_id = ?, linked_at = ?, linked_by = ?, link_rule = ?, "
     "link_probability = ? WHERE key = ?"
 )
+_LINK_IF_FREE = (
+    _SET_LINK + " AND person_id IS NULL "
+    "AND EXISTS (SELECT 1 FROM persons WHERE id = ? AND status = 'active')"
+)
 _CLEAR_LINK = (
     "UPDATE records SET person_id = NULL, linked_at = NULL, linked_by = NULL, "
     "link_rule = NULL, link_probability = NULL WHERE key = ?"
@@ -47,13 +51,13 @@ class LinkWrites(WriteChecks, StewardReads):
         self.link_many([link])
 
     def link_many(self, links: Sequence[Link]) -> None:
-        self._require_active_persons({link.person_id for link in links})
-        # Key order keeps consecutive index lookups on neighbouring pages.
+        # Fast path, checked row by row inside SQLite: the record is free and the person
+        # active. If any row did not apply, find out which rule it broke.
         ordered = sorted(links, key=lambda link: link.record_key)
-        rows = [(*_link_values(link), link.record_key) for link in ordered]
-        # Fast path: every record unlinked. Otherwise find out which rule was broken.
-        cursor = self._conn.executemany(_SET_LINK + " AND person_id IS NULL", rows)
+        rows = [(*_link_values(link), link.record_key, link.person_id) for link in ordered]
+        cursor = self._conn.executemany(_LINK_IF_FREE, rows)
         if cursor.rowcount != len(rows):
+            self._require_active_persons({link.person_id for link in links})
             self._explain_link_failures(links)
 
     def unlink(self, record_key: str) -> Link | None:
