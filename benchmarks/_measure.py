@@ -1,7 +1,8 @@
 """Run one system in a fresh child process and measure it from the outside.
 
 Each system gets its own interpreter so that its peak memory is its own: the peak resident
-set size comes from `os.wait4` on that child alone (Linux reports ru_maxrss in KiB), and the
+set size comes from `os.wait4` on that child alone (Linux reports ru_maxrss in KiB), or from
+the sampled sum over the child's process tree when that is larger (_tree_memory.py), and the
 wall time is taken around the whole child, interpreter start and imports included. The child
 reports its own phase timings in `phases.json` inside its output directory.
 """
@@ -16,6 +17,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from _tree_memory import TreeMemorySampler
 
 PHASES_FILE = "phases.json"
 
@@ -60,8 +63,10 @@ def run_child(name: str, argv: list[str], out_dir: Path) -> ChildRun:
     with (out_dir / "run.log").open("w", encoding="utf-8") as log:
         start = time.perf_counter()
         proc = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT)
+        sampler = TreeMemorySampler(proc.pid).start()
         _, status, usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - start
+        tree_peak_mb = sampler.stop()
     # wait4 reaped the child; tell Popen so it does not try (and warn) again.
     proc.returncode = os.waitstatus_to_exitcode(status)
     return ChildRun(
@@ -69,7 +74,8 @@ def run_child(name: str, argv: list[str], out_dir: Path) -> ChildRun:
         returncode=proc.returncode,
         wall_s=wall,
         cpu_s=usage.ru_utime + usage.ru_stime,
-        peak_mb=usage.ru_maxrss / 1024,
+        # The larger of the biggest single process (exact) and the sampled whole-tree sum.
+        peak_mb=max(usage.ru_maxrss / 1024, tree_peak_mb),
         load=load,
         out_dir=out_dir,
         report=read_report(out_dir),
