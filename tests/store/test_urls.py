@@ -46,3 +46,9 @@ def test_a_sqlite_url_opens_a_working_store(tmp_path: Path) -> None:
 def test_bad_urls_are_store_errors_that_say_what_is_wrong(url: str, message: str) -> None:
     with pytest.raises(StoreError, match=message):
         open_store(url)
+
+
+def test_an_unreachable_neo4j_server_is_a_store_error() -> None:
+    environ = {"MPI_NEO4J_USER": "neo4j", "MPI_NEO4J_PASSWORD": "x", "MPI_NEO4J_DATABASE": "mpi"}
+    with pytest.raises(StoreError):
+        open_store("bolt://127.0.0.1:9", environ=environ)

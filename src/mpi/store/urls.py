@@ -14,9 +14,8 @@ both raise StoreError when the store cannot be opened or reached.
 
 from __future__ import annotations
 
-import importlib
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -72,15 +71,14 @@ def _open_neo4j(url: str, environ: Mapping[str, str]) -> Store:
     if not parts.hostname:
         raise StoreError(f"store URL {url!r} names no host: use e.g. neo4j://localhost:7687")
     try:
-        # By name, so that this module type-checks and imports without the driver.
-        module = importlib.import_module("mpi.store.neo4j")
+        # Imported here, so that mpi runs without the driver unless Neo4j is asked for.
+        from mpi.store.neo4j import open_neo4j_store
     except ModuleNotFoundError as exc:
         if exc.name == "neo4j":
             raise ImportError(
                 "the Neo4j store needs the neo4j driver: pip install 'neo4j>=5.28'"
             ) from exc
         raise
-    open_neo4j_store: Callable[..., Store] = module.open_neo4j_store
     return open_neo4j_store(
         url,
         user=environ.get("MPI_NEO4J_USER", DEFAULT_NEO4J_USER),
