@@ -2,9 +2,9 @@
 response leaves.
 
 The entries are written after execution and before the response is sent. If they cannot be
-written, the whole result is withheld: personal data never leaves unaudited. Requests that
-finish executing in the same turn of the event loop share one write transaction (a group
-commit), so concurrent readers do not queue behind one commit each.
+written, the whole result is withheld: personal data never leaves unaudited. Concurrent
+requests share write transactions (a group commit, see AuditBatcher), so readers do not
+queue behind one commit each.
 """
 
 from __future__ import annotations
@@ -43,25 +43,40 @@ Reads = tuple[Actor, Sequence[ReadEvent]]
 
 
 class AuditBatcher:
-    """Collects the reads of requests finishing together and writes them in one transaction."""
+    """Group commit for the audit of reads.
+
+    The first request to finish starts a write at once, in a worker thread so that waiting
+    for the database's write lock does not stall the event loop. Requests finishing while a
+    write is in flight queue up and go together in the next one. Each request returns only
+    once its own entries are committed, and gets the write's exception if it failed.
+    """
 
     def __init__(self, write: Callable[[Sequence[Reads]], None]) -> None:
         self._write = write
         self._pending: list[tuple[Reads, asyncio.Future[None]]] = []
+        self._draining = False
+        self._drainer: asyncio.Task[None] | None = None  # kept so it is not collected mid-run
 
     async def submit(self, actor: Actor, events: Sequence[ReadEvent]) -> None:
-        """Return once the entries are committed; raise what the write raised."""
         loop = asyncio.get_running_loop()
         done: asyncio.Future[None] = loop.create_future()
         self._pending.append(((actor, events), done))
-        if len(self._pending) == 1:
-            loop.call_soon(self._flush)
+        if not self._draining:
+            self._draining = True
+            self._drainer = loop.create_task(self._drain())
         await done
 
-    def _flush(self) -> None:
-        batch, self._pending = self._pending, []
+    async def _drain(self) -> None:
         try:
-            self._write([reads for reads, _ in batch])
+            while self._pending:
+                batch, self._pending = self._pending, []
+                await self._flush(batch)
+        finally:
+            self._draining = False
+
+    async def _flush(self, batch: list[tuple[Reads, asyncio.Future[None]]]) -> None:
+        try:
+            await asyncio.to_thread(self._write, [reads for reads, _ in batch])
         except Exception as exc:  # handed to every waiting request, which decides
             for _, done in batch:
                 if not done.done():

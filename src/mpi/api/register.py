@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Annotated
 
 import strawberry
@@ -75,7 +76,7 @@ async def register_record(info: Info, input: RecordInput) -> RegisterResult:
     ctx = info.context
     if not allowed(ctx.principal, Operation.REGISTER_RECORD):
         return forbidden(Operation.REGISTER_RECORD)
-    return _register(ctx, Operation.REGISTER_RECORD, input, "input.")
+    return await _register(ctx, Operation.REGISTER_RECORD, input, "input.")
 
 
 async def register_records(info: Info, inputs: list[RecordInput]) -> RegisterRecordsResult:
@@ -88,18 +89,24 @@ async def register_records(info: Info, inputs: list[RecordInput]) -> RegisterRec
     if not 1 <= len(inputs) <= most:
         message = f"must hold 1 to {most} records (got {len(inputs)})"
         return ValidationFailed.of([Problem("inputs", "max_batch_size", message)])
-    results = [_register(ctx, operation, item, f"inputs[{i}].") for i, item in enumerate(inputs)]
+    results = [
+        await _register(ctx, operation, item, f"inputs[{i}].") for i, item in enumerate(inputs)
+    ]
     done = sum(isinstance(r, RegisterSuccess) for r in results)
     return RegisterBatch(results=results, registered=done, failed=len(results) - done)
 
 
-def _register(ctx: Context, operation: Operation, input: RecordInput, at: str) -> RegisterResult:
+async def _register(
+    ctx: Context, operation: Operation, input: RecordInput, at: str
+) -> RegisterResult:
     if not may_act_for(ctx.principal, operation, input.institution):
         why = f"this key registers records of {ctx.principal.institution} only"
         return forbidden(operation, why)
     try:
         record = parse_record(input.raw())
-        registration = ctx.services.linking.register(record, ctx.actor)
+        # In a worker thread: waiting for the store's write lock must not stall the event loop
+        # (the other requests of this process keep being served meanwhile).
+        registration = await asyncio.to_thread(ctx.services.linking.register, record, ctx.actor)
     except ValidationError as error:
         return ValidationFailed.of(error.problems, prefix=at)
     except ConflictError as error:
