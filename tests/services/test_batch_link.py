@@ -21,8 +21,9 @@ def sample(tmp_path_factory: pytest.TempPathFactory) -> list[Record]:
 
 
 def test_batch_link_persists_every_record_with_its_person(
-    services: Services, sample: list[Record]
+    any_services: Services, sample: list[Record]
 ) -> None:
+    services = any_services
     result = link_records(services.store, sample, services.rules, CLERK)
     with services.store.read() as tx:
         stats = tx.stats()
