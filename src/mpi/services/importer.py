@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from itertools import islice
 
-from mpi.domain.errors import MpiError, Problem, ValidationError
+from mpi.domain.errors import ConflictError, MpiError, Problem, ValidationError
 from mpi.domain.records import Record
 from mpi.matching.features import prepare
 from mpi.matching.term_frequency import TermFrequencies
@@ -115,7 +115,7 @@ def _register_one(
 ) -> None:
     try:
         result = linking.register(record, actor)
-    except MpiError as exc:
+    except (ValidationError, ConflictError) as exc:  # this record; a StoreError stops the import
         rejection = Rejection(None, record.key, _problems(exc))
         summary.reject(rejection)
         if on_rejected:
