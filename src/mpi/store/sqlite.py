@@ -40,7 +40,9 @@ class SqliteStore:
         self._idle: list[sqlite3.Connection] = []
         self._all: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
-        self._writer = threading.Lock()
+        # Re-entrant: a write opened inside another write in the same thread then fails
+        # with SQLite's busy timeout (a StoreError) instead of hanging for ever.
+        self._writer = threading.RLock()
         self._closed = False
 
     @contextmanager
