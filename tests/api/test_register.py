@@ -142,3 +142,25 @@ def test_resolve_with_nothing_to_go_on_is_a_validation_failure(api: Api) -> None
 def test_resolve_limit_is_bounded(api: Api) -> None:
     query = '{ resolveIdentity(input: {curp: "X"}, limit: 1000) { __typename } }'
     assert api.data(query)["resolveIdentity"] == {"__typename": "ValidationFailed"}
+
+
+def test_a_persons_links_explain_why_each_record_belongs(api: Api) -> None:
+    first = api.data(REGISTER, input=ANA)["registerRecord"]
+    api.data(REGISTER, input={**ANA, "institution": "ISSSTE", "recordId": "77"})
+    query = """query($id: ID!) { person(id: $id) { ... on Person { links { recordKey
+      evidence { comparedWith band probability comparisons { comparison level weight } } } } } }"""
+    links: Any = api.data(query, id=first["personId"])["person"]["links"]
+    evidence = {link["recordKey"]: link["evidence"] for link in links}
+    assert evidence["IMSS:A1"]["comparedWith"] == "ISSSTE:77"
+    assert evidence["ISSSTE:77"]["comparedWith"] == "IMSS:A1"
+    assert evidence["IMSS:A1"]["band"] == "LINK"
+    curp = next(c for c in evidence["IMSS:A1"]["comparisons"] if c["comparison"] == "curp")
+    assert curp["weight"] > 0
+
+
+def test_a_persons_only_record_has_no_evidence_to_show(api: Api) -> None:
+    first = api.data(REGISTER, input=ANA)["registerRecord"]
+    query = """query($id: ID!) { person(id: $id) { ... on Person { links { evidence {
+      comparedWith } } } } }"""
+    links = api.data(query, id=first["personId"])["person"]["links"]
+    assert links == [{"evidence": None}]

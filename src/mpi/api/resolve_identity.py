@@ -7,40 +7,18 @@ from typing import Annotated
 import strawberry
 
 from mpi.api.context import Info
+from mpi.api.explanations import BandEnum, FieldExplanation, explanation_of
 from mpi.api.inputs import IdentityInput
 from mpi.api.permissions import Operation, allowed
 from mpi.api.results import Forbidden, ValidationFailed, forbidden
 from mpi.api.types import Person
 from mpi.domain.errors import Problem, ValidationError
 from mpi.identity.record_rules import parse_record
-from mpi.matching.explain import ComparisonExplanation, Explanation
-from mpi.services.decide import Band, Bar, Outcome
+from mpi.services.decide import Bar, Outcome
 from mpi.services.resolve import QUERY_INSTITUTION, Resolution, ResolvedPerson
 
-BandEnum = strawberry.enum(Band, name="Band")
 BarEnum = strawberry.enum(Bar, name="LinkBar")
 OutcomeEnum = strawberry.enum(Outcome, name="LinkOutcome")
-
-
-@strawberry.type(description="One comparison: the level reached, its weight, the two values.")
-class FieldExplanation:
-    comparison: str
-    level: str
-    weight: float = strawberry.field(description="Log2 weight, term-frequency adjustment included.")
-    tf_adjustment: float
-    query_value: str | None
-    candidate_value: str | None
-
-    @classmethod
-    def from_domain(cls, c: ComparisonExplanation) -> FieldExplanation:
-        return cls(
-            comparison=c.name,
-            level=c.level,
-            weight=c.weight,
-            tf_adjustment=c.tf_adjustment,
-            query_value=c.left_value,
-            candidate_value=c.right_value,
-        )
 
 
 @strawberry.type(description="A person the demographics may belong to.")
@@ -70,7 +48,7 @@ class IdentityCandidate:
             band=p.band,
             bar=p.bar,
             best_record_key=p.best_record_key,
-            explanation=_explanation(p.explanation),
+            explanation=explanation_of(p.explanation),
         )
 
 
@@ -127,9 +105,3 @@ async def resolve_identity(
     resolution = ctx.services.linking.resolve(record, limit)
     ctx.reads.add(operation, "person", [p.person_id for p in resolution.candidates])
     return IdentityResolution.from_domain(resolution)
-
-
-def _explanation(explanation: Explanation | None) -> list[FieldExplanation] | None:
-    if explanation is None:
-        return None
-    return [FieldExplanation.from_domain(c) for c in explanation.comparisons]

@@ -7,11 +7,13 @@ from datetime import date, datetime
 import strawberry
 
 from mpi.api.context import Info
+from mpi.api.explanations import LinkEvidence
 from mpi.domain.persons import Link as DomainLink
 from mpi.domain.persons import PersonStatus, PersonWithRecords
 from mpi.domain.stored_records import StoredRecord
 from mpi.services.golden import GoldenField as DomainGoldenField
 from mpi.services.golden import GoldenView as DomainGoldenView
+from mpi.services.queries import link_evidence
 
 PersonStatusEnum = strawberry.enum(PersonStatus, name="PersonStatus")
 
@@ -69,15 +71,24 @@ class Link:
     probability: float | None = strawberry.field(
         description="Match probability when the link came from scoring."
     )
+    person: strawberry.Private[PersonWithRecords]
+
+    @strawberry.field
+    def evidence(self, info: Info) -> LinkEvidence | None:
+        """The record scored now against the person's other records (best first)."""
+        model = info.context.services.linking.model
+        score = link_evidence(model, self.person, self.record_key)
+        return LinkEvidence.from_score(score) if score else None
 
     @classmethod
-    def from_domain(cls, link: DomainLink) -> Link:
+    def from_domain(cls, link: DomainLink, person: PersonWithRecords) -> Link:
         return cls(
             record_key=link.record_key,
             linked_at=link.linked_at,
             by=link.by,
             rule=link.rule,
             probability=link.probability,
+            person=person,
         )
 
 
@@ -142,7 +153,7 @@ class Person:
     @strawberry.field
     def links(self) -> list[Link]:
         """How each record is tied to the person, by record key."""
-        return [Link.from_domain(link) for link in self.found.links]
+        return [Link.from_domain(link, self.found) for link in self.found.links]
 
     @strawberry.field
     def golden(self, info: Info) -> GoldenView:

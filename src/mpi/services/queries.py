@@ -16,6 +16,7 @@ from mpi.domain.persons import PersonWithRecords
 from mpi.domain.stored_records import StoredRecord
 from mpi.services.audit import Actor, audit_entry
 from mpi.services.golden import GoldenView, golden_view
+from mpi.services.model import CandidateScore, LinkingModel
 from mpi.services.person_search import PersonSearch, SearchPage, search_persons
 from mpi.store.port import Store
 
@@ -75,3 +76,15 @@ class IdentityReads:
         if entries:
             with self._store.write() as tx:
                 tx.append_audit(entries)
+
+
+def link_evidence(
+    model: LinkingModel, person: PersonWithRecords, record_key: str
+) -> CandidateScore | None:
+    """Why `record_key` sits with `person`: it scored, now, against the person's other
+    records, best first (None for a person's only record)."""
+    own = next((r for r in person.records if r.key == record_key), None)
+    others = [r for r in person.records if r.key != record_key and r.person_id]
+    if own is None or not others:
+        return None
+    return model.score(own.record, others)[0]
