@@ -139,3 +139,19 @@ def test_a_changed_record_is_counted_once_in_term_frequencies(any_services: Serv
     any_services.linking.register(juan("IMSS", "1", first_surname="GARZA"), CLERK)
     counts = any_services.linking.model.term_frequencies.counts["first_surname"]
     assert (counts.get("GARCIA", 0), counts["GARZA"]) == (0, 1)
+
+
+def test_a_person_emptied_by_a_move_is_merged_into_where_its_record_went(
+    any_services: Services,
+) -> None:
+    rosa_person = any_services.linking.register(rosa("IMSS", "1"), CLERK)
+    lone = any_services.linking.register(juan("ISSSTE", "2", curp=None, birth_state="JC"), CLERK)
+    assert lone.person_id != rosa_person.person_id
+    corrected = any_services.linking.register(rosa("ISSSTE", "2"), CLERK)
+    assert (corrected.person_id, corrected.moved_from) == (rosa_person.person_id, lone.person_id)
+    with any_services.store.read() as tx:
+        old = tx.person(lone.person_id)
+        merges = tx.audit(AuditQuery(action="person.merge")).items
+    assert old is not None and old.person.merged_into == rosa_person.person_id
+    assert len(merges) == 1
+    assert any_services.linking.golden(lone.person_id).person_id == rosa_person.person_id

@@ -212,9 +212,25 @@ def _apply(
             tx.move(link)
             detail = {"from": plan.moved_from, "to": plan.person_id, "why": "record changed"}
             tx.append_audit([audit_entry(actor, "record.move", "record", [record.key], at, detail)])
+            _retire_if_empty(tx, plan.moved_from, plan.person_id, actor, at)
     if plan.review_kind is None:
         return None
     return _queue_review(tx, record, plan, evaluation, actor, at)
+
+
+def _retire_if_empty(tx: WriteTx, person_id: str, into: str, actor: Actor, at: datetime) -> None:
+    """A person left without records is merged into the person its last record joined.
+
+    Nothing moves, but the old id now resolves to the new person (and the merge can be
+    undone like any other), instead of lingering as an empty active identity.
+    """
+    left = tx.person(person_id)
+    if left is None or left.records:
+        return
+    reason = "its only record was re-registered and now belongs to this person"
+    event = tx.merge_persons(into, person_id, actor.name, reason, at)
+    detail = {"survivor": into, "absorbed": person_id, "merge": event.id, "why": reason}
+    tx.append_audit([audit_entry(actor, "person.merge", "person", [into, person_id], at, detail)])
 
 
 def _queue_review(
