@@ -32,6 +32,7 @@ from mpi.store.neo4j_errors import lost_race, translated
 from mpi.store.neo4j_link_writes import LinkWrites
 from mpi.store.neo4j_reads import RecordReads
 from mpi.store.neo4j_record_writes import RecordWrites
+from mpi.store.neo4j_replay import StatementLog
 from mpi.store.neo4j_schema import apply_schema
 from mpi.store.neo4j_steward_reads import StewardReads
 from mpi.store.neo4j_steward_writes import StewardWrites
@@ -66,10 +67,18 @@ class Neo4jStore:
 
     @contextmanager
     def write(self) -> Iterator[Neo4jWriteTx]:
+        log = StatementLog()
         with self._transaction(neo4j.WRITE_ACCESS) as tx:
-            yield Neo4jWriteTx(tx)
-            with translated("commit"):
-                tx.commit()
+            yield Neo4jWriteTx(tx, log=log)
+            try:
+                with translated("commit"):
+                    tx.commit()
+                return
+            except ConflictError as exc:
+                if not lost_race(exc):
+                    raise
+                lost = exc
+        self._commit_replayed(log, lost)
 
     def run_write(self, work: Callable[[Neo4jWriteTx], T]) -> T:
         """Run `work` in a managed write transaction, replayed on transient errors.
@@ -103,6 +112,23 @@ class Neo4jStore:
 
     def close(self) -> None:
         self._driver.close()
+
+    def _commit_replayed(self, log: StatementLog, lost: ConflictError) -> None:
+        """Commit `log` again after a lost race if it replays identically (neo4j_replay.py)."""
+        for tries in itertools.count(1):
+            time.sleep(random.uniform(0, _REPLAY_PAUSE_S * tries))  # let the winner finish
+            with self._transaction(neo4j.WRITE_ACCESS) as tx:
+                with translated("replaying a transaction that lost a race"):
+                    same = log.replays_identically(tx)
+                if not same:
+                    raise lost
+                try:
+                    with translated("commit"):
+                        tx.commit()
+                    return
+                except ConflictError as exc:
+                    if tries > _RACE_REPLAYS or not lost_race(exc):
+                        raise
 
     @contextmanager
     def _transaction(self, mode: str) -> Iterator[neo4j.Transaction]:

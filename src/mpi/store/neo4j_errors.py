@@ -53,11 +53,11 @@ def _message(exc: nx.Neo4jError) -> str:
 def lost_race(exc: ConflictError) -> bool:
     """True if the conflict came from a concurrent writer, so replaying the work may succeed.
 
-    The driver replays TransientErrors itself; these are the races it does not know:
-    a unique key created by two transactions at once (Neo4j makes the second wait,
-    ArcadeDB fails it at commit) and a node that vanished under a running query.
+    A TransientError (deadlock, optimistic-concurrency clash at commit), a unique key
+    created by two transactions at once (Neo4j makes the second wait, ArcadeDB fails
+    it at commit) and a node that vanished under a running query.
     """
     cause = exc.__cause__
-    if isinstance(cause, nx.ConstraintError):
+    if isinstance(cause, nx.ConstraintError | nx.TransientError):
         return True
     return isinstance(cause, nx.Neo4jError) and cause.code == ENTITY_NOT_FOUND

@@ -10,6 +10,7 @@ import neo4j
 from mpi.domain.errors import ValidationError
 from mpi.domain.pages import Page
 from mpi.store.neo4j_errors import translated
+from mpi.store.neo4j_replay import StatementLog
 
 T = TypeVar("T")
 MAX_PAGE_SIZE = 1000
@@ -22,19 +23,27 @@ DriverTx = neo4j.Transaction | neo4j.ManagedTransaction
 class Neo4jTx:
     """Base of the read and write classes; the store owns begin / commit / rollback."""
 
-    def __init__(self, tx: DriverTx, *, managed: bool = False) -> None:
+    def __init__(
+        self, tx: DriverTx, *, managed: bool = False, log: StatementLog | None = None
+    ) -> None:
         self._tx = tx
+        self._log = log
         self._passthrough: tuple[type[Exception], ...] = (
             (neo4j.exceptions.TransientError,) if managed else ()
         )
 
     def _rows(self, query: str, **params: Any) -> list[neo4j.Record]:
         with translated("neo4j store", self._passthrough):
-            return list(self._tx.run(query, params))
+            rows = list(self._tx.run(query, params))
+        if self._log is not None:
+            self._log.read(query, params, rows)
+        return rows
 
     def _run(self, query: str, **params: Any) -> None:
         with translated("neo4j store", self._passthrough):
             self._tx.run(query, params).consume()
+        if self._log is not None:
+            self._log.effect(query, params)
 
     def _column(self, query: str, column: str, **params: Any) -> list[Any]:
         return [row[column] for row in self._rows(query, **params)]
