@@ -24,7 +24,9 @@ def test_link_batch_finds_the_persons_of_a_synthetic_population(
     precision = len(truth & found) / len(found)
     recall = len(truth & found) / len(truth)
     assert precision > 0.97 and recall > 0.97
-    assert set(result.timings) == {"prepare", "block", "score", "cluster"}
+    assert (
+        set(result.timings) == set(result.cpu_seconds) == {"prepare", "block", "score", "cluster"}
+    )
     assert result.pairs is not None and len(result.pairs.left) == result.candidate_pairs
     assert result.links <= result.candidate_pairs
 
