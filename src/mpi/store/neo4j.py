@@ -4,8 +4,10 @@ Transactions:
 - `store.read()` / `store.write()` are the port's unit of work: one explicit driver
   transaction each (a READ session for reads, so a cluster can route them to a
   follower). `write()` commits when the block ends cleanly and rolls back if it
-  raises; a commit that loses a race with another writer raises ConflictError.
-  A context-manager body cannot be replayed, so the caller decides whether to retry.
+  raises. A commit that loses a race with another writer (ArcadeDB fails the later
+  of two clashing commits where Neo4j would have made it wait) is replayed from the
+  block's statement log if every statement still reads the same rows
+  (neo4j_replay.py); otherwise it raises ConflictError and the caller may retry.
 - `store.run_write(work)` / `store.run_read(work)` hand `work` a transaction object
   inside the driver's managed `execute_write` / `execute_read`, which replay `work`
   on transient failures (deadlocks, leader switches, ArcadeDB's optimistic
