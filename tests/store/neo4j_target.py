@@ -2,7 +2,8 @@
 
 With MPI_TEST_NEO4J_URI set (plus MPI_TEST_NEO4J_USER / MPI_TEST_NEO4J_PASSWORD and
 optionally MPI_TEST_NEO4J_DATABASE, default "neo4j"), every fresh store is that one
-database emptied with DETACH DELETE, because Neo4j Community cannot create databases.
+database emptied with DETACH DELETE, because Neo4j Community cannot create databases
+(so a test must not hold two "fresh" stores at once there).
 Otherwise each fresh store is a new ArcadeDB database (created in milliseconds) and
 is dropped when the test ends.
 """
