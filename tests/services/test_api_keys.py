@@ -37,7 +37,9 @@ def test_only_the_hash_of_the_token_is_stored(keys: ApiKeys) -> None:
         lambda t: t + " ",
     ],
 )
-def test_an_altered_token_does_not_authenticate(keys: ApiKeys, mangle: Callable[[str], str]) -> None:
+def test_an_altered_token_does_not_authenticate(
+    keys: ApiKeys, mangle: Callable[[str], str]
+) -> None:
     issued = keys.create("admin")
     assert keys.authenticate(mangle(issued.token)) is None
 
