@@ -71,7 +71,7 @@ class RecordWrites(SqliteTx):
                 states[key], next_rid = state, next_rid + 1
                 outcomes.append(UpsertOutcome(key, UpsertChange.CREATED, 1))
                 continue
-            outcomes.append(_apply(state, content, joined, at_text))
+            outcomes.append(_apply(state, key, content, joined, at_text))
         self._write(states.values())
         return outcomes
 
@@ -123,15 +123,17 @@ class RecordWrites(SqliteTx):
         ex(_ADD_KEY, sorted(adds, key=itemgetter(0)))
 
 
-def _apply(state: _State, content: tuple[str | None, ...], keys: str, at: str) -> UpsertOutcome:
+def _apply(
+    state: _State, key: str, content: tuple[str | None, ...], keys: str, at: str
+) -> UpsertOutcome:
     if keys != state.keys:
         state.keys, state.dirty = keys, True
     if content == state.content:
-        return UpsertOutcome(content[0] or "", UpsertChange.UNCHANGED, state.version)
+        return UpsertOutcome(key, UpsertChange.UNCHANGED, state.version)
     # A key repeated within one batch is applied in order, so it can be updated twice.
     state.content, state.received_at, state.dirty = content, at, True
     state.version += 1
-    return UpsertOutcome(content[0] or "", UpsertChange.UPDATED, state.version)
+    return UpsertOutcome(key, UpsertChange.UPDATED, state.version)
 
 
 def _joined(block_keys: Sequence[str]) -> str:
