@@ -44,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
     url = args.store or f"sqlite:///{directory / 'mpi.db'}"
     prepare_population(directory, url, args.persons, args.seed)
     tokens = demo_keys(directory, url)
-    print_banner(args.host, args.port, tokens, _sample_curp(directory / "records.csv"))
+    print_banner(args.host, args.port, tokens, _sample_query(directory / "records.csv"))
     if not args.no_serve:
         serve(url, args.host, args.port, args.workers, args.access_log)
     return 0
@@ -110,23 +110,29 @@ def _read_keys(path: Path) -> dict[str, str]:
     return {p[0]: p[1] for p in pairs if len(p) == 2}
 
 
-def _sample_curp(records: Path) -> str:
+def _sample_query(records: Path) -> str:
+    """A resolveIdentity example built from a demo record (synthetic data)."""
     with records.open(encoding="utf-8", newline="") as f:
-        for row in csv.DictReader(f):
-            if row.get("curp"):
-                return row["curp"]
-    return "…"
+        row = next((r for r in csv.DictReader(f) if r.get("curp") and r.get("birth_date")), {})
+    fields = {
+        "curp": row.get("curp"),
+        "givenNames": row.get("given_names"),
+        "firstSurname": row.get("first_surname"),
+        "birthDate": row.get("birth_date"),
+    }
+    args = ", ".join(f'{k}: "{v}"' for k, v in fields.items() if v)
+    return (
+        f"{{ resolveIdentity(input: {{{args}}}) {{ ... on IdentityResolution {{ candidates {{"
+        " personId probability band person { golden { givenNames firstSurname birthDate }"
+        " records { key } } } } } }"
+    )
 
 
-def print_banner(host: str, port: int, tokens: dict[str, str], curp: str) -> None:
+def print_banner(host: str, port: int, tokens: dict[str, str], example: str) -> None:
     base = f"http://{host}:{port}/graphql"
     print(f"\nGraphiQL: {base}  (put a key in the Headers pane:")
     print('  {"Authorization": "Bearer <token>"})\n\nDemo API keys (also in keys.txt):')
     for role, token in tokens.items():
         scope = f" ({DEMO_INSTITUTION})" if role == Role.INSTITUTION.value else ""
         print(f"  {role + scope:<20} {token}")
-    print(
-        f'\nTry:  {{ resolveIdentity(input: {{curp: "{curp}"}}) {{ ... on IdentityResolution'
-        " { candidates { personId probability band person { golden { givenNames firstSurname"
-        " } records { key } } } } } }\n"
-    )
+    print(f"\nTry:  {example}\n")
