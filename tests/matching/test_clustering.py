@@ -63,3 +63,13 @@ def test_not_same_constraints_are_respected(make_record: MakeRecord) -> None:
     clusters = cluster_links(f, *_links([(0, 1, 30.0), (1, 2, 20.0)]), not_same=[(0, 2)])
     assert clusters.labels[0] == clusters.labels[1] != clusters.labels[2]
     assert clusters.refused_constraint == 1
+
+
+def test_alike_names_of_twins_do_not_bridge_them(make_record: MakeRecord) -> None:
+    f = prepare([
+        make_record(curp=None, given_names="ALEJANDRA", sex="M"),
+        make_record(curp=None, given_names="ALEJANDRA", sex="M"),
+        make_record(curp=None, given_names="ALEJANDRO", sex="H"),
+    ])  # fmt: skip
+    clusters = cluster_links(f, *_links([(0, 1, 30.0), (1, 2, 20.0)]))
+    assert clusters.labels.tolist() == [0, 0, 1]

@@ -13,6 +13,7 @@ from mpi.matching.hard_negatives import cannot_link
 # (what, changes to the second record, must they stay apart?)
 PARENT = {"curp": "PESG581102MJCRLD01", "birth_date": date(1958, 11, 2)}
 SWAPPED = {"first_surname": "SOLIS", "second_surname": "PEREZ"}
+BROTHER = {"given_names": "GUSTAVO", "sex": "H"}
 NO_HOUSEHOLD = {"nss": None, "phone": None, "postal_code": None}
 CASES: list[tuple[str, dict[str, Any], bool]] = [
     ("the same record", {}, False),
@@ -29,6 +30,12 @@ CASES: list[tuple[str, dict[str, Any], bool]] = [
     ),
     ("same root, other homoclave", {"curp": "PESG850314MJCRLD18", **NO_HOUSEHOLD}, True),
     ("reissued CURP, same household", {"curp": "PESG850314MJCRLD18"}, False),
+    (
+        "same-root twin, same household",
+        {"curp": "PESG850314MJCRLD18", "given_names": "GUDELIA"},
+        True,
+    ),
+    ("twin brother, CURPs one letter apart", {"curp": "PESG850314HJCRLD00", **BROTHER}, True),
     ("CURP typo", {"curp": "PESG850314MJCRLB00"}, False),
     ("short form of the name", {"curp": None, "given_names": "GUADALUPE"}, False),
     ("nickname", {"curp": None, "given_names": "LUPE"}, False),

@@ -24,8 +24,7 @@ from mpi.matching.hard_negatives import (
     cannot_link,
     dates_close,
     different_people,
-    fuzzy_contained,
-    given_names_differ,
+    names_say_two_people,
 )
 
 # Components up to this size are checked pair by pair; bigger ones are agglomerated.
@@ -79,8 +78,9 @@ class _Agglomeration:
         self.refused_hard = 0
         self.refused_constraint = 0
         self.applied = 0
-        self.twin_names: dict[tuple[int, int], bool] = {}
+        self.twin_names: dict[tuple[int, int, bool], bool] = {}
         self.given: list[int] = f.text["given_names"].ids.tolist()
+        self.sex: list[int] = f.text["sex"].ids.tolist()
 
     def summary(self, root: int) -> _Summary:
         found = self.summaries.get(root)
@@ -180,28 +180,32 @@ class _Agglomeration:
             for a, b in zip(a_idx[close], b_idx[close], strict=True)
         )
 
+    def _key(self, a: int, b: int) -> tuple[int, int, bool]:
+        # The test reads the two given names and whether the recorded sexes disagree.
+        ga, gb, sa, sb = self.given[a], self.given[b], self.sex[a], self.sex[b]
+        return min(ga, gb), max(ga, gb), sa >= 0 and sb >= 0 and sa != sb
+
     def _names_differ(self, a: int, b: int) -> bool:
-        ga, gb = self.given[a], self.given[b]
-        key = (min(ga, gb), max(ga, gb))
+        key = self._key(a, b)
         found = self.twin_names.get(key)
         if found is None:
-            found = bool(given_names_differ(self.f, np.array([a]), np.array([b]))[0])
+            found = bool(names_say_two_people(self.f, np.array([a]), np.array([b]))[0])
             self.twin_names[key] = found
         return found
 
     def seed_name_cache(self, left: NDArray[np.intp], right: NDArray[np.intp]) -> None:
         """Test the given names of many pairs at once (the links), vectorised."""
-        g = self.f.text["given_names"].ids
-        differ = given_names_differ(self.f, left, right)
-        for ga, gb, d in zip(g[left].tolist(), g[right].tolist(), differ.tolist(), strict=True):
-            self.twin_names[(min(ga, gb), max(ga, gb))] = d
+        differ = names_say_two_people(self.f, left, right)
+        for a, b, d in zip(left.tolist(), right.tolist(), differ.tolist(), strict=True):
+            self.twin_names[self._key(a, b)] = d
 
     def _bridged(self, a: int, b: int, members: list[int]) -> bool:
-        outer = np.array(members, dtype=np.intp)
-        inner_a = np.full(len(outer), a, dtype=np.intp)
-        inner_b = np.full(len(outer), b, dtype=np.intp)
-        holds_a = fuzzy_contained(self.f, inner_a, outer, initials=False)
-        holds_b = fuzzy_contained(self.f, inner_b, outer, initials=False)
+        # Exact tokens only: JUAN and CARLOS inside JUAN CARLOS; ALEJANDRA and ALEJANDRO are
+        # not both "inside" ALEJANDRA, however alike they look.
+        g = self.f.given
+        outer = g.tokens[np.array(members, dtype=np.intp)]
+        holds_a = _holds(g.significant[a], outer)
+        holds_b = _holds(g.significant[b], outer)
         return bool((holds_a & holds_b).any())
 
     def result(self) -> Clusters:
@@ -211,6 +215,15 @@ class _Agglomeration:
         roots = np.fromiter((self.find(i) for i in range(self.f.n)), dtype=np.int64, count=self.f.n)
         _, dense = np.unique(roots, return_inverse=True)
         return dense.astype(np.int64)
+
+
+def _holds(tokens: NDArray[np.int32], names: NDArray[np.int32]) -> NDArray[np.bool_]:
+    """Per row of `names` (token ids), whether it contains every token of `tokens`."""
+    wanted = tokens[tokens >= 0]
+    if not len(wanted):
+        return np.zeros(len(names), dtype=np.bool_)
+    found: NDArray[np.bool_] = (names[:, :, None] == wanted[None, None, :]).any(axis=1).all(axis=1)
+    return found
 
 
 def connected_components(

@@ -156,9 +156,13 @@ def twins(f: Features, left: Index, right: Index) -> NDArray[np.bool_]:
     out = dates_close(f, left, right) & _same_surnames(f, left, right)
     idx = np.flatnonzero(out)
     if len(idx):
-        a, b = left[idx], right[idx]
-        out[idx] = given_names_differ(f, a, b) | _sexes_and_names_differ(f, a, b)
+        out[idx] = names_say_two_people(f, left[idx], right[idx])
     return out
+
+
+def names_say_two_people(f: Features, left: Index, right: Index) -> NDArray[np.bool_]:
+    """The given names (with the recorded sex) cannot belong to one person."""
+    return given_names_differ(f, left, right) | _sexes_and_names_differ(f, left, right)
 
 
 def _different_roots(f: Features, left: Index, right: Index) -> NDArray[np.bool_]:
@@ -167,7 +171,27 @@ def _different_roots(f: Features, left: Index, right: Index) -> NDArray[np.bool_
     out = as_mask(valid[left] & valid[right] & (root[left] != root[right]))
     idx = np.flatnonzero(out)
     if len(idx):
-        out[idx[_typo_apart(f, left[idx], right[idx])]] = False
+        a, b = left[idx], right[idx]
+        excused = _typo_apart(f, a, b) & ~_corroborated(f, a, b, "birth_state", slice(11, 13))
+        excused &= ~_corroborated(f, a, b, "sex", slice(10, 11))
+        out[idx[excused]] = False
+    return out
+
+
+def _corroborated(
+    f: Features, left: Index, right: Index, field: str, span: slice
+) -> NDArray[np.bool_]:
+    # The CURPs differ where each agrees with its own record's field (MC / CM born in two
+    # states, each recorded as such): not a typo in one CURP but two people.
+    chars, values = f.curp.chars, f.text[field].values
+    out = np.zeros(len(left), dtype=np.bool_)
+    for k, (a, b) in enumerate(zip(left.tolist(), right.tolist(), strict=True)):
+        va, vb = values[a], values[b]
+        if va is None or vb is None or va == vb:
+            continue
+        ca = bytes(chars[a, span]).decode("ascii", "replace")
+        cb = bytes(chars[b, span]).decode("ascii", "replace")
+        out[k] = ca == va and cb == vb
     return out
 
 
@@ -218,6 +242,14 @@ def _homoclave_differs(f: Features, left: Index, right: Index) -> NDArray[np.boo
     )
 
 
+def _one_name(f: Features, left: Index, right: Index) -> NDArray[np.bool_]:
+    """Equal, contained (compound names) or nickname-equivalent given names."""
+    ids = f.text["given_names"].ids
+    same = as_mask(ids[left] == ids[right])
+    same |= containment(f, "given_names", left, right, _ANY)
+    return as_mask(same | nickname(f, "given_names", left, right, _ANY))
+
+
 def _homoclaves_differ(a: str, b: str) -> bool:
     return len(a) == len(b) == 18 and a[16] != b[16]
 
@@ -226,13 +258,24 @@ def _homonym_homoclave(f: Features, left: Index, right: Index) -> NDArray[np.boo
     """Same root, different homoclave (not a one-character typo), no shared household key.
 
     RENAPO tells homonyms apart by position 17; a reissued CURP of one person also changes
-    it, but that person's records then share an NSS, a phone or a postal code.
+    it, but that person's records then share an NSS, a phone or a postal code (and a name).
     """
     root, ids = f.curp.root, f.curp.column.ids
     out = as_mask((root[left] == root[right]) & (root[left] >= 0) & (ids[left] != ids[right]))
+    household = np.zeros(len(left), dtype=np.bool_)
     for field in ("nss", "phone", "postal_code"):
         key = f.text[field].ids
-        out &= ~((key[left] == key[right]) & (key[left] >= 0))
+        household |= (key[left] == key[right]) & (key[left] >= 0)
+    # Twins share the household and often the root (ESTELA / ESTEFANIA): a shared household
+    # excuses the homoclave only when the given names are one name.
+    excused = np.flatnonzero(out & household)
+    if len(excused):
+        a, b = left[excused], right[excused]
+        same_name = f.text["given_names"].ids[a] == f.text["given_names"].ids[b]
+        same_name |= containment(f, "given_names", a, b, _ANY) | nickname(
+            f, "given_names", a, b, _ANY
+        )
+        out[excused] = ~same_name
     idx = np.flatnonzero(out)
     if len(idx):
         a, b = left[idx], right[idx]
