@@ -86,6 +86,8 @@ def given_names_differ(f: Features, left: Index, right: Index) -> NDArray[np.boo
         a, b = left[idx], right[idx]
         related = nickname(f, "given_names", a, b, _ANY)
         related |= fuzzy_contained(f, a, b) | fuzzy_contained(f, b, a)
+        values = f.text["given_names"].values  # a typo can split a token (OL1VER -> OL VER)
+        related |= similarity.jaro_winkler_batch(values[a], values[b]) >= TOKEN_SIMILARITY
         out[idx[related]] = False
     return out
 
@@ -290,7 +292,7 @@ def _homonym_homoclave(f: Features, left: Index, right: Index) -> NDArray[np.boo
             count=len(a),
         )
         both_valid = f.curp.valid[a] & f.curp.valid[b]
-        out[idx] = differs & (both_valid | ~curp_one_edit(f, "curp", a, b, _ANY))
+        out[idx] = differs & (both_valid | ~_typo_apart(f, a, b))
     return out
 
 
