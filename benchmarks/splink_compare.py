@@ -60,7 +60,15 @@ def machine_facts() -> dict[str, str]:
         "numpy": version("numpy"),
         "rapidfuzz": version("rapidfuzz"),
         "load_at_start": f"{load[0]:.2f} {load[1]:.2f} {load[2]:.2f}",
+        "mpi_commit": _git_commit(),
     }
+
+
+def _git_commit() -> str:
+    # "-dirty" when the working tree differs: helpers share one tree, so it usually is.
+    argv = ["git", "-C", str(HERE), "describe", "--always", "--dirty"]
+    done = subprocess.run(argv, capture_output=True, text=True, check=False)
+    return done.stdout.strip() or "unknown"
 
 
 def ensure_data(persons: int, seed: int, out_dir: Path) -> Path:
