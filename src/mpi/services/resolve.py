@@ -7,13 +7,13 @@ registering it would do.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from mpi.domain.records import Record
 from mpi.matching.explain import Explanation
 from mpi.services.candidates import evaluate
 from mpi.services.decide import Band, Bar, Decision
-from mpi.services.model import LinkingModel
+from mpi.services.model import CandidateScore, LinkingModel
 from mpi.store.port import ReadTx
 
 QUERY_INSTITUTION = "_query"
@@ -25,7 +25,8 @@ class ResolvedPerson:
     """A candidate person: how likely the query is them, and why.
 
     `bar` says why the person could not be linked automatically (NOT_SAME or
-    cannot-link evidence), None if nothing bars it.
+    cannot-link evidence), None if nothing bars it. The explanation is that of the
+    person's best record, for the best few persons.
     """
 
     person_id: str
@@ -34,7 +35,12 @@ class ResolvedPerson:
     band: Band
     bar: Bar | None
     best_record_key: str
-    explanation: Explanation | None
+    score: CandidateScore | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def explanation(self) -> Explanation | None:
+        """Per comparison: level, weight, the two values (computed when first read)."""
+        return self.score.explanation if self.score is not None else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,7 +80,7 @@ def resolve_identity(
                 person.band,
                 person.bar,
                 person.best_record_key,
-                score.explanation if score else None,
+                score,
             )
         )
     return Resolution(tuple(people), evaluation.decision, evaluation.oversized_keys)
