@@ -20,6 +20,7 @@ Prints p50 / p90 / p99 / max in milliseconds, and the decisions taken.
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import shutil
 import statistics
@@ -28,7 +29,7 @@ import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -176,25 +177,32 @@ def _load(url: str, records: list[Record]) -> None:
 
 
 def _measure(services: Services, queries: list[Record]) -> None:
-    resolve_ms: list[float] = []
-    register_ms: list[float] = []
+    timings: dict[str, list[tuple[float, float]]] = {"resolve": [], "register": []}
     outcomes: Counter[str] = Counter()
     for record in queries:
-        started = time.perf_counter()
-        found = services.linking.resolve(record).candidates
-        if found:  # a front desk reads why the best candidate matched
-            assert found[0].explanation is not None
-        resolve_ms.append((time.perf_counter() - started) * 1000)
-        started = time.perf_counter()
-        outcome = services.linking.register(record, ACTOR).outcome
-        register_ms.append((time.perf_counter() - started) * 1000)
-        outcomes[outcome.value] += 1
+        with _timed(timings["resolve"]):
+            found = services.linking.resolve(record).candidates
+            if found:  # a front desk reads why the best candidate matched
+                assert found[0].explanation is not None
+        with _timed(timings["register"]):
+            outcomes[services.linking.register(record, ACTOR).outcome.value] += 1
     with services.store.read() as tx:
         held = tx.stats().records
     print(f"store now holds {held:,} records; {len(queries)} queries, {WARM_UP} warm-up each")
-    _print("resolve ", resolve_ms[WARM_UP:])
-    _print("register", register_ms[WARM_UP:])
+    for name, pairs in timings.items():
+        _print(f"{name} (wall)", [wall for wall, _ in pairs[WARM_UP:]])
+        _print(f"{name} (CPU) ", [cpu for _, cpu in pairs[WARM_UP:]])
     print("decisions: " + ", ".join(f"{k} {v}" for k, v in sorted(outcomes.items())))
+    print(f"load average at the end: {os.getloadavg()[0]:.1f}")
+
+
+@contextmanager
+def _timed(into: list[tuple[float, float]]) -> Iterator[None]:
+    """Wall and CPU milliseconds of the block (CPU: this process only, so not the time
+    spent waiting for a core on a busy machine)."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    yield
+    into.append(((time.perf_counter() - wall) * 1000, (time.process_time() - cpu) * 1000))
 
 
 def _print(name: str, samples: list[float]) -> None:
