@@ -49,3 +49,15 @@ def test_term_frequencies_survive_a_restart(tmp_path_factory: pytest.TempPathFac
         assert counts["GARCIA"] == 1
     finally:
         second.close()
+
+
+def test_term_frequencies_are_saved_every_so_many_registrations(
+    services: Services,
+) -> None:
+    services.linking.save_every = 2
+    services.linking.register(juan("IMSS", "1"), CLERK)
+    assert services.model_state.load(TERM_FREQUENCIES) is None
+    services.linking.register(rosa("IMSS", "2"), CLERK)
+    services.linking.close()  # waits for the background save
+    saved = services.model_state.load(TERM_FREQUENCIES)
+    assert saved is not None and "QUINTERO" in saved

@@ -8,6 +8,7 @@ close, so a restart does not recount the whole graph.
 from __future__ import annotations
 
 import random
+import threading
 import time
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -50,6 +51,7 @@ class LinkingService:
         self.model_state = model_state
         self.trusted_institutions = tuple(trusted_institutions)
         self.save_every = save_every
+        self._saver: threading.Thread | None = None
 
     def register(self, record: Record, actor: Actor, at: datetime | None = None) -> Registration:
         """Register one validated record in its own transaction (see `register_record`).
@@ -70,7 +72,7 @@ class LinkingService:
                     raise
                 time.sleep(random.uniform(0.005, 0.05) * attempt)
         if self.model.changes >= self.save_every:
-            self.save_model()
+            self._save_in_background()
         return result
 
     def resolve(self, record: Record, limit: int = DEFAULT_LIMIT) -> Resolution:
@@ -102,11 +104,21 @@ class LinkingService:
         """Save the term-frequency counts with the model state (if there is a place for it)."""
         if self.model_state is None:
             return
-        self.model_state.save(TERM_FREQUENCIES, self.model.state(), _now())
         self.model.changes = 0
+        self.model_state.save(TERM_FREQUENCIES, self.model.state(), _now())
+
+    def _save_in_background(self) -> None:
+        # Serialising a million records' counts takes a few hundred ms: not on a request.
+        if self._saver is not None and self._saver.is_alive():
+            return
+        self.model.changes = 0
+        self._saver = threading.Thread(target=self.save_model, name="mpi-model-save")
+        self._saver.start()
 
     def close(self) -> None:
         """Save the model state; the store and model state are closed by their owner."""
+        if self._saver is not None:
+            self._saver.join()
         if self.model.changes:
             self.save_model()
 
