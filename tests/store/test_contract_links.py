@@ -155,3 +155,42 @@ def test_an_unknown_person_reads_as_none(store: Store) -> None:
     with store.read() as tx:
         assert tx.person("nobody") is None
         assert tx.persons([]) == {}
+
+
+def test_a_batch_can_create_records_persons_and_links_in_one_transaction(store: Store) -> None:
+    persons = [Person(f"P{n}", PersonStatus.ACTIVE, T0) for n in (1, 2)]
+    links = [link("IMSS:R1", "P1"), link("IMSS:R2", "P2"), link("IMSS:R3", "P1")]
+    with store.write() as tx:
+        tx.upsert_records([write(record(n), f"k{n}") for n in (1, 2, 3)], T0)
+        tx.create_persons(persons)
+        tx.link_many(links)
+        inside = tx.person("P1")
+    with store.read() as tx:
+        after = tx.persons(["P1", "P2"])
+        found = tx.candidates(["k1", "k3"], cap=5)
+    assert inside is not None
+    assert inside == after["P1"]
+    assert after["P1"].links == (links[0], links[2])
+    assert after["P2"].links == (links[1],)
+    assert [c.person_id for c in found.candidates] == ["P1", "P1"]
+
+
+@pytest.mark.parametrize(
+    ("links", "error"),
+    [
+        ([link("IMSS:R1", "nobody")], NotFoundError),
+        ([link("IMSS:R1", "P1"), link("IMSS:R1", "P2")], ConflictError),
+        ([link("IMSS:R1", "P3")], ConflictError),
+    ],
+)
+def test_links_to_records_written_in_the_same_batch_follow_the_rules(
+    store: Store, links: list[Link], error: type[Exception]
+) -> None:
+    with store.write() as tx:
+        tx.create_persons([Person(f"P{n}", PersonStatus.ACTIVE, T0) for n in (1, 2, 3)])
+        tx.merge_persons("P1", "P3", "steward-1", "same", T0)
+    with pytest.raises(error), store.write() as tx:
+        tx.upsert_records([write(record(1))], T0)
+        tx.link_many(links)
+    with store.read() as tx:
+        assert tx.get_record("IMSS:R1") is None
