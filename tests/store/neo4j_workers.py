@@ -4,9 +4,11 @@ The store comes from $MPI_TEST_WORKER_URI / _USER / _PASSWORD / _DATABASE. Jobs 
 sqlite_workers.py (`upsert WORKER ROUNDS`, `register WORKER CURPS`, `import BATCHES
 SIZE [PAUSE_AT]`); each waits for the file GO to exist before starting.
 
-Writes go through `Neo4jStore.run_write`, which replays a transaction that lost a
-race: on ArcadeDB (optimistic concurrency) the later of two clashing commits fails,
-where Neo4j would have made it wait for the lock.
+`upsert` and `register` write through `Neo4jStore.run_write`, which replays a
+transaction that lost a race: on ArcadeDB (optimistic concurrency) the later of two
+clashing commits fails, where Neo4j would have made it wait for the lock.
+`register-uow` does the same through the port's `store.write()` block, retrying the
+use case when the store reports a ConflictError, as a service would.
 """
 
 from __future__ import annotations
@@ -20,11 +22,13 @@ from pathlib import Path
 
 from sqlite_workers import AT, _link_or_create, import_batches
 
+from mpi.domain.errors import ConflictError
 from mpi.domain.records import Record
 from mpi.domain.stored_records import RecordWrite, UpsertOutcome
 from mpi.store.neo4j import Neo4jStore, Neo4jWriteTx, open_neo4j_store
 
 ENV_PREFIX = "MPI_TEST_WORKER_"
+_USE_CASE_ATTEMPTS = 20
 
 
 def wait_for(go: Path) -> None:
@@ -63,6 +67,26 @@ def register(store: Neo4jStore, worker: str, curps: int) -> None:
     print("done", flush=True)
 
 
+def register_uow(store: Neo4jStore, worker: str, curps: int) -> None:
+    retries = 0
+    for n in range(curps):
+        curp = f"PRUE{n:06d}HDFXXX01"
+        rec = Record(f"INST{worker}", f"R{n}", curp=curp, first_surname="PRUEBA")
+        block = f"curp:{curp}"
+        for _ in range(_USE_CASE_ATTEMPTS):
+            try:
+                with store.write() as tx:
+                    tx.upsert_records([RecordWrite(rec, (block,))], AT)
+                    tx.lock([block])
+                    _link_or_create(tx, rec.key, block, f"P{worker}-{n}")
+                break
+            except ConflictError:
+                retries += 1
+        else:
+            raise SystemExit(f"gave up on {curp} after {_USE_CASE_ATTEMPTS} attempts")
+    print(f"done {retries}", flush=True)
+
+
 def main(argv: Sequence[str]) -> None:
     job, go = argv[0], Path(argv[1])
     store = open_neo4j_store(
@@ -76,6 +100,8 @@ def main(argv: Sequence[str]) -> None:
         upsert(store, argv[2], int(argv[3]))
     elif job == "register":
         register(store, argv[2], int(argv[3]))
+    elif job == "register-uow":
+        register_uow(store, argv[2], int(argv[3]))
     else:
         pause = int(argv[4]) if len(argv) > 4 else None
         import_batches(store, int(argv[2]), int(argv[3]), pause)
