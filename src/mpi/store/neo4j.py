@@ -61,6 +61,11 @@ class Neo4jStore:
         self.database = database
         self.skipped_indexes: tuple[str, ...] = ()
 
+    @property
+    def driver(self) -> neo4j.Driver:
+        """The store's driver, for side stores that share its connections; `close()` closes it."""
+        return self._driver
+
     @contextmanager
     def read(self) -> Iterator[Neo4jReadTx]:
         with self._transaction(neo4j.READ_ACCESS) as tx:
