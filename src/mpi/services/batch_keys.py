@@ -33,19 +33,22 @@ class BlockKeyTable:
         for kind, parts, codes in self._emissions:
             chunk = codes[start:stop]
             local = np.flatnonzero(chunk >= 0)
-            texts = _texts(kind, parts, chunk, local, start)
+            texts = _texts(kind, parts, chunk[local], local + start)
             for i, key in zip(local.tolist(), texts, strict=True):
                 rows[i].append(key)
-        return [tuple(dict.fromkeys(row)) for row in rows]
+        return [tuple(dict.fromkeys(row)) if len(row) > 1 else tuple(row) for row in rows]
 
 
 def _texts(
-    kind: str, parts: list[Part], chunk: NDArray[np.int64], local: NDArray[np.intp], start: int
+    kind: str, parts: list[Part], codes: NDArray[np.int64], rows: NDArray[np.intp]
 ) -> list[str]:
-    codes = chunk[local]
-    distinct, first = np.unique(codes, return_index=True)
-    text = {}
-    for code, k in zip(distinct.tolist(), first.tolist(), strict=True):
-        row = int(local[k]) + start
-        text[code] = f"{kind}:" + "|".join(part.text(row) for part in parts)
-    return [text[code] for code in codes.tolist()]
+    # Format each distinct code once (at its first row), then spread by the inverse index.
+    _, first, inverse = np.unique(codes, return_index=True, return_inverse=True)
+    prefix = f"{kind}:"
+    firsts = rows[first].tolist()
+    if len(parts) == 1:
+        text = parts[0].text
+        distinct = [prefix + text(row) for row in firsts]
+    else:
+        distinct = [prefix + "|".join([p.text(row) for p in parts]) for row in firsts]
+    return [distinct[i] for i in inverse.tolist()]
