@@ -100,9 +100,11 @@ _OTHER = {"first_surname": "second_surname", "second_surname": "first_surname"}
 
 
 def swapped(f: Features, field: str, i: Index, j: Index, level: LevelSpec) -> Mask:
+    # Both surnames crossed (PEREZ SOLIS / SOLIS PEREZ); one shared surname in the other
+    # position is common among strangers (HERNANDEZ) and is left to the other levels.
     own, other = _ids(f, field), _ids(f, _OTHER[field])
-    crossed = (own[i] == other[j]) | (other[i] == own[j])
-    return as_mask(crossed & (own[i] >= 0) & (own[j] >= 0))
+    crossed = (own[i] == other[j]) & (other[i] == own[j])
+    return as_mask(crossed & (own[i] >= 0) & (own[j] >= 0) & (own[i] != other[i]))
 
 
 def one_missing(f: Features, field: str, i: Index, j: Index, level: LevelSpec) -> Mask:
