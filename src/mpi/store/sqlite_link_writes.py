@@ -36,10 +36,10 @@ class LinkWrites(WriteChecks, StewardReads):
         return Person(person_id, PersonStatus.ACTIVE, codec.parse_ts(codec.ts(at)))
 
     def create_persons(self, persons: Sequence[Person]) -> None:
-        rows = sorted((p.id, p.status.value, codec.ts(p.created_at, "created_at")) for p in persons)
         for p in persons:
             if p.status != PersonStatus.ACTIVE or p.merged_into is not None:
                 raise ConflictError(f"new person {p.id!r} must be active, not {p.status}")
+        rows = sorted((p.id, "active", codec.ts(p.created_at, "created_at")) for p in persons)
         try:
             self._conn.executemany(
                 "INSERT INTO persons (id, status, created_at) VALUES (?, ?, ?)", rows

@@ -146,11 +146,12 @@ def _split(text: str) -> set[str]:
 
 def _validate(row: RecordWrite) -> None:
     record: Record = row.record
-    for name in ("institution", "record_id"):
-        if not getattr(record, name):
-            raise ValidationError.single(name, "required", "must not be empty")
+    if not record.institution:
+        raise ValidationError.single("institution", "required", "must not be empty")
+    if not record.record_id:
+        raise ValidationError.single("record_id", "required", "must not be empty")
     for key in row.block_keys:
-        if not key or codec.KEY_SEPARATOR in key:
+        if not key or _SEP in key:
             raise ValidationError.single(
                 "block_keys", "block-key", f"{key!r} is empty or holds a control character"
             )
