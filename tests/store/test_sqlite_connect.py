@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import os
+import random
 import sqlite3
 from pathlib import Path
 
@@ -26,7 +26,7 @@ def test_a_new_file_is_created_and_reopens_with_its_data(tmp_path: Path) -> None
 
 def test_random_bytes_are_refused_as_not_a_database(tmp_path: Path) -> None:
     path = tmp_path / "mpi.db"
-    path.write_bytes(os.urandom(8192))
+    path.write_bytes(random.Random(3).randbytes(8192))
     with pytest.raises(StoreError, match="not a SQLite database"):
         open_sqlite_store(path)
 
@@ -35,7 +35,7 @@ def test_a_corrupt_database_body_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "mpi.db"
     open_sqlite_store(path).close()
     data = bytearray(path.read_bytes())
-    data[100:4096] = os.urandom(4096 - 100)
+    data[100:4096] = random.Random(7).randbytes(4096 - 100)
     path.write_bytes(bytes(data))
     with pytest.raises(StoreError, match=str(path)):
         open_sqlite_store(path)
