@@ -47,6 +47,8 @@ async def record(info: Info, institution: str, record_id: str) -> RecordResult:
     if found is None:
         return NotFound(kind="record", key=key, message=f"no record {key!r}")
     ctx.reads.add(operation, "record", [key])
+    if found.person_id is not None:  # the record is that person's data too
+        ctx.reads.add(operation, "person", [found.person_id])
     return Record.from_stored(found)
 
 
