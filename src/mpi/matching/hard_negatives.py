@@ -209,27 +209,20 @@ def _demographics_differ(f: Features, left: Index, right: Index) -> NDArray[np.b
 
 
 def _given_letters_differ(f: Features, left: Index, right: Index) -> NDArray[np.bool_]:
-    # CURPs differing in the given-name letters (positions 4 and 16) while the recorded given
-    # names are not the same name exactly (equal, contained, nickname): two people, e.g. twins
-    # NOELIA and NOEMI. A corrected letter leaves the person's recorded name unchanged.
-    values = f.curp.column.values
-    letters = np.fromiter(
-        (
-            str(values[a])[3] + str(values[a])[15] != str(values[b])[3] + str(values[b])[15]
-            for a, b in zip(left, right, strict=True)
-        ),
-        dtype=np.bool_,
-        count=len(left),
-    )
+    # CURPs differing in the given-name letters (positions 4 and 16): two people when both
+    # letters differ (a corrected CURP fixes one letter; MARIA DEL CARMEN and MARIA ELENA
+    # differ in both), or when one does and the recorded given names are not one name
+    # (twins NOELIA and NOEMI). A corrected letter leaves the recorded name unchanged.
+    chars = f.curp.chars
+    first = chars[left, 3] != chars[right, 3]
+    inner = chars[left, 15] != chars[right, 15]
     ids = f.text["given_names"].ids
-    idx = np.flatnonzero(letters & (ids[left] != ids[right]) & (ids[left] >= 0) & (ids[right] >= 0))
-    out = np.zeros(len(left), dtype=np.bool_)
+    out = as_mask(first & inner)
+    idx = np.flatnonzero(
+        (first ^ inner) & (ids[left] != ids[right]) & (ids[left] >= 0) & (ids[right] >= 0)
+    )
     if len(idx):
-        a, b = left[idx], right[idx]
-        same_name = containment(f, "given_names", a, b, _ANY) | nickname(
-            f, "given_names", a, b, _ANY
-        )
-        out[idx] = ~same_name
+        out[idx] = ~_one_name(f, left[idx], right[idx])
     return out
 
 
