@@ -8,7 +8,6 @@ from pathlib import Path
 from mpi.domain.errors import StoreError
 from mpi.store.sqlite_schema import APPLICATION_ID, DDL, SCHEMA_VERSION
 
-SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 30_000
 # Tables other mpi modules keep in the same file (keys_sqlite, model_state_sqlite);
 # they may be created before the graph schema, and do not make the file foreign.
@@ -37,15 +36,19 @@ def connect(path: Path) -> sqlite3.Connection:
     try:
         for pragma in _PRAGMAS:
             conn.execute(pragma)
-    except sqlite3.Error as exc:
+    except sqlite3.DatabaseError as exc:
         conn.close()
+        if "not a database" in str(exc):
+            raise StoreError(
+                f"{str(path)!r} is not a SQLite database (corrupt or a different file): {exc}"
+            ) from exc
         raise StoreError(f"cannot configure SQLite store {str(path)!r}: {exc}") from exc
     return conn
 
 
 def initialise(path: Path) -> None:
     """Check that `path` is an mpi database of this schema version, creating it if new."""
-    _check_header(path)
+    _check_location(path)
     conn = connect(path)
     try:
         if _is_blank(conn, path):
@@ -59,17 +62,14 @@ def initialise(path: Path) -> None:
         conn.close()
 
 
-def _check_header(path: Path) -> None:
-    if not path.exists() or path.stat().st_size == 0:
-        if not path.parent.exists():
-            raise StoreError(f"cannot create SQLite store {str(path)!r}: no such directory")
-        return
+def _check_location(path: Path) -> None:
+    # The file's content is judged by SQLite itself (_is_blank), never by reading it with
+    # open(): closing any other descriptor of the file drops this process's POSIX locks on
+    # it, which lets another process checkpoint or remove the WAL under open connections.
     if path.is_dir():
         raise StoreError(f"SQLite store {str(path)!r} is a directory, not a database file")
-    with path.open("rb") as file:
-        header = file.read(len(SQLITE_HEADER))
-    if header != SQLITE_HEADER:
-        raise StoreError(f"{str(path)!r} is not a SQLite database (corrupt or a different file)")
+    if not path.exists() and not path.parent.exists():
+        raise StoreError(f"cannot create SQLite store {str(path)!r}: no such directory")
 
 
 def _is_blank(conn: sqlite3.Connection, path: Path) -> bool:
@@ -77,7 +77,9 @@ def _is_blank(conn: sqlite3.Connection, path: Path) -> bool:
         app_id = conn.execute("PRAGMA application_id").fetchone()[0]
         names = {row[0] for row in conn.execute("SELECT tbl_name FROM sqlite_schema")}
     except sqlite3.DatabaseError as exc:
-        raise StoreError(f"{str(path)!r} is not a readable SQLite database: {exc}") from exc
+        raise StoreError(
+            f"{str(path)!r} is not a SQLite database (corrupt or a different file): {exc}"
+        ) from exc
     return bool(app_id == 0 and names <= SIDE_TABLES)
 
 
