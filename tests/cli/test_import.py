@@ -9,12 +9,12 @@ import time
 from pathlib import Path
 
 import pytest
-from graph_snapshot import file_keys, snapshot
 
 from mpi.cli import main
 from mpi.store import open_store
 from mpi.synthetic.generate import generate
 from mpi.synthetic.output import write_population
+from tests.cli.graph_snapshot import file_keys, snapshot
 
 BAD_ROWS = [
     "IMSS,BAD-1,,ANA,LOPEZ,,M,1990-02-30,DF,,,",  # no such date
@@ -25,8 +25,8 @@ BAD_ROWS = [
 
 @pytest.fixture(scope="module")
 def population(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """About 430 records of 200 synthetic persons, with three bad rows appended."""
-    path = write_population(generate(200, seed=21), tmp_path_factory.mktemp("pop")).records
+    """About 320 records of 150 synthetic persons, with three bad rows appended."""
+    path = write_population(generate(150, seed=21), tmp_path_factory.mktemp("pop")).records
     with path.open("a", encoding="utf-8") as handle:
         handle.write("\n".join(BAD_ROWS) + "\n")
     return path
