@@ -6,7 +6,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from api_client import Api, make_api, seed
+
+from tests.api.api_client import Api, make_api, seed
 
 
 @pytest.fixture

@@ -5,8 +5,6 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from api_client import Api, seed
-
 from mpi.api.app import create_app
 from mpi.api.audit import WITHHELD, AuditBatcher, ReadLog, Reads
 from mpi.api.wiring import api_services
@@ -16,6 +14,7 @@ from mpi.domain.audit import AuditQuery
 from mpi.domain.errors import StoreError
 from mpi.services.audit import Actor
 from mpi.services.queries import IdentityReads, ReadEvent
+from tests.api.api_client import Api, seed
 
 ACTOR = Actor("key:K1", "steward")
 PERSON = "query($id: ID!) { person(id: $id) { ... on Person { id } } }"

@@ -1,7 +1,8 @@
 from __future__ import annotations
 
 import pytest
-from api_client import Api
+
+from tests.api.api_client import Api
 
 QUERY = {"query": "{ __typename }"}
 

@@ -4,10 +4,10 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
-from api_client import Api
 from graphql import get_introspection_query
 
 from mpi.api.limits import Limits
+from tests.api.api_client import Api
 
 
 def errors(body: dict[str, Any]) -> list[str]:

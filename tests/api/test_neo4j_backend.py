@@ -10,13 +10,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from api_client import Api
 
 from mpi.api.app import create_app
 from mpi.api.wiring import api_services
 from mpi.bootstrap import build
 from mpi.config import Settings
 from mpi.domain.audit import AuditQuery
+from tests.api.api_client import Api
 
 # The Bolt test server lives with the store's tests; reuse it rather than copy it.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "store"))

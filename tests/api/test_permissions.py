@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from api_client import ROLES, Api
 
 from mpi.api.permissions import Operation
+from tests.api.api_client import ROLES, Api
 
 OPERATIONS: dict[str, str] = {
     "person": '{ r: person(id: "P0ANA") { __typename } }',

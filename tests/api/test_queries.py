@@ -6,8 +6,6 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from api_client import T0, Api, seed
-
 from mpi.api.app import create_app
 from mpi.api.wiring import api_services
 from mpi.bootstrap import build
@@ -17,6 +15,7 @@ from mpi.domain.persons import Link, PersonWithRecords
 from mpi.domain.records import Record
 from mpi.domain.stored_records import RecordWrite
 from mpi.services.queries import IdentityReads
+from tests.api.api_client import T0, Api, seed
 
 PERSON = """
 query($id: ID!) { person(id: $id) {

@@ -2,9 +2,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from api_client import Api
-
 from mpi.domain.audit import AuditQuery
+from tests.api.api_client import Api
 
 REGISTER = """
 mutation($input: RecordInput!) { registerRecord(input: $input) {

@@ -3,13 +3,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from graph_snapshot import file_keys, snapshot
 
 from mpi.cli import main
 from mpi.evaluation.evaluate import evaluate
 from mpi.io.assignments import read_assignments
 from mpi.synthetic.generate import generate
 from mpi.synthetic.output import write_population
+from tests.cli.graph_snapshot import file_keys, snapshot
 
 
 @pytest.fixture(scope="module")

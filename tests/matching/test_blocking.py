@@ -3,11 +3,11 @@ from __future__ import annotations
 import itertools
 
 import numpy as np
-from conftest import Labelled, MakeRecord
 
 from mpi.matching.blocking import block_keys_for, candidate_pairs
 from mpi.matching.blocking_keys import BLOCK_KEYS, block_keys
 from mpi.matching.features import prepare
+from tests.matching.conftest import Labelled, MakeRecord
 
 
 def test_candidate_pairs_are_exactly_the_pairs_sharing_a_string_key(labelled: Labelled) -> None:

@@ -1,11 +1,11 @@
 from __future__ import annotations
 
 import numpy as np
-from conftest import Labelled
 
 from mpi.matching.blocking_recall import blocking_recall, true_pair_codes
 from mpi.matching.features import prepare
 from mpi.matching.rules import MatchingRules
+from tests.matching.conftest import Labelled
 
 
 def test_true_pairs_are_every_pair_within_a_label() -> None:

@@ -3,10 +3,10 @@ from __future__ import annotations
 from datetime import date
 
 import numpy as np
-from conftest import MakeRecord
 
 from mpi.matching.clustering import cluster_links
 from mpi.matching.features import prepare
+from tests.matching.conftest import MakeRecord
 
 
 def _links(pairs: list[tuple[int, int, float]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -5,11 +5,11 @@ from typing import Any
 
 import numpy as np
 import pytest
-from conftest import MakeRecord
 
 from mpi.matching.comparisons import comparison_levels
 from mpi.matching.features import prepare
 from mpi.matching.rules import MatchingRules
+from tests.matching.conftest import MakeRecord
 
 # (comparison, changes to the left record, changes to the right record, expected level label)
 CASES: list[tuple[str, dict[str, Any], dict[str, Any], str]] = [

@@ -6,13 +6,13 @@ from datetime import date, timedelta
 
 import numpy as np
 import pytest
-from conftest import BASE, MakeRecord
 
 from mpi.domain.records import Record
 from mpi.matching.engine import MatchEngine
 from mpi.matching.features import prepare
 from mpi.matching.rules import MatchingRules
 from mpi.matching.term_frequency import TermFrequencies
+from tests.matching.conftest import BASE, MakeRecord
 
 GIVEN = ["JUAN", "MARIA GUADALUPE", "LUPE", "JOSE LUIS", "ROSA", "PEPE", "JOSE", None]
 SURNAMES = ["HERNANDEZ", "GARCIA", "PEREZ", "SOLIS", "CHAN", "PECH", "ERNANDEZ", None]

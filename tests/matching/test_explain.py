@@ -1,13 +1,13 @@
 from __future__ import annotations
 
 import pytest
-from conftest import MakeRecord
 
 from mpi.matching.engine import MatchEngine
 from mpi.matching.explain import explain_records
 from mpi.matching.features import prepare
 from mpi.matching.rules import MatchingRules
 from mpi.matching.term_frequency import TermFrequencies
+from tests.matching.conftest import MakeRecord
 
 
 def test_explanation_names_each_level_and_the_values_compared(

@@ -2,9 +2,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from conftest import MakeRecord
-
 from mpi.matching.features import format_date, prepare
+from tests.matching.conftest import MakeRecord
 
 
 def test_features_normalise_names_and_encode_equal_values_to_equal_ids(

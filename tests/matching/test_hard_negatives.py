@@ -5,10 +5,10 @@ from typing import Any
 
 import numpy as np
 import pytest
-from conftest import MakeRecord
 
 from mpi.matching.features import prepare
 from mpi.matching.hard_negatives import cannot_link
+from tests.matching.conftest import MakeRecord
 
 # (what, changes to the second record, must they stay apart?)
 PARENT = {"curp": "PESG581102MJCRLD01", "birth_date": date(1958, 11, 2)}

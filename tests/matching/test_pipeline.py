@@ -1,10 +1,10 @@
 from __future__ import annotations
 
 import numpy as np
-from conftest import Labelled
 
 from mpi.matching.pipeline import link_batch
 from mpi.matching.rules import MatchingRules
+from tests.matching.conftest import Labelled
 
 
 def _pairs(labels: np.ndarray) -> set[tuple[int, int]]:

@@ -3,11 +3,11 @@ from __future__ import annotations
 import tomllib
 
 import pytest
-from conftest import Labelled
 
 from mpi.matching.features import prepare
 from mpi.matching.rules import MatchingRules
 from mpi.matching.training import train
+from tests.matching.conftest import Labelled
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,6 @@ store tests, in tests/store.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,10 +16,7 @@ import pytest
 from mpi.bootstrap import Services, build
 from mpi.config import Settings
 from mpi.store.model_state_neo4j import Neo4jModelState
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "store"))
-
-from neo4j_target import Neo4jTarget, neo4j_target
+from tests.store.neo4j_target import Neo4jTarget, neo4j_target
 
 ADAPTERS = ["sqlite", "neo4j"]
 

@@ -2,12 +2,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from people import population_file, read_valid
-
 from mpi.matching.blocking_keys import block_keys
 from mpi.matching.features import prepare
 from mpi.rules_file import default_rules
 from mpi.services.batch_keys import BlockKeyTable
+from tests.services.people import population_file, read_valid
 
 
 def test_chunked_block_keys_are_the_strings_the_service_path_computes(tmp_path: Path) -> None:

@@ -3,8 +3,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import sqlite_settings
-from people import CLERK, juan, partition, population_file, read_valid
 
 from mpi.bootstrap import Services, build
 from mpi.domain.errors import ConflictError
@@ -12,6 +10,8 @@ from mpi.domain.records import Record
 from mpi.domain.review import ReviewStatus
 from mpi.services.batch_link import link_records
 from mpi.services.importer import count_terms, hold_counts, import_records, release_counts
+from tests.services.conftest import sqlite_settings
+from tests.services.people import CLERK, juan, partition, population_file, read_valid
 
 
 @pytest.fixture(scope="module")

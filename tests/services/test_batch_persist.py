@@ -5,7 +5,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from people import juan, rosa
 
 from mpi.domain.errors import StoreError
 from mpi.domain.ids import new_id
@@ -14,6 +13,7 @@ from mpi.rules_file import default_rules
 from mpi.services.batch_persist import RecordWriter, person_ids
 from mpi.store import open_store
 from mpi.store.port import Store
+from tests.services.people import juan, rosa
 
 T0 = datetime(2026, 3, 1, tzinfo=UTC)
 

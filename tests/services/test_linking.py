@@ -3,13 +3,13 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from people import CLERK, juan, rosa
 
 from mpi.bootstrap import Services, build
 from mpi.config import Settings
 from mpi.domain.audit import AuditQuery
 from mpi.domain.errors import NotFoundError
 from mpi.store.model_state import TERM_FREQUENCIES
+from tests.services.people import CLERK, juan, rosa
 
 T0 = datetime(2026, 3, 1, tzinfo=UTC)
 

@@ -3,14 +3,13 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
-from people import CLERK, REVIEW_CHANGES, juan, rosa
-
 from mpi.bootstrap import Services
 from mpi.domain.audit import AuditQuery
 from mpi.domain.persons import Link
 from mpi.domain.review import ReviewStatus
 from mpi.domain.stored_records import UpsertChange
 from mpi.services.decide import REVIEW_AMBIGUOUS, REVIEW_POSSIBLE_MATCH, Outcome
+from tests.services.people import CLERK, REVIEW_CHANGES, juan, rosa
 
 T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 

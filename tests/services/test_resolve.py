@@ -2,11 +2,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from people import CLERK, JUAN, REVIEW_CHANGES, juan, rosa
-
 from mpi.bootstrap import Services
 from mpi.services.decide import Band, Outcome
 from mpi.services.resolve import query_record
+from tests.services.people import CLERK, JUAN, REVIEW_CHANGES, juan, rosa
 
 
 def test_resolving_demographics_without_curp_ranks_the_person_first(any_services: Services) -> None:

@@ -12,10 +12,10 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from neo4j_target import Neo4jTarget, neo4j_target
 
 from mpi.store.port import Store
 from mpi.store.sqlite import open_sqlite_store
+from tests.store.neo4j_target import Neo4jTarget, neo4j_target
 
 ADAPTERS = ["sqlite", "neo4j"]
 

@@ -19,10 +19,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import neo4j
-from arcadedb_server import ArcadeServer, start_arcadedb
 
 from mpi.store import cypher
 from mpi.store.neo4j import Neo4jStore, open_neo4j_store
+from tests.store.arcadedb_server import ArcadeServer, start_arcadedb
 
 URI_ENV = "MPI_TEST_NEO4J_URI"
 

@@ -20,12 +20,11 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from sqlite_workers import AT, _link_or_create, import_batches
-
 from mpi.domain.errors import ConflictError
 from mpi.domain.records import Record
 from mpi.domain.stored_records import RecordWrite, UpsertOutcome
 from mpi.store.neo4j import Neo4jStore, Neo4jWriteTx, open_neo4j_store
+from tests.store.sqlite_workers import AT, _link_or_create, import_batches
 
 ENV_PREFIX = "MPI_TEST_WORKER_"
 _USE_CASE_ATTEMPTS = 20

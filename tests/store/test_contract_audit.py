@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from contract_data import at
 
 from mpi.domain.audit import AuditEntry, AuditQuery
 from mpi.domain.errors import ConflictError
 from mpi.store.port import ReadTx, Store, WriteTx
+from tests.store.contract_data import at
 
 
 def entry(

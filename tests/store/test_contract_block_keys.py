@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from contract_data import at, record, seed, write
-
 from mpi.store.port import Store
+from tests.store.contract_data import at, record, seed, write
 
 
 def test_a_block_key_no_record_carries_any_more_is_not_counted(store: Store) -> None:

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from contract_data import at, record, seed, seed_person, write
 
 from mpi.domain.errors import ValidationError
 from mpi.store.port import Store
+from tests.store.contract_data import at, record, seed, seed_person, write
 
 
 def test_candidates_share_a_key_and_list_every_key_they_share(store: Store) -> None:

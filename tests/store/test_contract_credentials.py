@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from contract_data import T0, at
 
 from mpi.domain.credentials import Credential, CredentialStatus
 from mpi.domain.errors import ConflictError, NotFoundError
 from mpi.store.port import Store
+from tests.store.contract_data import T0, at
 
 
 @pytest.fixture

@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from contract_data import at, record, seed, seed_person, write
 
 from mpi.domain.coverage import Coverage
 from mpi.domain.encounters import Encounter
 from mpi.domain.errors import ConflictError, NotFoundError
 from mpi.store.port import Store
+from tests.store.contract_data import at, record, seed, seed_person, write
 
 
 @pytest.fixture

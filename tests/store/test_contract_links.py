@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from contract_data import T0, at, link, record, seed, seed_person, write
 
 from mpi.domain.errors import ConflictError, NotFoundError
 from mpi.domain.persons import Link, Person, PersonStatus
 from mpi.store.port import Store
+from tests.store.contract_data import T0, at, link, record, seed, seed_person, write
 
 
 def test_a_new_person_is_active_and_has_no_records(store: Store) -> None:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from contract_data import T0, at, link, record, seed, seed_person, write
 
 from mpi.domain.errors import ConflictError, NotFoundError
 from mpi.domain.persons import Link, PersonStatus
 from mpi.store.port import Store
+from tests.store.contract_data import T0, at, link, record, seed, seed_person, write
 
 
 @pytest.fixture

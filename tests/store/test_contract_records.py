@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from contract_data import T0, at, record, seed, seed_person, write
 
 from mpi.domain.errors import ValidationError
 from mpi.domain.stored_records import UpsertChange, UpsertOutcome
 from mpi.store.port import Store
+from tests.store.contract_data import T0, at, record, seed, seed_person, write
 
 
 def test_a_new_record_is_created_at_version_one(store: Store) -> None:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from contract_data import at
 
 from mpi.domain.errors import ConflictError, NotFoundError
 from mpi.domain.review import ReviewStatus, ReviewTask
 from mpi.store.port import Store
+from tests.store.contract_data import at
 
 
 def task(n: int) -> ReviewTask:

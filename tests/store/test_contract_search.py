@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from contract_data import record, seed, write
 
 from mpi.domain.errors import ValidationError
 from mpi.store.port import Store
+from tests.store.contract_data import record, seed, write
 
 DOB = date(1990, 5, 17)
 

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from contract_data import T0, at, record, seed, seed_person, write
-
 from mpi.domain.audit import AuditEntry
 from mpi.domain.coverage import Coverage
 from mpi.domain.credentials import Credential
@@ -13,6 +11,7 @@ from mpi.domain.encounters import Encounter
 from mpi.domain.review import ReviewTask
 from mpi.domain.store_stats import StoreStats
 from mpi.store.port import Store
+from tests.store.contract_data import T0, at, record, seed, seed_person, write
 
 
 def test_an_empty_store_counts_nothing(store: Store) -> None:

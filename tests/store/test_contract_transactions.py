@@ -5,10 +5,10 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from contract_data import T0, record, seed, write
 
 from mpi.domain.errors import ConflictError, MpiError
 from mpi.store.port import Store
+from tests.store.contract_data import T0, record, seed, write
 
 
 class Boom(Exception):

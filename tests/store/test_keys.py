@@ -6,12 +6,12 @@ from pathlib import Path
 
 import neo4j
 import pytest
-from neo4j_target import Neo4jTarget
 
 from mpi.domain.errors import ConflictError, NotFoundError
 from mpi.store.keys import ApiKey, KeyStore
 from mpi.store.keys_neo4j import Neo4jKeyStore
 from mpi.store.keys_sqlite import SqliteKeyStore
+from tests.store.neo4j_target import Neo4jTarget
 
 T0 = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
 T1 = datetime(2026, 2, 2, 3, 4, 5, tzinfo=UTC)

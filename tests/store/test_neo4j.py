@@ -10,14 +10,14 @@ from pathlib import Path
 
 import neo4j
 import pytest
-from contract_data import T0, record, write
-from neo4j_target import Neo4jTarget
 
 from mpi.domain.errors import ConflictError, StoreError
 from mpi.domain.records import Record
 from mpi.store import cypher, open_store
 from mpi.store.neo4j import Neo4jStore, Neo4jWriteTx, open_neo4j_store
 from mpi.store.neo4j_schema import schema_text
+from tests.store.contract_data import T0, record, write
+from tests.store.neo4j_target import Neo4jTarget
 
 SCHEMA_FILE = Path(__file__).resolve().parents[2] / "schema" / "neo4j.cypher"
 

@@ -16,13 +16,16 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from neo4j_target import Neo4jTarget
-from sqlite_workers import batch_rows
 
 from mpi.domain.store_stats import StoreStats
 from mpi.store.neo4j import Neo4jStore
+from tests.store.neo4j_target import Neo4jTarget
+from tests.store.sqlite_workers import batch_rows
 
-WORKERS = Path(__file__).with_name("neo4j_workers.py")
+# Run as a module from the repository root so the worker imports its test helpers
+# the same way pytest does.
+WORKERS = "tests.store.neo4j_workers"
+ROOT = Path(__file__).resolve().parents[2]
 BATCH = 100
 BATCHES = 4
 PAUSE_AT = 2
@@ -44,12 +47,13 @@ class Bolt:
             "MPI_TEST_WORKER_DATABASE": self.database,
         }
         return subprocess.Popen(
-            [sys.executable, str(WORKERS), args[0], str(self.go), *args[1:]],
+            [sys.executable, "-m", WORKERS, args[0], str(self.go), *args[1:]],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
             env=env,
+            cwd=ROOT,
         )
 
     def open(self) -> Neo4jStore:

@@ -6,11 +6,11 @@ import threading
 from collections.abc import Callable, Iterator
 
 import pytest
-from contract_data import T0, record, write
-from neo4j_target import Neo4jTarget
 
 from mpi.domain.errors import ConflictError
 from mpi.store.neo4j import Neo4jStore, Neo4jWriteTx
+from tests.store.contract_data import T0, record, write
+from tests.store.neo4j_target import Neo4jTarget
 
 
 @pytest.fixture

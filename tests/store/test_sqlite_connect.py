@@ -7,10 +7,10 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from contract_data import record, seed, write
 
 from mpi.domain.errors import StoreError
 from mpi.store.sqlite import open_sqlite_store
+from tests.store.contract_data import record, seed, write
 
 
 def test_a_new_file_is_created_and_reopens_with_its_data(tmp_path: Path) -> None:

@@ -16,23 +16,26 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlite_workers import KEYS_PER_RECORD, batch_rows
-
 from mpi.domain.store_stats import StoreStats
 from mpi.store.sqlite import open_sqlite_store
+from tests.store.sqlite_workers import KEYS_PER_RECORD, batch_rows
 
-WORKERS = Path(__file__).with_name("sqlite_workers.py")
+# Run as a module from the repository root so the worker imports its test helpers
+# the same way pytest does.
+WORKERS = "tests.store.sqlite_workers"
+ROOT = Path(__file__).resolve().parents[2]
 BATCH = 400
 BATCHES = 5
 
 
 def spawn(*args: str) -> subprocess.Popen[str]:
     return subprocess.Popen(
-        [sys.executable, str(WORKERS), *args],
+        [sys.executable, "-m", WORKERS, *args],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        cwd=ROOT,
     )
 
 

@@ -6,11 +6,11 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from contract_data import T0, record, seed, write
 
 from mpi.domain.audit import AuditEntry
 from mpi.store.sqlite import open_sqlite_store
 from mpi.store.sqlite_schema import DDL, SCHEMA_VERSION
+from tests.store.contract_data import T0, record, seed, write
 
 SCHEMA_FILE = Path(__file__).resolve().parents[2] / "schema" / "sqlite.sql"
 

@@ -6,7 +6,6 @@ from datetime import date
 
 import numpy as np
 import pytest
-from synthetic_sample import sample_population
 
 from mpi.identity import curp as curp_rules
 from mpi.identity._text import fold
@@ -14,6 +13,7 @@ from mpi.identity.names import nickname_names
 from mpi.synthetic.capture import MISSING_SECOND_SURNAME_FORMS
 from mpi.synthetic.generate import Population
 from mpi.synthetic.rates import DEFAULT_RATES
+from tests.synthetic.synthetic_sample import sample_population
 
 
 @pytest.fixture

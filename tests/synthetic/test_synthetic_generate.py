@@ -5,7 +5,6 @@ from datetime import date
 
 import numpy as np
 import pytest
-from synthetic_sample import sample_population
 
 from mpi.domain.records import RECORD_FIELDS
 from mpi.identity import curp
@@ -16,6 +15,7 @@ from mpi.synthetic.curps import check_digits
 from mpi.synthetic.generate import Population, generate, person_id
 from mpi.synthetic.name_pool import name_pool
 from mpi.synthetic.persons import birth_date
+from tests.synthetic.synthetic_sample import sample_population
 
 
 @pytest.fixture

@@ -3,11 +3,11 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
-from synthetic_sample import sample_population
 
 from mpi.identity._text import fold
 from mpi.synthetic.generate import Population, generate
 from mpi.synthetic.hard_negatives import HARD_NEGATIVE_KINDS
+from tests.synthetic.synthetic_sample import sample_population
 
 
 @pytest.fixture
