@@ -21,9 +21,7 @@ from _measure import PhaseClock
 from mpi.domain.records import Record
 from mpi.io.assignments import write_assignments
 from mpi.io.records_file import read_records
-from mpi.matching.pipeline import BatchResult, link_batch
-from mpi.matching.rules import MatchingRules
-from mpi.matching.training import train
+from mpi.matching import BatchResult, MatchingRules, link_batch, train
 from mpi.matching.weights import match_weight_to_prob, prob_to_match_weight
 from mpi.rules_file import default_rules, load_rules
 
