@@ -162,13 +162,18 @@ def train(linker: Any, seed: int) -> dict[str, Any]:
     return {"train_steps": steps}
 
 
-def run(records: Path, out_dir: Path, seed: int, *, household: bool) -> None:
+def run(
+    records: Path, out_dir: Path, seed: int, *, household: bool, memory_limit: str | None
+) -> None:
     clock = PhaseClock()
     from splink import DuckDBAPI, Linker
 
     clock.lap("import")
     db_api = DuckDBAPI()
     con = db_api.duckdb_con
+    if memory_limit:
+        # DuckDB's default is 80% of RAM; a limit makes it spill to disk instead.
+        con.execute(f"SET memory_limit = '{memory_limit}'")
     con.execute(prepare_sql(records))
     linker = Linker(db_api.register("records_clean"), settings(household=household))
     clock.lap("load")
@@ -219,10 +224,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--no-household", action="store_true", help="leave out postal code, phone and NSS"
     )
+    parser.add_argument("--memory-limit", help="DuckDB memory_limit, e.g. 2GB")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, stream=sys.stdout, format="%(asctime)s %(message)s")
     args.out_dir.mkdir(parents=True, exist_ok=True)
-    run(args.records, args.out_dir, args.seed, household=not args.no_household)
+    household = not args.no_household
+    run(args.records, args.out_dir, args.seed, household=household, memory_limit=args.memory_limit)
     return 0
 
 

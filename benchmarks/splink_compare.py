@@ -100,6 +100,13 @@ def commands(args: argparse.Namespace, data: Path) -> list[Command]:
         out = data / "splink-no-household"
         recipe = [PY, str(HERE / "_splink_recipe.py"), records, str(out), "--no-household"]
         chosen.append(("splink, no household fields", out, [*recipe, *seed]))
+    if not args.skip_splink and args.splink_memory_limit:
+        out = data / "splink-memory-limit"
+        recipe = [PY, str(HERE / "_splink_recipe.py"), records, str(out), *seed]
+        limit = args.splink_memory_limit
+        chosen.append(
+            (f"splink, DuckDB memory_limit {limit}", out, [*recipe, "--memory-limit", limit])
+        )
     if not args.skip_mpi:
         out = data / "mpi"
         chosen.append(("mpi", out, [PY, str(HERE / "_mpi_runner.py"), records, str(out), *seed]))
@@ -238,6 +245,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--mpi-train", action="store_true", help="also run mpi with EM training")
     parser.add_argument(
         "--rescore", action="store_true", help="only re-score the runs recorded in runs.json"
+    )
+    parser.add_argument(
+        "--splink-memory-limit", metavar="LIMIT", help="also run Splink with DuckDB's memory_limit"
     )
     parser.add_argument(
         "--febrl", action="store_true", help="FEBRL3 and FEBRL4 instead of synthetic data"
