@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import time
 from pathlib import Path
 
 from mpi.domain.errors import StoreError
@@ -52,10 +53,10 @@ def initialise(path: Path) -> None:
     conn = connect(path)
     try:
         if _is_blank(conn, path):
-            conn.execute("PRAGMA journal_mode = WAL")
+            _ensure_wal(conn)
             _create_schema(conn, path)
         _check_identity(conn, path)
-        conn.execute("PRAGMA journal_mode = WAL")
+        _ensure_wal(conn)
     except sqlite3.Error as exc:
         raise StoreError(f"cannot open SQLite store {str(path)!r}: {exc}") from exc
     finally:
@@ -70,6 +71,20 @@ def _check_location(path: Path) -> None:
         raise StoreError(f"SQLite store {str(path)!r} is a directory, not a database file")
     if not path.exists() and not path.parent.exists():
         raise StoreError(f"cannot create SQLite store {str(path)!r}: no such directory")
+
+
+def _ensure_wal(conn: sqlite3.Connection) -> None:
+    # Switching to WAL needs an exclusive lock and SQLite does not call the busy handler
+    # for it, so two processes opening one new file at once would see "database is
+    # locked"; wait for the other one instead, within the usual busy timeout.
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+        try:
+            conn.execute("PRAGMA journal_mode = WAL")
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
 
 
 def _is_blank(conn: sqlite3.Connection, path: Path) -> bool:
