@@ -93,7 +93,8 @@ def accuracy(eval_dir: Path, records: list[Record], rules: MatchingRules) -> Non
     print(f"peak RSS {peak_rss_mib():.0f} MiB (after reading the records: {rss_before:.0f} MiB)")
     print(f"candidate pairs {result.candidate_pairs}, links {result.links}, merges refused "
           f"{result.merges_refused}, oversized blocks {len(result.oversized_blocks)}, "
-          f"clusters {result.clusters}")  # fmt: skip
+          f"clusters {result.clusters}, held apart as ambiguous {len(result.ambiguous)} "
+          f"({len(result.review_pairs)} review pairs)")  # fmt: skip
     persons: dict[str, int] = {}
     labels = np.array([persons.setdefault(truth[r.key], len(persons)) for r in records])
     assert result.pairs is not None

@@ -3,6 +3,7 @@ from __future__ import annotations
 from datetime import date
 
 import numpy as np
+import pytest
 
 from mpi.matching.clustering import cluster_links
 from mpi.matching.features import prepare
@@ -73,3 +74,70 @@ def test_alike_names_of_twins_do_not_bridge_them(make_record: MakeRecord) -> Non
     ])  # fmt: skip
     clusters = cluster_links(f, *_links([(0, 1, 30.0), (1, 2, 20.0)]))
     assert clusters.labels.tolist() == [0, 0, 1]
+
+
+# Two namesakes (same name, sex and birth date; valid CURPs of different roots, born in
+# two states) and a third record with that name and birth date but no CURP.
+NAMESAKE_A = {"curp": "VIOM680923MJCLCR06", "birth_state": "JC"}
+NAMESAKE_B = {"curp": "VIOM680923MSRLCR00", "birth_state": "SR", "phone": "6622223333"}
+NAMESAKE = {"given_names": "MARTHA ALICIA", "first_surname": "VILLASEÑOR",
+            "second_surname": "OCHOA", "birth_date": date(1968, 9, 23)}  # fmt: skip
+
+AMBIGUITY_CASES = [
+    # (what, weight to A, weight to B, margin, record 2 ends with: "A" / "B" / "alone")
+    ("equal links to two namesakes go to review", 18.4, 18.4, 10.0, "alone"),
+    ("a link short of the margin goes to review", 23.5, 14.0, 10.0, "alone"),
+    ("a clear best link still links", 23.5, 7.6, 10.0, "A"),
+    ("the runner-up may be the first link seen", 7.6, 23.5, 10.0, "B"),
+    ("without a margin the stronger link wins", 18.5, 18.4, None, "A"),
+]
+
+
+@pytest.mark.parametrize(
+    ("what", "to_a", "to_b", "margin", "ends"), AMBIGUITY_CASES, ids=[c[0] for c in AMBIGUITY_CASES]
+)
+def test_a_record_without_curp_between_two_namesakes(
+    make_record: MakeRecord, what: str, to_a: float, to_b: float, margin: float | None, ends: str
+) -> None:
+    a = make_record(**NAMESAKE, **NAMESAKE_A)
+    b = make_record(**NAMESAKE, **NAMESAKE_B)
+    x = make_record(**NAMESAKE, curp=None, birth_state=None, postal_code=None, phone=None,
+                    nss=None)  # fmt: skip
+    f = prepare([a, b, x])
+    clusters = cluster_links(f, *_links([(0, 2, to_a), (1, 2, to_b)]), ambiguity_margin=margin)
+    labels = clusters.labels.tolist()
+    assert labels[0] != labels[1]
+    expected = {"A": labels[0], "B": labels[1]}.get(ends)
+    if expected is None:
+        assert labels[2] not in (labels[0], labels[1])
+        assert clusters.ambiguous == (2,)
+        best, runner_up = (0, 1) if to_a >= to_b else (1, 0)
+        assert clusters.review_pairs == ((2, best), (2, runner_up))
+    else:
+        assert labels[2] == expected
+        assert clusters.ambiguous == ()
+        assert clusters.review_pairs == ()
+
+
+def test_links_to_two_clusters_of_one_person_are_not_ambiguous(make_record: MakeRecord) -> None:
+    # Same CURP on both sides: nothing says two people, so the record joins them.
+    a = make_record(**NAMESAKE, **NAMESAKE_A)
+    a2 = make_record(**NAMESAKE, **NAMESAKE_A, phone="5500000000")
+    x = make_record(**NAMESAKE, curp=None, birth_state=None, phone=None, nss=None)
+    f = prepare([a, a2, x])
+    clusters = cluster_links(f, *_links([(0, 2, 18.4), (1, 2, 18.4)]), ambiguity_margin=10.0)
+    assert clusters.labels.tolist() == [0, 0, 0]
+    assert clusters.ambiguous == ()
+
+
+def test_a_record_with_a_valid_curp_is_judged_by_its_curp_not_the_margin(
+    make_record: MakeRecord,
+) -> None:
+    a = make_record(**NAMESAKE, **NAMESAKE_A)
+    b = make_record(**NAMESAKE, **NAMESAKE_B)
+    own = make_record(**NAMESAKE, **NAMESAKE_A, phone=None)
+    f = prepare([a, b, own])
+    clusters = cluster_links(f, *_links([(0, 2, 30.0), (1, 2, 25.0)]), ambiguity_margin=10.0)
+    labels = clusters.labels.tolist()
+    assert labels[2] == labels[0] != labels[1]
+    assert clusters.ambiguous == ()

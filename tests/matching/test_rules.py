@@ -73,6 +73,9 @@ MALFORMED: list[tuple[str, str, Any]] = [
     ("prior of zero", "prior", 0),
     ("thresholds out of order", "thresholds.review", 0.99),
     ("link threshold missing", "thresholds.link", _DELETE),
+    ("negative ambiguity margin", "thresholds.ambiguity_margin", -1.0),
+    ("ambiguity margin not a number", "thresholds.ambiguity_margin", "wide"),
+    ("infinite ambiguity margin", "thresholds.ambiguity_margin", float("inf")),
     ("tiny block cap", "blocking.max_block_size", 1),
     ("unknown top-level setting", "lambda", 0.1),
 ]
@@ -128,3 +131,13 @@ def test_hard_negative_rules_default_to_all_and_reject_unknown_names() -> None:
     with pytest.raises(RulesError) as caught:
         MatchingRules.from_mapping(data)
     assert [p.field for p in caught.value.problems] == ["hard_negatives.rules[1]"]
+
+
+def test_the_ambiguity_margin_defaults_to_ten_bits_and_round_trips() -> None:
+    data = default_mapping()
+    del data["thresholds"]["ambiguity_margin"]
+    assert MatchingRules.from_mapping(data).thresholds.ambiguity_margin == 10.0
+    data["thresholds"]["ambiguity_margin"] = 4.5
+    rules = MatchingRules.from_mapping(data)
+    assert MatchingRules.from_mapping(tomllib.loads(rules.to_toml())) == rules
+    assert rules.thresholds.ambiguity_margin == 4.5

@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -9,9 +12,17 @@ from mpi.domain.errors import ConflictError
 from mpi.domain.records import Record
 from mpi.domain.review import ReviewStatus
 from mpi.services.batch_link import link_records
+from mpi.services.decide import REVIEW_AMBIGUOUS, Outcome
 from mpi.services.importer import count_terms, hold_counts, import_records, release_counts
 from tests.services.conftest import sqlite_settings
-from tests.services.people import CLERK, juan, partition, population_file, read_valid
+from tests.services.people import (
+    CLERK,
+    curp_of,
+    juan,
+    partition,
+    population_file,
+    read_valid,
+)
 
 
 @pytest.fixture(scope="module")
@@ -69,3 +80,68 @@ def test_incremental_registration_and_batch_linking_agree_on_a_sample(
     # Arrival order can leave a record apart that batch clustering joins once a later record
     # bridges it (a review task is queued instead); anything beyond that is a defect.
     assert len(differing) <= len(keys) // 100, differing
+
+
+# Two namesakes: same name, sex and birth date, born in two states (valid CURPs of different
+# roots), each with their own address, phone and NSS.
+BORN = date(1968, 9, 23)
+NAMESAKE = Record(
+    "SSA", "0", curp=None, given_names="MARTHA ALICIA", first_surname="VILLASEÑOR",
+    second_surname="OCHOA", sex="M", birth_date=BORN,
+)  # fmt: skip
+
+
+def namesake(institution: str, record_id: str, **changes: Any) -> Record:
+    return replace(NAMESAKE, institution=institution, record_id=record_id, **changes)
+
+
+NAMESAKE_A = namesake(
+    "IMSS", "A1", curp=curp_of("MARTHA ALICIA", "VILLASENOR", "OCHOA", BORN, "M", "JC"),
+    birth_state="JC", postal_code="44100", phone="3311112222", nss="11111111111",
+)  # fmt: skip
+NAMESAKE_B = namesake(
+    "ISSSTE", "B1", curp=curp_of("MARTHA ALICIA", "VILLASENOR", "OCHOA", BORN, "M", "SR"),
+    birth_state="SR", postal_code="83000", phone="6622223333", nss="22222222222",
+)  # fmt: skip
+
+NAMESAKE_CASES = [
+    # (what, the third record, the namesake it must join or None for review)
+    ("only the name and birth date: review", namesake("SSA", "X1"), None),
+    (
+        "the birth state, address and phone of one of them: linked",
+        namesake("SSA", "Y1", birth_state="JC", postal_code="44100", phone="3311112222"),
+        NAMESAKE_A.key,
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("what", "third", "joins"), NAMESAKE_CASES, ids=[c[0] for c in NAMESAKE_CASES]
+)
+def test_batch_and_online_agree_on_a_record_without_curp_between_two_namesakes(
+    tmp_path: Path, services: Services, what: str, third: Record, joins: str | None
+) -> None:
+    records = [NAMESAKE_A, NAMESAKE_B, third]
+    keys = [r.key for r in records]
+    link_records(services.store, records, services.rules, CLERK)
+    with services.store.read() as tx:
+        batch_tasks = tx.review_tasks(ReviewStatus.OPEN).items
+    batch = partition(services.store, keys)
+    (tmp_path / "online").mkdir()
+    online_services = build(sqlite_settings(tmp_path / "online"))
+    try:
+        outcomes = [online_services.linking.register(r, CLERK).outcome for r in records]
+        online = partition(online_services.store, keys)
+    finally:
+        online_services.close()
+    assert batch == online
+    assert batch[NAMESAKE_A.key] != batch[NAMESAKE_B.key]
+    if joins is None:
+        assert batch[third.key] == {third.key}
+        assert outcomes[2] is Outcome.REVIEW
+        [task] = [t for t in batch_tasks if t.record_key == third.key]
+        assert task.kind == REVIEW_AMBIGUOUS
+        assert len(task.person_ids) == 3
+    else:
+        assert batch[third.key] == {third.key, joins}
+        assert outcomes[2] is Outcome.LINKED

@@ -97,6 +97,17 @@ def test_close_persons_above_the_link_threshold_are_not_linked() -> None:
     assert (decision.outcome, decision.person_id) == (Outcome.REVIEW, None)
 
 
+@pytest.mark.parametrize(
+    ("margin", "outcome"), [(3.0, Outcome.LINKED), (3.01, Outcome.REVIEW), (10.0, Outcome.REVIEW)]
+)
+def test_the_rules_ambiguity_margin_decides_how_clear_a_best_link_must_be(
+    margin: float, outcome: Outcome
+) -> None:
+    scores = [ScoredCandidate("A:1", "P1", 0.999, 12.0), ScoredCandidate("B:1", "P2", 0.99, 9.0)]
+    thresholds = Thresholds(link=0.95, review=0.5, ambiguity_margin=margin)
+    assert decide(scores, thresholds).outcome is outcome
+
+
 def test_persons_are_ranked_best_first_with_ties_by_id() -> None:
     ranked = rank_persons([sc("A:1", "P2", 0.7), sc("A:2", "P1", 0.7), sc("A:3", "P3", 0.9)], T)
     assert [p.person_id for p in ranked] == ["P3", "P1", "P2"]

@@ -10,6 +10,7 @@ from mpi.matching import levels as lv
 from mpi.matching.blocking_keys import BLOCK_KEYS
 from mpi.matching.hard_negatives import HARD_NEGATIVE_RULES
 from mpi.matching.rules import (
+    DEFAULT_AMBIGUITY_MARGIN,
     BlockingSpec,
     ComparisonSpec,
     LevelSpec,
@@ -95,7 +96,19 @@ def _thresholds(table: Mapping[str, Any], found: _Problems) -> Thresholds:
     review = _probability(table, "review", found, where="thresholds.review", open_top=True)
     if review > link:
         found.add("thresholds.review", "order", f"review ({review}) must not exceed link ({link})")
-    return Thresholds(link=link, review=review)
+    return Thresholds(link=link, review=review, ambiguity_margin=_margin(table, found))
+
+
+def _margin(table: Mapping[str, Any], found: _Problems) -> float:
+    where = "thresholds.ambiguity_margin"
+    if "ambiguity_margin" not in table:
+        return DEFAULT_AMBIGUITY_MARGIN
+    value = _number(table, "ambiguity_margin", where, found)
+    if value is None:
+        return DEFAULT_AMBIGUITY_MARGIN
+    if not 0.0 <= value < float("inf"):
+        found.add(where, "range", f"must be a finite number of bits >= 0, got {value}")
+    return value
 
 
 def _blocking(table: Mapping[str, Any], found: _Problems) -> BlockingSpec:

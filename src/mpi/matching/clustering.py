@@ -6,6 +6,14 @@ hard negative evidence (hard_negatives.cannot_link: different valid CURPs with d
 birth dates, homonyms, a generation apart, twins) between ANY of their members, compared or
 not, or a NOT_SAME constraint. So a record with a missing CURP cannot chain two clearly
 different people.
+
+Ambiguity (with an `ambiguity_margin`): a record whose links reach two clusters that cannot
+be one person (a CURP-less record of one of two namesakes) is not linked automatically
+unless its best link beats the best link into the other cluster by the margin. The
+clusters are first formed without any ambiguity test; each record is then judged against
+the clusters its partners ended in, and the agglomeration is run again with the ambiguous
+records held apart (their merges refused), so they never reach a cluster at all and
+cannot bridge one either. Their links are returned as review pairs.
 """
 
 from __future__ import annotations
@@ -39,6 +47,9 @@ class Clusters:
     links_applied: int
     refused_hard_negative: int
     refused_constraint: int
+    # Records held apart as ambiguous, and their (record, candidate) pairs for review.
+    ambiguous: tuple[int, ...] = ()
+    review_pairs: tuple[tuple[int, int], ...] = ()
 
     @property
     def count(self) -> int:
@@ -65,9 +76,14 @@ class _Summary:
 
 class _Agglomeration:
     def __init__(
-        self, f: Features, not_same: Iterable[tuple[int, int]], rules: Sequence[str]
+        self,
+        f: Features,
+        not_same: Iterable[tuple[int, int]],
+        rules: Sequence[str],
+        held_apart: Iterable[int] = (),
     ) -> None:
         self.f = f
+        self.held_apart = set(held_apart)
         self.rules = tuple(rules)
         self.parent = list(range(f.n))
         self.summaries: dict[int, _Summary] = {}
@@ -85,18 +101,34 @@ class _Agglomeration:
     def summary(self, root: int) -> _Summary:
         found = self.summaries.get(root)
         if found is None:
-            f = self.f
-            curp = int(f.curp.column.ids[root])
-            year = int(f.birth_date[root]) // 10000 if f.birth_date[root] >= 0 else None
-            found = _Summary(
-                [root],
-                {curp} if f.curp.valid[root] else set(),
-                year if year is not None else 1 << 30,
-                year if year is not None else -(1 << 30),
-                {int(f.text["given_names"].ids[root])},
-            )
+            found = self.single(root)
             self.summaries[root] = found
         return found
+
+    def single(self, i: int) -> _Summary:
+        """The summary of record i alone."""
+        f = self.f
+        curp = int(f.curp.column.ids[i])
+        year = int(f.birth_date[i]) // 10000 if f.birth_date[i] >= 0 else None
+        return _Summary(
+            [i],
+            {curp} if f.curp.valid[i] else set(),
+            year if year is not None else 1 << 30,
+            year if year is not None else -(1 << 30),
+            {int(f.text["given_names"].ids[i])},
+        )
+
+    def can_join(self, i: int, root: int) -> bool:
+        """Whether record i could join the cluster `root` (it may already be in it)."""
+        if self.find(i) == root:
+            return True
+        return not self._hard_negative_between(self.single(i), self.summary(root))
+
+    def apart(self, ra: int, rb: int) -> bool:
+        """Whether two clusters hold evidence of two different people."""
+        return self._violates_constraint(ra, rb) or self._hard_negative_between(
+            self.summary(ra), self.summary(rb)
+        )
 
     def find(self, i: int) -> int:
         parent = self.parent
@@ -110,6 +142,8 @@ class _Agglomeration:
     def merge(self, a: int, b: int) -> bool:
         ra, rb = self.find(a), self.find(b)
         if ra == rb:
+            return False
+        if a in self.held_apart or b in self.held_apart:
             return False
         if self._violates_constraint(ra, rb):
             self.refused_constraint += 1
@@ -267,6 +301,7 @@ def cluster_links(
     match_weight: NDArray[np.float64],
     not_same: Iterable[tuple[int, int]] = (),
     rules: Sequence[str] = HARD_NEGATIVE_RULES,
+    ambiguity_margin: float | None = None,
 ) -> Clusters:
     """Cluster records by applying the given links strongest first, refusing forbidden merges.
 
@@ -278,13 +313,21 @@ def cluster_links(
         left, right, match_weight: the links (pairs already at or above the link threshold).
         not_same: record pairs a steward declared to be different people.
         rules: the hard negative rules that apply (MatchingRules.hard_negatives).
+        ambiguity_margin: bits by which a record's best link must beat its best link into
+            a cluster that cannot join the first; None links without that test.
     """
     constraints = list(not_same)
     components = connected_components(f.n, left, right)
     dirty = _dirty_components(f, components, constraints, rules)
     in_dirty = np.isin(components[left], dirty)
     order = np.flatnonzero(in_dirty)[np.argsort(-match_weight[in_dirty], kind="stable")]
-    agglomeration = _agglomerate(f, left[order], right[order], constraints, rules)
+    links = left[order], right[order]
+    agglomeration = _agglomerate(f, *links, constraints, rules)
+    review: dict[int, list[int]] = {}
+    if ambiguity_margin is not None:
+        review = _ambiguous(agglomeration, *links, match_weight[order], ambiguity_margin)
+        if review:
+            agglomeration = _agglomerate(f, *links, constraints, rules, review)
     labels = components.copy()
     touched = np.isin(components, dirty)
     roots = np.fromiter((agglomeration.find(i) for i in np.flatnonzero(touched).tolist()),
@@ -296,7 +339,48 @@ def cluster_links(
         int((~in_dirty).sum()) + agglomeration.applied,
         agglomeration.refused_hard,
         agglomeration.refused_constraint,
+        tuple(sorted(review)),
+        tuple((x, p) for x in sorted(review) for p in review[x]),
     )
+
+
+def _ambiguous(
+    agglomeration: _Agglomeration,
+    left: NDArray[np.intp],
+    right: NDArray[np.intp],
+    weight: NDArray[np.float64],
+    margin: float,
+) -> dict[int, list[int]]:
+    """Records whose links reach clusters that cannot be one person, without a clear winner.
+
+    Maps each such record to its best partner in each of those clusters, best first.
+    """
+    reach: dict[int, dict[int, tuple[float, int]]] = {}
+    for a, b, w in zip(left.tolist(), right.tolist(), weight.tolist(), strict=True):
+        for x, partner in ((a, b), (b, a)):
+            per_cluster = reach.setdefault(x, {})
+            root = agglomeration.find(partner)
+            if root not in per_cluster:  # links arrive strongest first
+                per_cluster[root] = (w, partner)
+    out: dict[int, list[int]] = {}
+    valid = agglomeration.f.curp.valid
+    for x, per_cluster in reach.items():
+        # A valid CURP says whose record it is: the CURP rules judge it, not the margin.
+        if len(per_cluster) < 2 or valid[x]:
+            continue
+        joinable = [(w, p, r) for r, (w, p) in per_cluster.items() if agglomeration.can_join(x, r)]
+        if len(joinable) < 2:
+            continue
+        joinable.sort(key=lambda c: -c[0])
+        best_weight, best, best_root = joinable[0]
+        rivals = [
+            p
+            for w, p, r in joinable[1:]
+            if best_weight - w < margin and agglomeration.apart(best_root, r)
+        ]
+        if rivals:
+            out[x] = [best, *rivals]
+    return out
 
 
 def _agglomerate(
@@ -305,8 +389,9 @@ def _agglomerate(
     right: NDArray[np.intp],
     not_same: Iterable[tuple[int, int]],
     rules: Sequence[str],
+    held_apart: Iterable[int] = (),
 ) -> _Agglomeration:
-    agglomeration = _Agglomeration(f, not_same, rules)
+    agglomeration = _Agglomeration(f, not_same, rules, held_apart)
     agglomeration.seed_name_cache(left, right)
     for a, b in zip(left.tolist(), right.tolist(), strict=True):
         agglomeration.merge(a, b)

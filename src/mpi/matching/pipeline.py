@@ -43,6 +43,10 @@ class BatchResult:
     timings: dict[str, float] = field(default_factory=dict)  # wall-clock seconds per phase
     pairs: PairList | None = None
     cpu_seconds: dict[str, float] = field(default_factory=dict)  # process CPU per phase
+    # Records held apart as ambiguous (clustering.Clusters.ambiguous) and their
+    # (record, candidate) pairs for a steward to review.
+    ambiguous: tuple[int, ...] = ()
+    review_pairs: tuple[tuple[int, int], ...] = ()
 
     @property
     def clusters(self) -> int:
@@ -104,6 +108,7 @@ def link_batch(
         weights[is_link],
         not_same,
         rules.hard_negatives,
+        rules.thresholds.ambiguity_margin,
     )
     lap("cluster")
     return BatchResult(
@@ -116,4 +121,6 @@ def link_batch(
         timings=timings,
         pairs=PairList(blocked.left, blocked.right, weights) if keep_pairs else None,
         cpu_seconds=cpu,
+        ambiguous=clusters.ambiguous,
+        review_pairs=clusters.review_pairs,
     )

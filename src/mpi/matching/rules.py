@@ -54,12 +54,22 @@ class ComparisonSpec:
         return any(level.kind == kind for level in self.levels)
 
 
+# A thousandfold likelihood ratio: e.g. an exact CURP against a namesake sharing only a name.
+DEFAULT_AMBIGUITY_MARGIN = 10.0
+
+
 @dataclass(frozen=True, slots=True)
 class Thresholds:
-    """Probability bands: >= link links, >= review goes to a steward, else no match."""
+    """Probability bands: >= link links, >= review goes to a steward, else no match.
+
+    `ambiguity_margin` (match-weight bits): a record whose links reach persons that cannot
+    be one person is linked automatically only when its best link beats the best link to
+    any of the others by at least this much; otherwise it goes to review.
+    """
 
     link: float
     review: float
+    ambiguity_margin: float = DEFAULT_AMBIGUITY_MARGIN
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +132,7 @@ class MatchingRules:
 
 
 __all__ = [
+    "DEFAULT_AMBIGUITY_MARGIN",
     "BlockingSpec",
     "ComparisonSpec",
     "LevelSpec",

@@ -18,7 +18,12 @@ def rules_to_mapping(rules: MatchingRules) -> dict[str, Any]:
     if rules.description:
         out["description"] = rules.description
     out["prior"] = rules.prior
-    out["thresholds"] = {"link": rules.thresholds.link, "review": rules.thresholds.review}
+    t = rules.thresholds
+    out["thresholds"] = {
+        "link": t.link,
+        "review": t.review,
+        "ambiguity_margin": t.ambiguity_margin,
+    }
     out["blocking"] = {
         "keys": list(rules.blocking.keys),
         "max_block_size": rules.blocking.max_block_size,

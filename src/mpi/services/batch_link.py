@@ -44,7 +44,7 @@ from mpi.services.batch_persist import (
     write_persons,
     write_records,
 )
-from mpi.services.decide import REVIEW_POSSIBLE_MATCH
+from mpi.services.decide import REVIEW_AMBIGUOUS, REVIEW_POSSIBLE_MATCH
 from mpi.services.model import uses_term_frequencies
 from mpi.store.port import Store, WriteTx
 
@@ -76,6 +76,7 @@ class _Linked:
     best_weight: NDArray[np.float64]  # best link weight per record, -inf if none
     review: list[tuple[int, list[int]]]  # (record, other records in other clusters), by record
     refused: set[int]  # records whose review includes a refused link
+    ambiguous: set[int]  # records held apart: links to persons that cannot be one
     candidate_pairs: int
     merges_refused: int
     oversized: tuple[OversizedBlock, ...]
@@ -178,11 +179,19 @@ def _link(f: Features, rules: MatchingRules, timings: dict[str, float]) -> _Link
     timings["block+score"] = time.perf_counter() - clock
     is_link = weights >= prob_to_match_weight(rules.thresholds.link)
     left, right = blocked.left[is_link], blocked.right[is_link]
-    clusters = cluster_links(f, left, right, weights[is_link])
+    clusters = cluster_links(
+        f,
+        left,
+        right,
+        weights[is_link],
+        rules=rules.hard_negatives,
+        ambiguity_margin=rules.thresholds.ambiguity_margin,
+    )
     best = np.full(f.n, -np.inf)
     np.maximum.at(best, left, weights[is_link])
     np.maximum.at(best, right, weights[is_link])
     review, refused = _cross_cluster(blocked.left, blocked.right, weights, clusters.labels, rules)
+    review = _with_ambiguous(review, clusters.review_pairs)
     timings["cluster"] = time.perf_counter() - clock - timings["block+score"]
     return _Linked(
         f,
@@ -190,6 +199,7 @@ def _link(f: Features, rules: MatchingRules, timings: dict[str, float]) -> _Link
         best,
         review,
         refused,
+        set(clusters.ambiguous),
         len(blocked),
         clusters.refused_hard_negative + clusters.refused_constraint,
         blocked.oversized,
@@ -218,6 +228,18 @@ def _cross_cluster(
     return sorted(grouped.items()), refused
 
 
+def _with_ambiguous(
+    review: list[tuple[int, list[int]]], pairs: Sequence[tuple[int, int]]
+) -> list[tuple[int, list[int]]]:
+    """The held-apart record itself carries the review of its links (whatever the order)."""
+    grouped = dict(review)
+    for record, other in pairs:
+        others = grouped.setdefault(record, [])
+        if other not in others:
+            others.append(other)
+    return sorted(grouped.items())
+
+
 def _person_ids(labels: NDArray[np.int64]) -> list[str]:
     ids = person_ids(PERSON_ID_PREFIX, int(labels.max()) + 1)
     return [ids[label] for label in labels.tolist()]
@@ -234,6 +256,8 @@ def _review_tasks(
         own = ids[record]
         persons = list(dict.fromkeys(ids[o] for o in others if ids[o] != own))
         kind = REVIEW_REFUSED if record in linked.refused else REVIEW_POSSIBLE_MATCH
+        if record in linked.ambiguous:
+            kind = REVIEW_AMBIGUOUS
         payload = {
             "decision": "review",
             "reason": "batch link",

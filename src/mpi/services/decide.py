@@ -13,9 +13,11 @@ reading of the thresholds:
 - exactly one unbarred person at or above the link threshold -> link to it;
 - two or more -> an "ambiguous-link" review task, and never a merge of those
   persons: the record joins the best person only when its evidence dominates
-  every other's by `DOMINANCE_BITS` of match weight (a thousandfold likelihood
-  ratio; e.g. an exact CURP against a sibling sharing a household phone),
-  otherwise it gets a new person of its own;
+  every other's by the rules' `thresholds.ambiguity_margin` bits of match
+  weight (by default `DOMINANCE_BITS`, a thousandfold likelihood ratio; e.g.
+  an exact CURP against a sibling sharing a household phone), otherwise it
+  gets a new person of its own — batch clustering holds such a record apart
+  by the same margin (`mpi.matching.clustering`);
 - otherwise any person at or above the review threshold -> a new person and a
   "possible-match" review task; else a new person.
 """
@@ -52,10 +54,11 @@ DOMINANCE_BITS = 10.0
 
 @dataclass(frozen=True, slots=True)
 class Thresholds:
-    """Probabilities: `link` >= `review`."""
+    """Probabilities: `link` >= `review`; `ambiguity_margin` in match-weight bits."""
 
     link: float
     review: float
+    ambiguity_margin: float = DOMINANCE_BITS
 
     def band(self, probability: float) -> Band:
         if probability >= self.link:
@@ -132,7 +135,7 @@ def decide(
         reason = f"p={best.probability:.4f} >= link threshold for {best.person_id}"
         return Decision(Outcome.LINKED, best.person_id, None, (), persons, reason)
     if len(linkable) > 1:
-        return _ambiguous(linkable, persons)
+        return _ambiguous(linkable, persons, thresholds.ambiguity_margin)
     reviewable = [p for p in persons if p.bar is not Bar.NOT_SAME and p.band is not Band.NON_MATCH]
     if reviewable:
         ids = tuple(p.person_id for p in reviewable)
@@ -141,12 +144,14 @@ def decide(
     return Decision(Outcome.NEW, None, None, (), persons, "no candidate reaches the review band")
 
 
-def _ambiguous(linkable: list[PersonEvidence], persons: tuple[PersonEvidence, ...]) -> Decision:
+def _ambiguous(
+    linkable: list[PersonEvidence], persons: tuple[PersonEvidence, ...], margin_bits: float
+) -> Decision:
     ids = tuple(p.person_id for p in linkable)
     best, runner_up = sorted(linkable, key=lambda p: -p.match_weight)[:2]
     margin = best.match_weight - runner_up.match_weight
     listing = ", ".join(ids)
-    if margin >= DOMINANCE_BITS:
+    if margin >= margin_bits:
         others = tuple(i for i in ids if i != best.person_id)
         reason = (
             f"clears the link threshold for {len(ids)} persons ({listing}); "

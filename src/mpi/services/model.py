@@ -86,7 +86,8 @@ class LinkingModel:
     ) -> None:
         self.rules = rules
         self.term_frequencies = term_frequencies or TermFrequencies()
-        self.thresholds = Thresholds(rules.thresholds.link, rules.thresholds.review)
+        t = rules.thresholds
+        self.thresholds = Thresholds(t.link, t.review, t.ambiguity_margin)
         self.candidate_cap = candidate_cap or rules.blocking.max_block_size
         self._lock = threading.Lock()
         self._plain = MatchEngine(rules, None)
