@@ -242,6 +242,10 @@ class _Agglomeration:
         holds_b = _holds(g.significant[b], outer)
         return bool((holds_a & holds_b).any())
 
+    def counts(self) -> tuple[int, int, int]:
+        """Links applied, refused for hard negative evidence, refused for a constraint."""
+        return self.applied, self.refused_hard, self.refused_constraint
+
     def result(self) -> Clusters:
         return Clusters(self.labels(), self.applied, self.refused_hard, self.refused_constraint)
 
@@ -326,19 +330,28 @@ def cluster_links(
     review: dict[int, list[int]] = {}
     if ambiguity_margin is not None:
         review = _ambiguous(agglomeration, *links, match_weight[order], ambiguity_margin)
-        if review:
-            agglomeration = _agglomerate(f, *links, constraints, rules, review)
     labels = components.copy()
-    touched = np.isin(components, dirty)
-    roots = np.fromiter((agglomeration.find(i) for i in np.flatnonzero(touched).tolist()),
-                        dtype=np.int64)  # fmt: skip
-    labels[touched] = roots
+    touched = np.flatnonzero(np.isin(components, dirty))
+    labels[touched] = [agglomeration.find(i) for i in touched.tolist()]
+    counts = np.array(agglomeration.counts())
+    if review:
+        # Components are agglomerated independently: only those holding a record held
+        # apart are agglomerated again, and their first counts replaced.
+        held = np.array(sorted(review), dtype=np.intp)
+        again = np.isin(components[links[0]], components[held])
+        subset = links[0][again], links[1][again]
+        first = _agglomerate(f, *subset, constraints, rules)
+        second = _agglomerate(f, *subset, constraints, rules, review)
+        counts += np.array(second.counts()) - np.array(first.counts())
+        redone = np.flatnonzero(np.isin(components, components[held]))
+        labels[redone] = [second.find(i) for i in redone.tolist()]
     _, dense = np.unique(labels, return_inverse=True)
+    applied, refused_hard, refused_constraint = counts.tolist()
     return Clusters(
         dense.astype(np.int64),
-        int((~in_dirty).sum()) + agglomeration.applied,
-        agglomeration.refused_hard,
-        agglomeration.refused_constraint,
+        int((~in_dirty).sum()) + applied,
+        refused_hard,
+        refused_constraint,
         tuple(sorted(review)),
         tuple((x, p) for x in sorted(review) for p in review[x]),
     )
