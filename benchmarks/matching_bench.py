@@ -12,6 +12,7 @@ measured on EVAL_DIR, which training never saw.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import resource
 import time
 from pathlib import Path
@@ -131,8 +132,13 @@ def main() -> None:
     parser.add_argument("--train", type=Path, metavar="TRAIN_DIR")
     parser.add_argument("--out", type=Path, help="where to write the trained rules")
     parser.add_argument("--skip-throughput", action="store_true")
+    parser.add_argument("--ambiguity-margin", type=float, metavar="BITS",
+                        help="override thresholds.ambiguity_margin of the rules")  # fmt: skip
     args = parser.parse_args()
     rules = load_rules(args.rules) if args.rules else default_rules()
+    if args.ambiguity_margin is not None:
+        thresholds = dataclasses.replace(rules.thresholds, ambiguity_margin=args.ambiguity_margin)
+        rules = dataclasses.replace(rules, thresholds=thresholds)
     if args.train:
         rules = trained_rules(args.train, rules, args.out)
     started = time.perf_counter()
