@@ -70,8 +70,9 @@ def resolve_identity(
     """
     evaluation = evaluate(tx, model, record, model.block_keys(record))
     people = []
+    by_key = {s.scored.record_key: s for s in evaluation.scores}
     for person in evaluation.decision.persons[:limit]:
-        score = evaluation.score_of(person.best_record_key)
+        score = by_key.get(person.best_record_key)
         people.append(
             ResolvedPerson(
                 person.person_id,
