@@ -8,7 +8,9 @@ Review tasks follow the same rule as registration: a record scoring at least
 the review threshold against a record that ended in another person gets a
 "possible-match" task (or "refused-link" when the pair cleared the link
 threshold but hard evidence or NOT_SAME kept the persons apart), on the later
-of the two records, as if the file had been registered in order.
+of the two records, as if the file had been registered in order. A record the
+clustering held apart as ambiguous (its links reach persons that cannot be one,
+none by `thresholds.ambiguity_margin`) carries an "ambiguous-link" task itself.
 """
 
 from __future__ import annotations
