@@ -24,6 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from mpi.matching.ambiguity import ambiguous_records
 from mpi.matching.blocking import pairs_within_blocks
 from mpi.matching.features import Features
 from mpi.matching.hard_negatives import (
@@ -246,14 +247,6 @@ class _Agglomeration:
         """Links applied, refused for hard negative evidence, refused for a constraint."""
         return self.applied, self.refused_hard, self.refused_constraint
 
-    def result(self) -> Clusters:
-        return Clusters(self.labels(), self.applied, self.refused_hard, self.refused_constraint)
-
-    def labels(self) -> NDArray[np.int64]:
-        roots = np.fromiter((self.find(i) for i in range(self.f.n)), dtype=np.int64, count=self.f.n)
-        _, dense = np.unique(roots, return_inverse=True)
-        return dense.astype(np.int64)
-
 
 def _holds(tokens: NDArray[np.int32], names: NDArray[np.int32]) -> NDArray[np.bool_]:
     """Per row of `names` (token ids), whether it contains every token of `tokens`."""
@@ -329,7 +322,9 @@ def cluster_links(
     agglomeration = _agglomerate(f, *links, constraints, rules)
     review: dict[int, list[int]] = {}
     if ambiguity_margin is not None:
-        review = _ambiguous(agglomeration, *links, match_weight[order], ambiguity_margin)
+        review = ambiguous_records(
+            agglomeration, *links, match_weight[order], f.curp.valid, ambiguity_margin
+        )
     labels = components.copy()
     touched = np.flatnonzero(np.isin(components, dirty))
     labels[touched] = [agglomeration.find(i) for i in touched.tolist()]
@@ -355,45 +350,6 @@ def cluster_links(
         tuple(sorted(review)),
         tuple((x, p) for x in sorted(review) for p in review[x]),
     )
-
-
-def _ambiguous(
-    agglomeration: _Agglomeration,
-    left: NDArray[np.intp],
-    right: NDArray[np.intp],
-    weight: NDArray[np.float64],
-    margin: float,
-) -> dict[int, list[int]]:
-    """Records whose links reach clusters that cannot be one person, without a clear winner.
-
-    Maps each such record to its best partner in each of those clusters, best first.
-    """
-    reach: dict[int, dict[int, tuple[float, int]]] = {}
-    for a, b, w in zip(left.tolist(), right.tolist(), weight.tolist(), strict=True):
-        for x, partner in ((a, b), (b, a)):
-            per_cluster = reach.setdefault(x, {})
-            root = agglomeration.find(partner)
-            if root not in per_cluster:  # links arrive strongest first
-                per_cluster[root] = (w, partner)
-    out: dict[int, list[int]] = {}
-    valid = agglomeration.f.curp.valid
-    for x, per_cluster in reach.items():
-        # A valid CURP says whose record it is: the CURP rules judge it, not the margin.
-        if len(per_cluster) < 2 or valid[x]:
-            continue
-        joinable = [(w, p, r) for r, (w, p) in per_cluster.items() if agglomeration.can_join(x, r)]
-        if len(joinable) < 2:
-            continue
-        joinable.sort(key=lambda c: -c[0])
-        best_weight, best, best_root = joinable[0]
-        rivals = [
-            p
-            for w, p, r in joinable[1:]
-            if best_weight - w < margin and agglomeration.apart(best_root, r)
-        ]
-        if rivals:
-            out[x] = [best, *rivals]
-    return out
 
 
 def _agglomerate(
