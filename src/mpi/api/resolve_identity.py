@@ -31,7 +31,12 @@ class IdentityCandidate:
         description="Why the person cannot be linked automatically, if anything bars it."
     )
     best_record_key: str
-    explanation: list[FieldExplanation] | None
+    resolved: strawberry.Private[ResolvedPerson]
+
+    @strawberry.field
+    def explanation(self) -> list[FieldExplanation] | None:
+        # Explaining rescores the pair field by field: only for clients that ask.
+        return explanation_of(self.resolved.explanation)
 
     @strawberry.field
     async def person(self, info: Info) -> Person | None:
@@ -48,7 +53,7 @@ class IdentityCandidate:
             band=p.band,
             bar=p.bar,
             best_record_key=p.best_record_key,
-            explanation=explanation_of(p.explanation),
+            resolved=p,
         )
 
 
