@@ -163,9 +163,7 @@ def _load(url: str, records: list[Record]) -> None:
     started = time.perf_counter()
     store = open_store(url)
     try:
-        result = link_records(
-            store, records, default_rules(), ACTOR, open_store=lambda: open_store(url)
-        )
+        result = link_records(store, records, default_rules(), ACTOR)
     finally:
         store.close()
     state = open_model_state(url)

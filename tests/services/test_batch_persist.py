@@ -8,11 +8,15 @@ import pytest
 
 from mpi.domain.errors import StoreError
 from mpi.domain.ids import new_id
+from mpi.domain.persons import Link
+from mpi.domain.records import Record
 from mpi.matching.features import prepare
 from mpi.rules_file import default_rules
-from mpi.services.batch_persist import RecordWriter, person_ids
-from mpi.store import open_store
-from mpi.store.port import Store
+from mpi.services.batch_keys import BlockKeyTable
+from mpi.services.batch_persist import load_graph, person_ids
+from mpi.store.port import WriteTx
+from mpi.store.sqlite import SqliteStore, open_sqlite_store
+from mpi.store.sqlite_bulk import loading_path
 from tests.services.people import juan, rosa
 
 T0 = datetime(2026, 3, 1, tzinfo=UTC)
@@ -26,26 +30,44 @@ def test_bulk_person_ids_have_new_ids_layout_and_are_unique() -> None:
     assert ids[0][:11] <= new_id("P")[:11]
 
 
-def test_records_are_written_by_a_child_process(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'mpi.db'}"
+def _load(store: SqliteStore, records: list[Record], fail: bool = False) -> None:
+    links = [Link(r.key, f"P{i}", T0, "test", "batch-link", 0.9) for i, r in enumerate(records)]
+
+    def extra(tx: WriteTx, start: int, stop: int) -> None:
+        if fail:
+            raise StoreError("disk on fire")
+
+    table = BlockKeyTable(prepare(records), default_rules().blocking.keys)
+    load_graph(store, records, table, links, T0, extra)
+
+
+def test_a_bulk_load_writes_each_record_already_linked_with_its_block_keys(
+    tmp_path: Path,
+) -> None:
+    store = open_sqlite_store(tmp_path / "mpi.db")
     records = [juan("IMSS", "1"), rosa("IMSS", "2")]
-    kinds = default_rules().blocking.keys
-    writer = RecordWriter(lambda: open_store(url), records, prepare(records), kinds, T0)
-    assert writer.wait() >= 0.0
-    store = open_store(url)
     try:
+        _load(store, records)
         with store.read() as tx:
-            assert sorted(tx.get_records(["IMSS:1", "IMSS:2"])) == ["IMSS:1", "IMSS:2"]
-            assert tx.candidates([f"curp:{records[0].curp}"], 10).candidates
+            stored = tx.get_records(["IMSS:1", "IMSS:2"])
+            found = tx.candidates([f"curp:{records[0].curp}"], 10).candidates
+        assert {k: r.person_id for k, r in stored.items()} == {"IMSS:1": "P0", "IMSS:2": "P1"}
+        assert [c.record.key for c in found] == ["IMSS:1"]
     finally:
         store.close()
+    assert not loading_path(tmp_path / "mpi.db").exists()
 
 
-def test_a_failing_record_writer_raises_in_the_parent(tmp_path: Path) -> None:
-    def broken() -> Store:
-        raise StoreError("disk on fire")
-
-    records = [juan("IMSS", "1")]
-    writer = RecordWriter(broken, records, prepare(records), default_rules().blocking.keys, T0)
-    with pytest.raises(StoreError, match="disk on fire"):
-        writer.wait()
+def test_a_failed_bulk_load_leaves_the_store_empty_and_no_side_file(tmp_path: Path) -> None:
+    store = open_sqlite_store(tmp_path / "mpi.db")
+    try:
+        with pytest.raises(StoreError, match="disk on fire"):
+            _load(store, [juan("IMSS", "1")], fail=True)
+        with store.read() as tx:
+            assert tx.stats().records == 0
+        _load(store, [juan("IMSS", "1")])
+        with store.read() as tx:
+            assert tx.stats().records == 1
+    finally:
+        store.close()
+    assert not loading_path(tmp_path / "mpi.db").exists()

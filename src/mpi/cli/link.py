@@ -11,7 +11,6 @@ import argparse
 import sys
 import time
 from datetime import UTC, datetime
-from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -26,9 +25,7 @@ from mpi.services.audit import Actor
 from mpi.services.batch_link import BatchLinkResult, link_records
 from mpi.services.importer import Rejection
 from mpi.services.model import term_frequencies_state
-from mpi.store import open_store
 from mpi.store.model_state import TERM_FREQUENCIES
-from mpi.store.urls import SQLITE_PREFIX
 
 
 def register(sub: argparse._SubParsersAction[Any]) -> None:
@@ -59,16 +56,16 @@ def run(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     args.rejected_path = args.rejected or args.file.with_suffix(".rejected.csv")
     records, rejected = _read(args.file, args.rejected_path)
-    # link_records gets the only reference, so the records are freed once written.
+    # link_records gets the only reference, so a store without bulk loading frees the
+    # records once written.
     handed_over, records = [records], []
     read_seconds = time.perf_counter() - started
     services = build(settings_from(args))
     try:
         actor = Actor(services.settings.actor, "admin", purpose=f"batch link {args.file.name}")
-        bar = _LazyBar(len(handed_over[0]), args.quiet)
         if not args.quiet:
             print(f"linking {len(handed_over[0]):,} records …", file=sys.stderr, flush=True)
-        url = services.settings.store_url
+        bar = tqdm(total=len(handed_over[0]), unit="rec", disable=args.quiet, file=sys.stderr)
         try:
             result = link_records(
                 services.store,
@@ -76,9 +73,6 @@ def run(args: argparse.Namespace) -> int:
                 services.rules,
                 actor,
                 on_chunk=bar.update,
-                # The writer child is forked: only for SQLite, whose child needs no thread of
-                # the parent (a Bolt driver's would be copied mid-flight).
-                open_store=partial(open_store, url) if url.startswith(SQLITE_PREFIX) else None,
             )
         finally:
             bar.close()
@@ -90,24 +84,6 @@ def run(args: argparse.Namespace) -> int:
     write_assignments(args.out, pairs)
     _print_summary(args, services.settings.store_url, result, rejected, read_seconds, started)
     return 0
-
-
-class _LazyBar:
-    """A progress bar started at the first linked chunk: after the writer child is forked,
-    so the fork never copies the bar's monitor thread."""
-
-    def __init__(self, total: int, quiet: bool) -> None:
-        self._total, self._quiet = total, quiet
-        self._bar: tqdm[Any] | None = None
-
-    def update(self, n: int) -> None:
-        if self._bar is None:
-            self._bar = tqdm(total=self._total, unit="rec", disable=self._quiet, file=sys.stderr)
-        self._bar.update(n)
-
-    def close(self) -> None:
-        if self._bar is not None:
-            self._bar.close()
 
 
 def _read(path: Path, rejected_path: Path) -> tuple[list[Record], int]:

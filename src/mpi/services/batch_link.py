@@ -39,16 +39,10 @@ from mpi.matching.term_frequency import TermFrequencies
 from mpi.matching.weights import match_weights_to_probs, prob_to_match_weight
 from mpi.services.audit import Actor, audit_entry
 from mpi.services.batch_keys import BlockKeyTable
-from mpi.services.batch_persist import (
-    RecordWriter,
-    StoreOpener,
-    person_ids,
-    write_persons,
-    write_records,
-)
+from mpi.services.batch_persist import load_graph, person_ids, write_persons, write_records
 from mpi.services.decide import REVIEW_AMBIGUOUS, REVIEW_POSSIBLE_MATCH
 from mpi.services.model import uses_term_frequencies
-from mpi.store.port import Store, WriteTx
+from mpi.store.port import BulkLoader, Store, WriteTx
 
 REVIEW_REFUSED = "refused-link"
 BATCH_RULE = "batch-link"
@@ -92,7 +86,6 @@ def link_records(
     actor: Actor,
     at: datetime | None = None,
     on_chunk: Callable[[int], None] | None = None,
-    open_store: StoreOpener | None = None,
 ) -> BatchLinkResult:
     """Link `records` among themselves and persist the graph into an empty store.
 
@@ -103,8 +96,9 @@ def link_records(
         actor: who runs the batch (audited once per chunk).
         at: timestamp of every write; defaults to now.
         on_chunk: called with the number of records linked after each chunk.
-        open_store: opens another connection to the same store; when given, records
-            and block keys are written by a child process while the engine links.
+
+    A store offering `BulkLoader` gets the graph all or nothing (a crash leaves it
+    empty); any other store one transaction per chunk of records.
 
     Raises:
         ConflictError: the store already holds records, or a record key repeats.
@@ -119,25 +113,26 @@ def link_records(
     clock = time.perf_counter()
     f = prepare(records)
     timings["prepare"] = time.perf_counter() - clock
-    writer = None
-    if open_store is None:
-        write_records(store, records, BlockKeyTable(f, rules.blocking.keys), at)
+    table = BlockKeyTable(f, rules.blocking.keys)
+    bulk = store if isinstance(store, BulkLoader) else None
+    if bulk is None:
+        write_records(store, records, table, at)
         timings["records"] = time.perf_counter() - clock - timings["prepare"]
-    else:
-        writer = RecordWriter(open_store, records, f, rules.blocking.keys, at)
-    # From here on only the keys are needed: a caller that handed over its only reference
-    # to the records lets them be freed while the engine links (a third of the memory).
-    del records
+        # Only the keys are needed from here on: a caller that handed over its only
+        # reference to the records lets them be freed while the engine links.
+        records = ()
     linked = _link(f, rules, timings)
-    if writer is not None:
-        mark = time.perf_counter()
-        timings["records (child)"] = writer.wait()
-        timings["records (waited)"] = time.perf_counter() - mark
     ids = _person_ids(linked.labels)
     tasks = _review_tasks(f.keys, linked, ids, at)
+    links = _links(f.keys, linked, ids, actor, at)
+    extra = _extra(f.keys, tasks, actor, at)
     mark = time.perf_counter()
-    _write_links(store, f.keys, linked, ids, tasks, actor, at, on_chunk)
-    timings["links"] = time.perf_counter() - mark
+    if bulk is None:
+        write_persons(store, links, at, extra, on_chunk)
+        timings["links"] = time.perf_counter() - mark
+    else:
+        load_graph(bulk, records, table, links, at, extra, on_chunk)
+        timings["write"] = time.perf_counter() - mark
     timings["total"] = time.perf_counter() - clock
     sizes = np.bincount(linked.labels)
     return BatchLinkResult(
@@ -276,25 +271,24 @@ def _review_tasks(
     return tasks
 
 
-def _write_links(
-    store: Store,
-    keys: Sequence[str],
-    linked: _Linked,
-    ids: Sequence[str],
-    tasks: dict[int, ReviewTask],
-    actor: Actor,
-    at: datetime,
-    on_chunk: Callable[[int], None] | None,
-) -> None:
+def _links(
+    keys: Sequence[str], linked: _Linked, ids: Sequence[str], actor: Actor, at: datetime
+) -> list[Link]:
     probabilities = match_weights_to_probs(linked.best_weight).tolist()
     sizes = np.bincount(linked.labels, minlength=1)
     shared: list[bool] = (sizes[linked.labels] > 1).tolist()
-    links = [
+    return [
         Link(key, pid, at, actor.name, BATCH_RULE, p)
         if shared_
         else Link(key, pid, at, actor.name, NEW_RULE, None)
         for key, pid, p, shared_ in zip(keys, ids, probabilities, shared, strict=True)
     ]
+
+
+def _extra(
+    keys: Sequence[str], tasks: dict[int, ReviewTask], actor: Actor, at: datetime
+) -> Callable[[WriteTx, int, int], None]:
+    """Each chunk's review tasks and its audit entry."""
 
     def extra(tx: WriteTx, start: int, stop: int) -> None:
         chunk_tasks = [tasks[i] for i in range(start, stop) if i in tasks]
@@ -308,4 +302,4 @@ def _write_links(
         }
         tx.append_audit([audit_entry(actor, "batch.link", "batch", [], at, detail)])
 
-    write_persons(store, links, at, extra, on_chunk)
+    return extra

@@ -1,33 +1,27 @@
-"""Writing a batch-linked graph in bulk: records with block keys, then persons and links.
+"""Writing a batch-linked graph in bulk.
 
-Records and their block keys depend only on the records, not on the linking, so
-they can be written while the engine is still clustering: `RecordWriter` does
-that in a forked child process (the second core), which inherits the records
-and their features without copying them, and opens its own store connection.
-Each chunk of records is one transaction.
+A store that offers `BulkLoader` gets the whole graph in its one bulk transaction,
+each record inserted already linked (`load_graph`). Any other store gets records
+with block keys, then persons and links, one transaction per chunk of records
+(`write_records`, `write_persons`).
 """
 
 from __future__ import annotations
 
-import multiprocessing
 import secrets
 import time
 from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
-from multiprocessing.connection import Connection
 
 import numpy as np
 
-from mpi.domain.errors import StoreError
 from mpi.domain.persons import Link, Person, PersonStatus
 from mpi.domain.records import Record
 from mpi.domain.stored_records import RecordWrite
-from mpi.matching.features import Features
 from mpi.services.batch_keys import BlockKeyTable
-from mpi.store.port import Store, WriteTx
+from mpi.store.port import BulkLoader, Store, WriteTx
 
 CHUNK = 50_000
-StoreOpener = Callable[[], Store]
 # Crockford base32, as in mpi.domain.ids: ids made here look and sort like new_id's.
 _ALPHABET = np.array(list("0123456789ABCDEFGHJKMNPQRSTVWXYZ"))
 _BITS = np.array([16, 8, 4, 2, 1], dtype=np.int64)
@@ -48,61 +42,6 @@ def write_records(
         rows = [RecordWrite(records[i], keys[i - start]) for i in range(start, stop)]
         with store.write() as tx:
             tx.upsert_records(rows, at)
-
-
-class RecordWriter:
-    """`write_records` in a forked child process; `wait()` for it before linking records."""
-
-    def __init__(
-        self,
-        open_store: StoreOpener,
-        records: Sequence[Record],
-        f: Features,
-        kinds: Sequence[str],
-        at: datetime,
-    ) -> None:
-        context = multiprocessing.get_context("fork")
-        self._reader, writer = context.Pipe(duplex=False)
-        self._process = context.Process(
-            target=_child, args=(open_store, records, f, kinds, at, writer), daemon=True
-        )
-        self._process.start()
-        writer.close()
-
-    def wait(self) -> float:
-        """Block until every record is written; returns the child's seconds.
-
-        Raises:
-            StoreError: the child failed (its error is repeated) or died.
-        """
-        self._process.join()
-        message = self._reader.recv() if self._reader.poll() else None
-        self._reader.close()
-        if isinstance(message, float) and self._process.exitcode == 0:
-            return message
-        why = message or f"exit {self._process.exitcode}"
-        raise StoreError(f"writing records failed: {why}")
-
-
-def _child(
-    open_store: StoreOpener,
-    records: Sequence[Record],
-    f: Features,
-    kinds: Sequence[str],
-    at: datetime,
-    report: Connection,
-) -> None:
-    started = time.perf_counter()
-    try:
-        store = open_store()
-        try:
-            write_records(store, records, BlockKeyTable(f, kinds), at)
-        finally:
-            store.close()
-    except BaseException as exc:  # reported to the parent, which raises it there
-        report.send(f"{type(exc).__name__}: {exc}")
-        raise SystemExit(1) from None
-    report.send(time.perf_counter() - started)
 
 
 def person_ids(prefix: str, count: int) -> list[str]:
@@ -140,3 +79,28 @@ def write_persons(
             extra(tx, start, stop)
         if on_chunk:
             on_chunk(stop - start)
+
+
+def load_graph(
+    store: BulkLoader,
+    records: Sequence[Record],
+    table: BlockKeyTable,
+    links: Sequence[Link],
+    at: datetime,
+    extra: Callable[[WriteTx, int, int], None],
+    on_chunk: Callable[[int], None] | None = None,
+) -> None:
+    """Write every person, then every record with its block keys and its link, in the
+    store's bulk load; `links[i]` is `records[i]`'s. `extra` as in `write_persons`."""
+    persons = sorted({link.person_id for link in links})
+    with store.bulk_load() as tx:
+        for start, stop in chunks(len(persons)):
+            tx.create_persons([Person(p, PersonStatus.ACTIVE, at) for p in persons[start:stop]])
+        del persons
+        for start, stop in chunks(len(records)):
+            keys = table.keys(start, stop)
+            rows = [RecordWrite(records[i], keys[i - start]) for i in range(start, stop)]
+            tx.insert_linked_records(rows, links[start:stop], at)
+            extra(tx, start, stop)
+            if on_chunk:
+                on_chunk(stop - start)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -23,21 +25,24 @@ ON CONFLICT (name) DO UPDATE SET body = excluded.body, saved_at = excluded.saved
 
 
 class SqliteModelState:
-    """A ModelStateStore over one SQLite file; one connection guarded by a lock."""
+    """A ModelStateStore over one SQLite file, with a short-lived connection per call.
+
+    Holding no connection between calls lets a bulk load rename a new file over the
+    store (mpi.store.sqlite_bulk) while this object is alive; calls are rare and tiny.
+    """
 
     def __init__(self, path: Path) -> None:
+        self._path = path
+        self._lock = threading.Lock()
         try:
-            self._conn = sqlite3.connect(
-                path, check_same_thread=False, isolation_level=None, timeout=30.0
-            )
-            self._conn.execute(DDL)
+            with self._connection() as conn:
+                conn.execute(DDL)
         except sqlite3.Error as exc:
             raise StoreError(f"cannot open the model state table in {path}: {exc}") from exc
-        self._lock = threading.Lock()
 
     def load(self, name: str) -> str | None:
-        with self._lock:
-            row = self._conn.execute("SELECT body FROM model_state WHERE name = ?", (name,))
+        with self._connection() as conn:
+            row = conn.execute("SELECT body FROM model_state WHERE name = ?", (name,))
             found = row.fetchone()
         return None if found is None else str(found[0])
 
@@ -45,11 +50,19 @@ class SqliteModelState:
         if at.tzinfo is None:
             raise ValueError("model state timestamps must be timezone-aware")
         try:
-            with self._lock:
-                self._conn.execute(SAVE, (name, body, at.astimezone(UTC).isoformat()))
+            with self._connection() as conn:
+                conn.execute(SAVE, (name, body, at.astimezone(UTC).isoformat()))
         except sqlite3.Error as exc:
             raise StoreError(f"cannot save model state {name!r}: {exc}") from exc
 
     def close(self) -> None:
+        """Nothing to release: no connection outlives a call."""
+
+    @contextmanager
+    def _connection(self) -> Iterator[sqlite3.Connection]:
         with self._lock:
-            self._conn.close()
+            conn = sqlite3.connect(self._path, isolation_level=None, timeout=30.0)
+            try:
+                yield conn
+            finally:
+                conn.close()

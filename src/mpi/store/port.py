@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from contextlib import AbstractContextManager
 from datetime import date, datetime
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from mpi.domain.audit import AuditEntry, AuditQuery
 from mpi.domain.candidates import CandidateSet
@@ -270,4 +270,37 @@ class Store(Protocol):
 
     def close(self) -> None:
         """Release connections / the driver. The store is unusable afterwards."""
+        ...
+
+
+class BulkWriteTx(WriteTx, Protocol):
+    """The one transaction of a bulk load: every write of WriteTx, plus linked inserts."""
+
+    def insert_linked_records(
+        self, rows: Sequence[RecordWrite], links: Sequence[Link], at: datetime
+    ) -> None:
+        """Insert new records with their block keys, each already linked: `links[i]` is
+        `rows[i]`'s (its person must exist). ConflictError for a key that exists."""
+        ...
+
+
+@runtime_checkable
+class BulkLoader(Protocol):
+    """An optional capability of a Store: build a whole graph into it while it is empty.
+
+    Adapters that can do this much faster than transaction by transaction implement
+    it (SQLite: a side file renamed into place); batch linking uses it when the store
+    offers it and writes ordinary transactions otherwise (Neo4j).
+    """
+
+    def bulk_load(self) -> AbstractContextManager[BulkWriteTx]:
+        """One write transaction building the store's whole graph, all or nothing.
+
+        Nothing is visible until the block exits cleanly; if it raises, or the process
+        dies, the store is left as it was. No other connection to the store may be
+        open meanwhile (in this process or another).
+
+        Raises:
+            ConflictError: the store holds records (before the load, or when publishing).
+        """
         ...

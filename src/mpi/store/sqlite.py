@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from mpi.domain.errors import ConflictError, MpiError, StoreError
+from mpi.store.sqlite_bulk import BulkWrites, building, publish
 from mpi.store.sqlite_connect import connect, initialise
 from mpi.store.sqlite_link_writes import LinkWrites
 from mpi.store.sqlite_reads import RecordReads
@@ -29,6 +30,10 @@ class SqliteReadTx(RecordReads, StewardReads):
 
 class SqliteWriteTx(RecordWrites, LinkWrites, StewardWrites, SqliteReadTx):
     """Implements mpi.store.port.WriteTx."""
+
+
+class SqliteBulkTx(BulkWrites, SqliteWriteTx):
+    """Implements mpi.store.port.BulkWriteTx."""
 
 
 class SqliteStore:
@@ -56,6 +61,34 @@ class SqliteStore:
         # handler (which sleeps in steps) only arbitrates between processes.
         with self._writer, self._transaction("BEGIN IMMEDIATE") as conn:
             yield SqliteWriteTx(conn)
+
+    @contextmanager
+    def bulk_load(self) -> Iterator[SqliteBulkTx]:
+        """Implements mpi.store.port.BulkLoader (see mpi.store.sqlite_bulk)."""
+        with self._writer:
+            self._require_empty()
+            with building(self.path) as conn, _domain_errors(self.path):
+                yield SqliteBulkTx(conn)
+            with _domain_errors(self.path):
+                self._drop_connections()
+                publish(self.path)
+
+    def _require_empty(self) -> None:
+        with self.read() as tx:
+            held = tx.stats().records
+        if held:
+            raise ConflictError(f"a bulk load needs an empty store; this one holds {held} records")
+
+    def _drop_connections(self) -> None:
+        # The file is about to be replaced: a connection kept open on the old one would
+        # later delete the new file's WAL by name. The pool reconnects lazily.
+        with self._lock:
+            if len(self._idle) != len(self._all):
+                raise StoreError("the store is in use by another thread; cannot bulk load it")
+            for conn in self._all:
+                conn.close()
+            self._all.clear()
+            self._idle.clear()
 
     def close(self) -> None:
         with self._lock:

@@ -52,7 +52,7 @@ class RecordWrites(SqliteTx):
     def upsert_records(self, rows: Sequence[RecordWrite], at: datetime) -> list[UpsertOutcome]:
         at_text = codec.ts(at)
         for row in rows:
-            _validate(row)
+            validate(row)
         keys = [row.record.key for row in rows]
         states = self._load_states(keys)
         self._conn.executemany(
@@ -144,7 +144,7 @@ def _split(text: str) -> set[str]:
     return set(text.split(codec.KEY_SEPARATOR)) if text else set()
 
 
-def _validate(row: RecordWrite) -> None:
+def validate(row: RecordWrite) -> None:
     record: Record = row.record
     if not record.institution:
         raise ValidationError.single("institution", "required", "must not be empty")

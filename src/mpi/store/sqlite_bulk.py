@@ -1,0 +1,177 @@
+"""Bulk loading an empty SQLite store: build the whole graph in a side file, then rename it in.
+
+A batch link writes a million records into a store that holds nothing, so none of
+the safety that protects a live store needs to be paid row by row. The graph is
+built into `<store>.loading` next to the store with no journal, no fsync, no
+memory map and the secondary indexes dropped (recreated in one sorted pass at
+the end); records arrive already linked, so each row is written once. Then the
+file is switched to WAL, fsynced and renamed over the store (`os.replace`, atomic
+on POSIX). A crash before the rename leaves the store as it was (empty) and a
+stale side file that the next load removes; after it, the complete graph.
+
+Rows that tables of other modules keep in the store's file (model state, API keys)
+are copied into the side file just before the rename.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import datetime
+from operator import itemgetter
+from pathlib import Path
+
+from mpi.domain.errors import ConflictError
+from mpi.domain.persons import Link
+from mpi.domain.stored_records import RecordWrite
+from mpi.store import sqlite_codec as codec
+from mpi.store.sqlite_connect import CACHE_KIB
+from mpi.store.sqlite_record_writes import RecordWrites, validate
+from mpi.store.sqlite_schema import DDL
+
+LOADING_SUFFIX = ".loading"
+# Dropped while loading and recreated by re-running the (idempotent) DDL afterwards:
+# building an index once from sorted rows is far cheaper than maintaining it per row.
+_DEFERRED_INDEXES = ("records_by_curp", "records_by_name_dob", "records_by_person")
+_PRAGMAS = (
+    "PRAGMA journal_mode = OFF",
+    "PRAGMA synchronous = OFF",
+    "PRAGMA foreign_keys = ON",
+    f"PRAGMA cache_size = -{CACHE_KIB}",
+    "PRAGMA mmap_size = 0",
+)
+_INSERT_LINKED = (
+    "INSERT INTO records (rid, key, institution, record_id, curp, given_names, first_surname, "
+    "second_surname, sex, birth_date, birth_state, postal_code, phone, nss, version, "
+    "received_at, block_keys, person_id, linked_at, linked_by, link_rule, link_probability) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?)"
+)
+
+
+def loading_path(path: Path) -> Path:
+    """Where the graph of the store at `path` is built before it is renamed into place."""
+    return path.with_name(path.name + LOADING_SUFFIX)
+
+
+@contextmanager
+def building(path: Path) -> Iterator[sqlite3.Connection]:
+    """A connection to a fresh side file for the store at `path`, in one open transaction.
+
+    On clean exit the transaction is committed and the indexes built; the file is
+    left for `publish`. If the block raises, the side file is removed.
+    """
+    side = loading_path(path)
+    side.unlink(missing_ok=True)  # left by a load that crashed
+    conn = sqlite3.connect(side, isolation_level=None, check_same_thread=False)
+    try:
+        for pragma in _PRAGMAS:
+            conn.execute(pragma)
+        conn.executescript(DDL)
+        for index in _DEFERRED_INDEXES:
+            conn.execute(f"DROP INDEX {index}")
+        conn.execute("BEGIN")
+        yield conn
+        conn.execute("COMMIT")
+        conn.executescript(DDL)
+    except BaseException:
+        conn.close()
+        side.unlink(missing_ok=True)
+        raise
+    conn.close()
+
+
+def publish(path: Path) -> None:
+    """Rename the side file built by `building` over the (empty) store at `path`.
+
+    No connection to the store may be open, in this process or another.
+
+    Raises:
+        ConflictError: the store received records while the graph was being built.
+    """
+    side = loading_path(path)
+    try:
+        conn = sqlite3.connect(side, isolation_level=None)
+        try:
+            _copy_side_tables(conn, path)
+            conn.execute("PRAGMA journal_mode = WAL")
+        finally:
+            conn.close()
+        with side.open("rb+") as handle:
+            os.fsync(handle.fileno())
+        os.replace(side, path)
+    except BaseException:
+        side.unlink(missing_ok=True)
+        raise
+    directory = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(directory)
+    finally:
+        os.close(directory)
+
+
+def _copy_side_tables(conn: sqlite3.Connection, path: Path) -> None:
+    conn.execute("ATTACH DATABASE ? AS target", (str(path),))
+    try:
+        conn.execute("BEGIN")
+        held = conn.execute("SELECT count(*) FROM target.records").fetchone()[0]
+        if held:
+            raise ConflictError(
+                f"the store {str(path)!r} received {held} records during the bulk load"
+            )
+        ours = {row[0] for row in conn.execute("SELECT tbl_name FROM main.sqlite_schema")}
+        # Tables before their indexes ('table' sorts after 'index', hence DESC).
+        theirs = conn.execute(
+            "SELECT type, name, tbl_name, sql FROM target.sqlite_schema "
+            "WHERE sql IS NOT NULL AND type IN ('table', 'index') ORDER BY type DESC"
+        ).fetchall()
+        for kind, name, table, sql in theirs:
+            if table in ours:
+                continue
+            conn.execute(sql)
+            if kind == "table":
+                conn.execute(f'INSERT INTO main."{name}" SELECT * FROM target."{name}"')
+        conn.execute("COMMIT")
+    finally:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        conn.execute("DETACH DATABASE target")
+
+
+class BulkWrites(RecordWrites):
+    def insert_linked_records(
+        self, rows: Sequence[RecordWrite], links: Sequence[Link], at: datetime
+    ) -> None:
+        at_text = codec.ts(at)
+        for row, link in zip(rows, links, strict=True):
+            validate(row)
+            if link.record_key != row.record.key:
+                raise ConflictError(f"link of {link.record_key!r} given for {row.record.key!r}")
+        self._conn.executemany(
+            "INSERT OR IGNORE INTO institutions (code) VALUES (?)",
+            [(i,) for i in {row.record.institution for row in rows}],
+        )
+        first = self._count("SELECT coalesce(max(rid), 0) FROM records") + 1
+        inserts, adds = [], []
+        order = sorted(range(len(rows)), key=lambda i: rows[i].record.key)
+        for rid, i in enumerate(order, start=first):
+            row, link = rows[i], links[i]
+            unique = sorted(set(row.block_keys))
+            inserts.append(
+                (
+                    rid,
+                    *codec.record_values(row.record),
+                    at_text,
+                    codec.KEY_SEPARATOR.join(unique),
+                    link.person_id,
+                    codec.ts(link.linked_at, "linked_at"),
+                    link.by,
+                    link.rule,
+                    link.probability,
+                )
+            )
+            adds += [(k, rid) for k in unique]
+        self._conn.executemany(_INSERT_LINKED, inserts)
+        adds.sort(key=itemgetter(0))
+        self._conn.executemany("INSERT INTO block_keys (block_key, rid) VALUES (?, ?)", adds)
