@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -13,6 +14,9 @@ from mpi.identity.phonetic import phonetic_key
 from mpi.matching._encode import MISSING, Vocabulary, object_array
 
 MAX_TOKENS = 4
+# Pure per-string work, remembered across calls: the service path prepares the same stored
+# candidates' names on request after request.
+_CACHE = 1 << 16
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,16 +73,28 @@ def given_tokens(joined: Sequence[str | None] | NDArray[np.object_]) -> GivenTok
 
 
 def _uninformative(vocab: Vocabulary) -> NDArray[np.bool_]:
-    # A token the names module drops next to any other name (MARIA, JOSE), or an initial.
-    def weak(token: str) -> bool:
-        return len(token) == 1 or token not in significant_given_tokens(f"{token} ANA")
+    return np.array([*(_weak(t) for t in vocab.values), True], dtype=np.bool_)
 
-    return np.array([*(weak(t) for t in vocab.values), True], dtype=np.bool_)
+
+@functools.lru_cache(maxsize=_CACHE)
+def _weak(token: str) -> bool:
+    # A token the names module drops next to any other name (MARIA, JOSE), or an initial.
+    return len(token) == 1 or token not in significant_given_tokens(f"{token} ANA")
+
+
+@functools.lru_cache(maxsize=_CACHE)
+def _significant(value: str) -> tuple[str, ...]:
+    return significant_given_tokens(value)[:MAX_TOKENS]
+
+
+@functools.lru_cache(maxsize=_CACHE)
+def _equivalent_names(token: str) -> tuple[str, ...]:
+    return tuple(sorted(name_equivalents(token)))
 
 
 def _row(value: str, vocab: Vocabulary, phon_vocab: Vocabulary) -> tuple[list[int], list[int], int]:
     words = tuple(value.split(" "))[:MAX_TOKENS]
-    sig = significant_given_tokens(value)[:MAX_TOKENS]
+    sig = _significant(value)
     all_ids = [vocab.id_of(word) for word in words]
     sig_ids = [vocab.id_of(word) for word in sig]
     key = phonetic_key(sig[0])
@@ -88,7 +104,7 @@ def _row(value: str, vocab: Vocabulary, phon_vocab: Vocabulary) -> tuple[list[in
 
 def _equivalents(vocab: Vocabulary) -> NDArray[np.int32]:
     names = Vocabulary()
-    rows = [sorted(name_equivalents(token)) for token in vocab.values]
+    rows = [_equivalent_names(token) for token in vocab.values]
     width = max((len(r) for r in rows), default=1)
     out = np.full((len(rows), max(width, 1)), MISSING, dtype=np.int32)
     for i, row in enumerate(rows):

@@ -3,6 +3,7 @@ CURP validity and root, birth-date parts, all encoded as integer ids for vectori
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -17,6 +18,11 @@ from mpi.identity.names import given_name_tokens, split_married_surname, surname
 from mpi.identity.phonetic import phonetic_key
 from mpi.matching._encode import MISSING, Vocabulary, cached_map, object_array
 from mpi.matching._given import GivenTokens, given_tokens
+
+# The service path prepares a handful of records per request, mostly the same stored
+# candidates again and again: remembering the pure per-string work pays there, and the batch
+# path (which already maps each distinct value once per call) loses next to nothing.
+_NAME_CACHE = 1 << 16
 
 # Fields compared as plain (already normalised by parse_record) codes and numbers.
 PLAIN_FIELDS = ("sex", "birth_state", "postal_code", "phone", "nss")
@@ -85,6 +91,7 @@ def _plain(records: Sequence[Record], name: str) -> TextColumn:
     return _column([getattr(r, name) for r in records])
 
 
+@functools.lru_cache(maxsize=_NAME_CACHE)
 def _joined_given(raw: str) -> str | None:
     return " ".join(given_name_tokens(raw)) or None
 
@@ -102,6 +109,7 @@ def _name_columns(records: Sequence[Record]) -> dict[str, TextColumn]:
     }
 
 
+@functools.lru_cache(maxsize=_NAME_CACHE)
 def _maiden_key(raw: str) -> str | None:
     # Married forms (LOPEZ DE GARCIA, VDA. DE GARCIA) compare by the maiden surname, which is
     # what the CURP and the other institutions record; a bare "VDA. DE X" hides it (missing).
@@ -109,6 +117,7 @@ def _maiden_key(raw: str) -> str | None:
     return surname_key(maiden) if maiden is not None else None
 
 
+@functools.lru_cache(maxsize=_NAME_CACHE)
 def _phonetic(value: str) -> str | None:
     return phonetic_key(value) or None
 
@@ -124,10 +133,11 @@ def _phonetic_columns(names: Mapping[str, TextColumn]) -> dict[str, TextColumn]:
 def _curp_features(records: Sequence[Record]) -> CurpFeatures:
     checks: dict[str, curp_rules.CurpCheck] = {}
     keys: list[str | None] = []
+    today = date.today()
     for record in records:
         value = record.curp
         if value is not None and value not in checks:
-            checks[value] = curp_rules.validate(value)
+            checks[value] = _curp_check(value, today)
         keys.append(None if value is None or checks[value].is_placeholder else value)
     column = _column(keys)
     valid = np.fromiter((k is not None and checks[k].valid for k in keys), dtype=np.bool_)
@@ -136,6 +146,12 @@ def _curp_features(records: Sequence[Record]) -> CurpFeatures:
     return CurpFeatures(
         column=column, valid=valid, root=roots, date_digits=digits, chars=_char_matrix(keys)
     )
+
+
+@functools.lru_cache(maxsize=_NAME_CACHE)
+def _curp_check(value: str, today: date) -> curp_rules.CurpCheck:
+    # Keyed by the day too: validity depends on it (no birth date in the future).
+    return curp_rules.validate(value, today=today)
 
 
 def _char_matrix(keys: list[str | None]) -> NDArray[np.uint8]:
