@@ -120,8 +120,8 @@ def commands(args: argparse.Namespace, data: Path) -> list[Command]:
 
 
 def febrl_commands(name: str, data: Path, args: argparse.Namespace) -> list[Command]:
-    """Splink's own FEBRL recipe, and mpi with its packaged rules and with rules trained
-    (`mpi train`'s function) on the file itself."""
+    """Splink's own FEBRL recipe, and mpi with matching_rules/generic.toml (the shipped rules
+    for data without CURP) as they are and trained (`mpi train`'s function) on the file."""
     records = str(data / "records.csv")
     chosen: list[Command] = []
     if not args.skip_splink:
@@ -129,10 +129,11 @@ def febrl_commands(name: str, data: Path, args: argparse.Namespace) -> list[Comm
         recipe = [PY, str(HERE / "_splink_febrl.py"), name, str(data), str(out)]
         chosen.append(("splink", out, recipe))
     if not args.skip_mpi:
+        generic = str(HERE.parent / "matching_rules" / "generic.toml")
         runner = [PY, str(HERE / "_mpi_runner.py"), records]
-        chosen.append(("mpi", data / "mpi", [*runner, str(data / "mpi")]))
+        chosen.append(("mpi", data / "mpi", [*runner, str(data / "mpi"), "--rules", generic]))
         out = data / "mpi-train"
-        chosen.append(("mpi + train", out, [*runner, str(out), "--train"]))
+        chosen.append(("mpi + train", out, [*runner, str(out), "--train", "--rules", generic]))
     return chosen
 
 

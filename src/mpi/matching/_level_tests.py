@@ -163,6 +163,35 @@ def nickname(f: Features, field: str, i: Index, j: Index, level: LevelSpec) -> M
     return out
 
 
+# Given name and first surname written in each other's field (a form filled in the wrong
+# order); both crossings must hold, each up to a typo, so strangers almost never qualify.
+CROSSED_SIMILARITY = 0.9
+
+
+def _squeezed(values: NDArray[np.object_]) -> list[str]:
+    # Given names are kept as space-separated tokens, surname keys without spaces.
+    return [str(v).replace(" ", "") for v in values]
+
+
+def given_surname_swapped(f: Features, field: str, i: Index, j: Index, level: LevelSpec) -> Mask:
+    given, surname = f.text["given_names"], f.text["first_surname"]
+    out = np.zeros(len(i), dtype=np.bool_)
+    rows = np.flatnonzero(
+        (given.ids[i] >= 0) & (given.ids[j] >= 0) & (surname.ids[i] >= 0) & (surname.ids[j] >= 0)
+    )
+    if not len(rows):
+        return out
+    a, b = i[rows], j[rows]
+    g_a, g_b = _squeezed(given.values[a]), _squeezed(given.values[b])
+    s_a, s_b = _squeezed(surname.values[a]), _squeezed(surname.values[b])
+    crossed = similarity.jaro_winkler_batch(g_a, s_b) >= CROSSED_SIMILARITY
+    crossed &= similarity.jaro_winkler_batch(s_a, g_b) >= CROSSED_SIMILARITY
+    # A record whose given name equals its surname would "swap" with itself.
+    crossed &= np.fromiter((x != y for x, y in zip(g_a, s_a, strict=True)), np.bool_, len(a))
+    out[rows] = crossed
+    return out
+
+
 # Birth date ----------------------------------------------------------------------------
 
 
@@ -212,6 +241,7 @@ TESTS: Mapping[str, Mapping[str, LevelTest]] = {
         "nickname": nickname,
         "jaro_winkler": jaro_winkler,
         "phonetic": phonetic,
+        "surname_swapped": given_surname_swapped,
     },
     "surname": {
         "exact": exact,
