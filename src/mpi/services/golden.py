@@ -92,7 +92,11 @@ def golden_view(
 
 
 def _curp_field(records: Sequence[StoredRecord], trust: dict[str, int]) -> GoldenField:
-    valid = [r for r in records if r.record.curp and curp_rules.validate(r.record.curp).valid]
+    checks: dict[str, bool] = {}  # a person's records mostly carry one CURP: check it once
+    for r in records:
+        if r.record.curp and r.record.curp not in checks:
+            checks[r.record.curp] = curp_rules.validate(r.record.curp).valid
+    valid = [r for r in records if r.record.curp and checks[r.record.curp]]
     if not valid:
         return GoldenField("curp", None, (), "none")
     best_rank = min(_rank(r, trust) for r in valid)
@@ -113,6 +117,9 @@ def _frequent_field(name: str, records: Iterable[StoredRecord]) -> GoldenField:
             holders.setdefault(value, []).append(stored)
     if not holders:
         return GoldenField(name, None, (), "none")
+    if len(holders) == 1:  # the usual case: every record agrees, nothing to rank
+        ((value, chosen),) = holders.items()
+        return GoldenField(name, value, tuple(sorted(r.key for r in chosen)), "most-frequent")
     # Smallest record key first, then a stable sort by (count, newest) descending: equal
     # counts go to the newest value, equal timestamps to the smallest key.
     ranked = sorted(holders.items(), key=lambda item: min(r.key for r in item[1]))
