@@ -2,8 +2,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from mpi.matching.features import format_date, prepare
+from mpi.matching.features import Features, format_date, prepare
 from tests.matching.conftest import MakeRecord
+from tests.matching.test_engine import random_records
 
 
 def test_features_normalise_names_and_encode_equal_values_to_equal_ids(
@@ -37,3 +38,34 @@ def test_curp_validity_root_and_date_digits(make_record: MakeRecord) -> None:
 def test_dates_are_yyyymmdd_numbers() -> None:
     assert format_date(19850314) == "1985-03-14"
     assert format_date(-1) is None
+
+
+def _row_view(f: Features, i: int) -> tuple[object, ...]:
+    """Everything prepare says about row i, decoded from ids so tables can be compared."""
+    g = f.given
+    return (
+        tuple(f.text[name].value(i) for name in f.text),
+        tuple(f.phonetic[name].value(i) for name in f.phonetic),
+        f.curp.column.value(i),
+        bool(f.curp.valid[i]),
+        int(f.curp.date_digits[i]),
+        f.curp.chars[i].tobytes(),
+        int(f.birth_date[i]),
+        tuple(str(g.words[t]) for t in g.tokens[i]),
+        tuple(str(g.words[t]) for t in g.significant[i]),
+        g.first_phonetic_vocab.value(int(g.first_phonetic[i])),
+        bool(g.has_nickname[i]),
+        tuple(bool(g.uninformative[t]) for t in g.tokens[i]),
+    )
+
+
+def test_a_record_prepares_the_same_alone_in_a_table_and_again() -> None:
+    # prepare remembers per-string work across calls (the service path); that must never
+    # change what a row says, whichever records came before or sit next to it.
+    records = random_records(40, seed=3)
+    together = prepare(records)
+    for i, record in enumerate(records):
+        assert _row_view(prepare([record]), 0) == _row_view(together, i)
+    again = prepare(list(reversed(records)))
+    for i in range(len(records)):
+        assert _row_view(again, len(records) - 1 - i) == _row_view(together, i)
