@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import tomllib
+from dataclasses import replace
 
 import pytest
 
@@ -54,3 +55,19 @@ def test_the_trained_prior_reflects_the_share_of_matching_pairs(trained: object)
     assert isinstance(trained, TrainingResult)
     assert 0.2 < trained.match_share < 0.9
     assert 0 < trained.rules.prior < 0.01
+
+
+def test_a_household_keys_u_ignores_the_pairs_its_own_blocking_key_brings(
+    labelled: Labelled, rules: MatchingRules
+) -> None:
+    # Pairs blocked by the phone key agree on phone by construction; counting them would
+    # make sharing a phone look common among look-alike non-matches.
+    f = prepare(labelled.records)
+    without = tuple(k for k in rules.blocking.keys if k != "phone")
+    u_phone = []
+    for keys in (rules.blocking.keys, without):
+        base = replace(rules, blocking=replace(rules.blocking, keys=keys))
+        trained = train(f, base, u_pairs=50_000, seed=3)
+        u_phone.append(trained.rules.comparison("phone").levels[1].u or 0.0)
+    assert "phone" in rules.blocking.keys
+    assert u_phone[0] == pytest.approx(u_phone[1], abs=0.05)

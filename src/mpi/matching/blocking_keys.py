@@ -26,11 +26,31 @@ BLOCK_KEYS: tuple[str, ...] = (
     "full_name",
     "name_state",
     "given_surname",
+    "name_pair",
     "surname_postal_code",
     "birth_date_postal_code",
     "nss",
     "phone",
 )
+
+
+# The record fields each key kind reads (training needs to know which comparisons a key
+# makes agree by construction among the pairs it brings together).
+KEY_FIELDS: dict[str, frozenset[str]] = {
+    "curp": frozenset({"curp"}),
+    "curp_root": frozenset({"curp"}),
+    "surname_birth_date": frozenset({"first_surname", "second_surname", "birth_date"}),
+    "given_birth_date": frozenset({"given_names", "birth_date"}),
+    "given_year_state": frozenset({"given_names", "birth_date", "birth_state"}),
+    "full_name": frozenset({"given_names", "first_surname", "second_surname"}),
+    "name_state": frozenset({"given_names", "first_surname", "birth_state"}),
+    "given_surname": frozenset({"given_names", "first_surname", "second_surname"}),
+    "name_pair": frozenset({"given_names", "first_surname", "second_surname"}),
+    "surname_postal_code": frozenset({"first_surname", "second_surname", "postal_code"}),
+    "birth_date_postal_code": frozenset({"birth_date", "postal_code"}),
+    "nss": frozenset({"nss"}),
+    "phone": frozenset({"phone"}),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +99,30 @@ def _surnames_in_order(f: Features) -> list[Part]:
     return [Part(low, lambda i: pair(i)[0]), Part(high, lambda i: pair(i)[1])]
 
 
+def _name_pair(f: Features, field: str) -> list[Part]:
+    # Given name and a surname as an unordered pair, so records whose given name and surname
+    # were entered in each other's field share the key. Given-name phonetic codes are mapped
+    # into the surnames' id space (shared by both surname fields), extended by the given
+    # names no surname has.
+    g, surname = f.given, f.phonetic[field]
+    known = surname.vocab.ids
+    extra = iter(range(len(surname.vocab), len(surname.vocab) + len(g.first_phonetic_vocab)))
+    mapped = np.array(
+        [known[v] if v in known else next(extra) for v in g.first_phonetic_vocab.values] + [-1],
+        dtype=np.int64,
+    )
+    given = mapped[g.first_phonetic]  # id -1 picks the trailing -1
+    present = (given >= 0) & (surname.ids >= 0)
+    low = np.where(present, np.minimum(given, surname.ids), -1).astype(np.int64)
+    high = np.where(present, np.maximum(given, surname.ids), -1).astype(np.int64)
+
+    def pair(i: int) -> list[str]:
+        first = g.first_phonetic_vocab.values[int(g.first_phonetic[i])]
+        return sorted([first, str(surname.values[i])])
+
+    return [Part(low, lambda i: pair(i)[0]), Part(high, lambda i: pair(i)[1])]
+
+
 def emissions(f: Features, kind: str) -> list[list[Part]]:
     """The key's parts, once per emission (surname_birth_date emits one key per surname)."""
     ph = f.phonetic
@@ -103,6 +147,7 @@ def emissions(f: Features, kind: str) -> list[list[Part]]:
             [_given_part(f), _text_part(ph["first_surname"])],
             [_given_part(f), _text_part(ph["second_surname"])],
         ],
+        "name_pair": lambda: [_name_pair(f, "first_surname"), _name_pair(f, "second_surname")],
         "surname_postal_code": lambda: [
             [_text_part(ph["first_surname"]), _text_part(f.text["postal_code"])],
             [_text_part(ph["second_surname"]), _text_part(f.text["postal_code"])],

@@ -84,7 +84,7 @@ def expectation_maximisation(
     """Iterate E and M steps until no m moves by more than `tolerance`, or the cap."""
     log: list[str] = []
     for iteration in range(1, max_iterations + 1):
-        posterior = _posterior(p, m, u, match_share)
+        posterior = match_posterior(p, m, u, match_share)
         new_m = level_shares(specs, p, p.counts * posterior)
         u = level_shares(specs, p, p.counts * (1.0 - posterior))
         match_share = float(np.clip((p.counts * posterior).sum() / p.counts.sum(), 1e-9, 1 - 1e-9))
@@ -96,9 +96,10 @@ def expectation_maximisation(
     return EmOutcome(m, u, match_share, False, max_iterations, tuple(log))
 
 
-def _posterior(
+def match_posterior(
     p: Patterns, m: list[NDArray[np.float64]], u: list[NDArray[np.float64]], match_share: float
 ) -> NDArray[np.float64]:
+    """Per pattern, the probability that a pair with it is a match."""
     prior = np.log2(match_share / (1.0 - match_share))
     weight = np.clip(prior + log_bayes_factors(p, m, u), -500.0, 500.0)
     out: NDArray[np.float64] = 1.0 / (1.0 + np.exp2(-weight))

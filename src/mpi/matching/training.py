@@ -9,9 +9,17 @@ import numpy as np
 from numpy.typing import NDArray
 
 from mpi.domain.records import Record
-from mpi.matching.blocking import candidate_pairs
+from mpi.matching.blocking import CandidatePairs, candidate_pairs
+from mpi.matching.blocking_keys import KEY_FIELDS
 from mpi.matching.comparisons import comparison_vectors
-from mpi.matching.em import Patterns, expectation_maximisation, level_shares, patterns
+from mpi.matching.em import (
+    EmOutcome,
+    Patterns,
+    expectation_maximisation,
+    level_shares,
+    match_posterior,
+    patterns,
+)
 from mpi.matching.features import Features, prepare
 from mpi.matching.rules import ComparisonSpec, MatchingRules
 
@@ -79,6 +87,51 @@ def _with_estimates(
     return replace(rules, comparisons=tuple(comparisons), prior=prior)
 
 
+def _patterns_of(levels: NDArray[np.int8]) -> tuple[Patterns, NDArray[np.intp]]:
+    """Distinct comparison vectors with counts, and each pair's pattern."""
+    if not len(levels):
+        return Patterns(levels, np.zeros(0)), np.zeros(0, dtype=np.intp)
+    rows, inverse, counts = np.unique(levels, axis=0, return_inverse=True, return_counts=True)
+    return Patterns(rows.astype(np.int8), counts.astype(np.float64)), inverse.ravel()
+
+
+def _codes(n: int, pairs: CandidatePairs) -> NDArray[np.int64]:
+    return pairs.left.astype(np.int64) * n + pairs.right
+
+
+def _final_u(
+    rules: MatchingRules,
+    f: Features,
+    blocked: CandidatePairs,
+    levels: NDArray[np.int8],
+    u: list[NDArray[np.float64]],
+    outcome: EmOutcome,
+    posterior: NDArray[np.float64],
+) -> list[NDArray[np.float64]]:
+    # Household keys (a comparison group) are shared by relatives, who are the non-matches
+    # that matter; random pairs would make their agreement look near-impossible by chance,
+    # so their u comes from the blocked non-matches. But a blocking key built on the field
+    # itself makes every pair it brings agree on it by construction: those pairs say nothing
+    # about how often look-alikes share it, so that u counts only the pairs some key not
+    # reading the field also brings together.
+    out = []
+    for c, spec in enumerate(rules.comparisons):
+        if spec.group is None:
+            out.append(u[c])
+            continue
+        keys = rules.blocking.keys
+        others = [k for k in keys if spec.field not in KEY_FIELDS[k]]
+        if len(others) == len(keys) or not others:
+            out.append(outcome.u_blocked[c])
+            continue
+        found = candidate_pairs(f, others, rules.blocking.max_block_size)
+        kept = np.isin(_codes(f.n, blocked), _codes(f.n, found), assume_unique=True)
+        shares = level_shares((spec,), Patterns(levels[kept][:, c : c + 1], np.zeros(0)),
+                              1.0 - posterior[kept])  # fmt: skip
+        out.append(shares[0])
+    return out
+
+
 def train(
     records: Sequence[Record] | Features,
     rules: MatchingRules,
@@ -104,19 +157,16 @@ def train(
         raise ValueError("training needs at least two records")
     u, drawn = estimate_u(rules, f, u_pairs, seed)
     blocked = candidate_pairs(f, rules.blocking.keys, rules.blocking.max_block_size)
-    p: Patterns = patterns(_levels_in_chunks(rules.comparisons, f, blocked.left, blocked.right))
+    levels = _levels_in_chunks(rules.comparisons, f, blocked.left, blocked.right)
+    p, pattern_of = _patterns_of(levels)
     outcome = expectation_maximisation(
         rules.comparisons, p, _initial_m(rules), u, 0.1,
         max_iterations=max_iterations, tolerance=tolerance,
     )  # fmt: skip
     all_pairs = f.n * (f.n - 1) / 2
     prior = float(np.clip(outcome.match_share * len(blocked) / all_pairs, 1e-12, 0.5))
-    # Household keys (a comparison group) are shared by relatives, who are the non-matches
-    # that matter; random pairs would make their agreement look near-impossible by chance.
-    final_u = [
-        outcome.u_blocked[c] if spec.group is not None else u[c]
-        for c, spec in enumerate(rules.comparisons)
-    ]
+    final_u = _final_u(rules, f, blocked, levels, u, outcome, match_posterior(
+        p, outcome.m, outcome.u_blocked, outcome.match_share)[pattern_of])  # fmt: skip
     return TrainingResult(
         rules=_with_estimates(rules, outcome.m, final_u, prior),
         converged=outcome.converged,
