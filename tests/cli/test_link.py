@@ -1,5 +1,9 @@
 from __future__ import annotations
 
+import signal
+import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -7,9 +11,12 @@ import pytest
 from mpi.cli import main
 from mpi.evaluation.evaluate import evaluate
 from mpi.io.assignments import read_assignments
+from mpi.store import open_store
 from mpi.synthetic.generate import generate
 from mpi.synthetic.output import write_population
 from tests.cli.graph_snapshot import file_keys, snapshot
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")
@@ -58,3 +65,49 @@ def test_link_refuses_a_store_that_already_holds_a_graph(
     capsys.readouterr()
     assert main(args) == 2
     assert "already holds" in capsys.readouterr().err
+
+
+# Runs `mpi link` in a child process that SIGKILLs itself once the first chunk of the
+# graph is written, before the graph is published: a crash in the middle of writing.
+KILLED_LINK = """
+import os, signal, sys
+import mpi.cli.link as link
+from mpi.cli import main
+
+real = link.link_records
+
+def crashing(*args, **kwargs):
+    kwargs["on_chunk"] = lambda n: os.kill(os.getpid(), signal.SIGKILL)
+    return real(*args, **kwargs)
+
+link.link_records = crashing
+main(sys.argv[1:])
+"""
+
+
+def test_link_killed_mid_write_leaves_an_empty_store_and_a_rerun_starts_over(
+    population: Path, tmp_path: Path
+) -> None:
+    url = f"sqlite:///{tmp_path / 'mpi.db'}"
+    args = ["link", str(population), "--out", str(tmp_path / "l.csv"), "--store", url, "--quiet"]
+    killed = subprocess.run(
+        [sys.executable, "-c", KILLED_LINK, *args], cwd=ROOT, capture_output=True, check=False
+    )
+    assert killed.returncode == -signal.SIGKILL
+    store = open_store(url)
+    try:
+        with store.read() as tx:
+            assert tx.stats().records == 0
+    finally:
+        store.close()
+    assert main(args) == 0
+    again = f"sqlite:///{tmp_path / 'again.db'}"
+    out = str(tmp_path / "again.csv")
+    assert main(["link", str(population), "--out", out, "--store", again, "--quiet"]) == 0
+    keys = file_keys(population)
+    assert snapshot(url, keys) == snapshot(again, keys)
+    conn = sqlite3.connect(tmp_path / "mpi.db")
+    try:
+        assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+    finally:
+        conn.close()

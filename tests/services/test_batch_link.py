@@ -1,7 +1,8 @@
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
 from dataclasses import replace
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,7 @@ from mpi.domain.review import ReviewStatus
 from mpi.services.batch_link import link_records
 from mpi.services.decide import REVIEW_AMBIGUOUS, Outcome
 from mpi.services.importer import count_terms, hold_counts, import_records, release_counts
+from mpi.store.port import BulkLoader, ReadTx, Store, WriteTx
 from tests.services.conftest import sqlite_settings
 from tests.services.people import (
     CLERK,
@@ -23,6 +25,8 @@ from tests.services.people import (
     population_file,
     read_valid,
 )
+
+T0 = datetime(2026, 3, 1, tzinfo=UTC)
 
 
 @pytest.fixture(scope="module")
@@ -145,3 +149,52 @@ def test_batch_and_online_agree_on_a_record_without_curp_between_two_namesakes(
     else:
         assert batch[third.key] == {third.key, joins}
         assert outcomes[2] is Outcome.LINKED
+
+
+class ChunkedStore:
+    """The same store without its bulk-load capability: batch linking then writes it one
+    transaction per chunk, as it writes a Neo4j store."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    def read(self) -> AbstractContextManager[ReadTx]:
+        return self._store.read()
+
+    def write(self) -> AbstractContextManager[WriteTx]:
+        return self._store.write()
+
+    def close(self) -> None:
+        self._store.close()
+
+
+def graph(store: Store, keys: list[str]) -> tuple[object, ...]:
+    """Persons (as groups of keys), links' rules and review tasks, person ids aside."""
+    groups = partition(store, keys)
+    with store.read() as tx:
+        stored = tx.get_records(keys)
+        tasks = tx.review_tasks(ReviewStatus.OPEN, limit=1000).items
+        stats = tx.stats()
+        persons = tx.persons({r.person_id for r in stored.values() if r.person_id})
+    rules = {
+        link.record_key: (link.rule, link.probability, link.by, link.linked_at)
+        for person in persons.values()
+        for link in person.links
+    }
+    reviews = {(t.kind, t.record_key, len(t.person_ids)) for t in tasks}
+    return groups, rules, reviews, len(rules), stats.records, stats.active_persons
+
+
+def test_a_bulk_load_writes_the_same_graph_as_chunked_transactions(
+    tmp_path: Path, services: Services, sample: list[Record]
+) -> None:
+    assert isinstance(services.store, BulkLoader)
+    link_records(services.store, sample, services.rules, CLERK, at=T0)
+    (tmp_path / "chunked").mkdir()
+    chunked = build(sqlite_settings(tmp_path / "chunked"))
+    try:
+        link_records(ChunkedStore(chunked.store), sample, chunked.rules, CLERK, at=T0)
+        keys = [r.key for r in sample]
+        assert graph(services.store, keys) == graph(chunked.store, keys)
+    finally:
+        chunked.close()

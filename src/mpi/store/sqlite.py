@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from mpi.domain.errors import ConflictError, MpiError, StoreError
-from mpi.store.sqlite_bulk import BulkWrites, building, publish
+from mpi.store.sqlite_bulk import BulkWrites, building, loading_path, publish
 from mpi.store.sqlite_connect import connect, initialise
 from mpi.store.sqlite_link_writes import LinkWrites
 from mpi.store.sqlite_reads import RecordReads
@@ -70,7 +70,11 @@ class SqliteStore:
             with building(self.path) as conn, _domain_errors(self.path):
                 yield SqliteBulkTx(conn)
             with _domain_errors(self.path):
-                self._drop_connections()
+                try:
+                    self._drop_connections()
+                except BaseException:
+                    loading_path(self.path).unlink(missing_ok=True)
+                    raise
                 publish(self.path)
 
     def _require_empty(self) -> None:

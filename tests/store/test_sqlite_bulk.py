@@ -1,0 +1,118 @@
+"""Bulk loading an empty SQLite store: all or nothing, and the same store as usual after it."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from mpi.domain.errors import ConflictError, StoreError
+from mpi.domain.persons import Link, Person, PersonStatus
+from mpi.domain.records import Record
+from mpi.domain.stored_records import RecordWrite
+from mpi.store.model_state_sqlite import SqliteModelState
+from mpi.store.sqlite import SqliteStore, open_sqlite_store
+from mpi.store.sqlite_bulk import loading_path
+
+T0 = datetime(2026, 3, 1, tzinfo=UTC)
+
+
+def rows(n: int) -> tuple[list[RecordWrite], list[Link]]:
+    records = [
+        Record("IMSS", f"{i:04d}", given_names="ANA", first_surname=f"S{i % 7}") for i in range(n)
+    ]
+    writes = [RecordWrite(r, (f"k:{i % 5}", f"s:{r.first_surname}")) for i, r in enumerate(records)]
+    links = [Link(r.key, f"P{i % 3}", T0, "test", "batch-link", 0.9) for i, r in enumerate(records)]
+    return writes, links
+
+
+def load(store: SqliteStore, n: int) -> None:
+    writes, links = rows(n)
+    with store.bulk_load() as tx:
+        tx.create_persons([Person(f"P{i}", PersonStatus.ACTIVE, T0) for i in range(3)])
+        tx.insert_linked_records(writes, links, T0)
+
+
+def test_a_bulk_loaded_store_passes_sqlites_integrity_checks_in_wal_mode(tmp_path: Path) -> None:
+    path = tmp_path / "mpi.db"
+    store = open_sqlite_store(path)
+    try:
+        load(store, 40)
+        with store.read() as tx:
+            assert tx.stats().records == tx.stats().linked_records == 40
+            assert len(tx.candidates(["k:0"], 100).candidates) == 8
+    finally:
+        store.close()
+    conn = sqlite3.connect(path)
+    try:
+        assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+        assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+        assert conn.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+        indexes = {r[0] for r in conn.execute("SELECT name FROM sqlite_schema WHERE type='index'")}
+        assert {"records_by_curp", "records_by_name_dob", "records_by_person"} <= indexes
+    finally:
+        conn.close()
+    assert not loading_path(path).exists()
+
+
+def test_a_bulk_load_into_a_store_holding_records_is_refused(tmp_path: Path) -> None:
+    store = open_sqlite_store(tmp_path / "mpi.db")
+    try:
+        load(store, 3)
+        with pytest.raises(ConflictError, match="needs an empty store; this one holds 3"):
+            load(store, 3)
+    finally:
+        store.close()
+
+
+def test_a_failed_bulk_load_leaves_the_store_as_it_was(tmp_path: Path) -> None:
+    store = open_sqlite_store(tmp_path / "mpi.db")
+    try:
+        writes, links = rows(4)
+        with pytest.raises(ConflictError), store.bulk_load() as tx:
+            # The persons of the links do not exist: the foreign key refuses the rows.
+            tx.insert_linked_records(writes, links, T0)
+        with store.read() as tx:
+            assert tx.stats().records == 0
+        assert not loading_path(tmp_path / "mpi.db").exists()
+    finally:
+        store.close()
+
+
+def test_a_stale_side_file_of_a_crashed_load_is_replaced(tmp_path: Path) -> None:
+    path = tmp_path / "mpi.db"
+    loading_path(path).write_bytes(b"half a database")
+    store = open_sqlite_store(path)
+    try:
+        load(store, 5)
+        with store.read() as tx:
+            assert tx.stats().records == 5
+    finally:
+        store.close()
+
+
+def test_rows_other_modules_keep_in_the_file_survive_a_bulk_load(tmp_path: Path) -> None:
+    path = tmp_path / "mpi.db"
+    state = SqliteModelState(path)
+    state.save("term_frequencies", '{"a": 1}', T0)
+    store = open_sqlite_store(path)
+    try:
+        load(store, 5)
+    finally:
+        store.close()
+    assert state.load("term_frequencies") == '{"a": 1}'
+    state.save("term_frequencies", '{"a": 2}', T0)
+    assert SqliteModelState(path).load("term_frequencies") == '{"a": 2}'
+
+
+def test_a_bulk_load_is_refused_while_another_thread_holds_a_connection(tmp_path: Path) -> None:
+    store = open_sqlite_store(tmp_path / "mpi.db")
+    try:
+        with store.read(), pytest.raises(StoreError, match="in use by another thread"):
+            load(store, 2)
+        with store.read() as tx:
+            assert tx.stats().records == 0
+    finally:
+        store.close()
