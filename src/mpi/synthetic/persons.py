@@ -255,7 +255,11 @@ def _birth_days(rng: np.random.Generator, layout: Households) -> Ints:
     child = first_child[layout.first_adult] + _cumulative_by_group(layout.household, gaps)
     chosen = np.where(layout.is_adult, adult, child)
     latest = REFERENCE_DAY - 1 - 200 * np.maximum(layout.child_rank, 0)
-    days: Ints = np.minimum(chosen, latest).astype(np.int64)
+    # A child the household's timeline would place after the reference date is born on a
+    # random day of the years before it: clamping piled thousands of people onto a handful
+    # of dates, making birth-date blocks no real population has.
+    spread = rng.integers(0, 4 * 365, size=n)
+    days: Ints = np.where(chosen > latest, latest - spread, chosen).astype(np.int64)
     twin = np.flatnonzero(layout.twin_of_previous)
     days[twin] = days[twin - 1]
     return days
