@@ -88,7 +88,24 @@ def _column(values: list[str | None], vocab: Vocabulary | None = None) -> TextCo
 
 
 def _plain(records: Sequence[Record], name: str) -> TextColumn:
+    if name == "sex":
+        return _column([r.sex or _valid_curp_sex(r.curp) for r in records])
     return _column([getattr(r, name) for r in records])
+
+
+def _valid_curp(value: str | None) -> curp_rules.CurpCheck | None:
+    if value is None:
+        return None
+    check = _curp_check(value, date.today())
+    return check if check.valid else None
+
+
+def _valid_curp_sex(value: str | None) -> str | None:
+    # A record without a sex but with a valid CURP still says who it is: the CURP encodes
+    # sex and birth date, and leaving them out lets a son without a recorded birth date
+    # look like his namesake father.
+    check = _valid_curp(value)
+    return check.sex if check is not None else None
 
 
 @functools.lru_cache(maxsize=_NAME_CACHE)
@@ -180,12 +197,20 @@ def _birth_dates(records: Sequence[Record]) -> NDArray[np.int32]:
     cache: dict[date, int] = {}
     out = np.full(len(records), MISSING, dtype=np.int32)
     for i, record in enumerate(records):
-        value = record.birth_date
-        if value is not None:
-            if value not in cache:
-                cache[value] = _date_number(value)
-            out[i] = cache[value]
+        out[i] = _cached_date(record.birth_date, cache)
+        if out[i] == MISSING:
+            # Missing or a placeholder such as 1900-01-01: a valid CURP still carries the date.
+            check = _valid_curp(record.curp)
+            out[i] = _cached_date(check.birth_date if check is not None else None, cache)
     return out
+
+
+def _cached_date(value: date | None, cache: dict[date, int]) -> int:
+    if value is None:
+        return MISSING
+    if value not in cache:
+        cache[value] = _date_number(value)
+    return cache[value]
 
 
 def format_date(number: int) -> str | None:
