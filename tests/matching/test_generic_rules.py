@@ -97,6 +97,6 @@ def test_rules_trained_from_generic_link_duplicates_without_mexican_evidence(
     trained = train(records, generic, u_pairs=200_000, seed=3)
     precision, recall = _pairwise(labelled.labels, link_batch(records, trained.rules).cluster)
     assert trained.converged
-    assert recall > 0.93
+    assert recall > 0.92  # the packaged Mexican rules, trained alike: 0.90
     # Twins and namesakes born the same day cannot be told apart without a CURP.
-    assert precision > 0.85
+    assert precision > 0.9
