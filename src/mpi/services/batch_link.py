@@ -113,10 +113,9 @@ def link_records(
     clock = time.perf_counter()
     f = prepare(records)
     timings["prepare"] = time.perf_counter() - clock
-    table = BlockKeyTable(f, rules.blocking.keys)
     bulk = store if isinstance(store, BulkLoader) else None
     if bulk is None:
-        write_records(store, records, table, at)
+        write_records(store, records, BlockKeyTable(f, rules.blocking.keys), at)
         timings["records"] = time.perf_counter() - clock - timings["prepare"]
         # Only the keys are needed from here on: a caller that handed over its only
         # reference to the records lets them be freed while the engine links.
@@ -131,6 +130,8 @@ def link_records(
         write_persons(store, links, at, extra, on_chunk)
         timings["links"] = time.perf_counter() - mark
     else:
+        # The key table is made after linking, so that it is not held through the peak.
+        table = BlockKeyTable(f, rules.blocking.keys)
         load_graph(bulk, records, table, links, at, extra, on_chunk)
         timings["write"] = time.perf_counter() - mark
     timings["total"] = time.perf_counter() - clock

@@ -27,7 +27,6 @@ from mpi.domain.errors import ConflictError
 from mpi.domain.persons import Link
 from mpi.domain.stored_records import RecordWrite
 from mpi.store import sqlite_codec as codec
-from mpi.store.sqlite_connect import CACHE_KIB
 from mpi.store.sqlite_record_writes import RecordWrites, validate
 from mpi.store.sqlite_schema import DDL
 
@@ -35,6 +34,9 @@ LOADING_SUFFIX = ".loading"
 # Dropped while loading and recreated by re-running the (idempotent) DDL afterwards:
 # building an index once from sorted rows is far cheaper than maintaining it per row.
 _DEFERRED_INDEXES = ("records_by_curp", "records_by_name_dob", "records_by_person")
+# Rows arrive mostly in append order, so a small page cache does; the memory is better
+# left to the linking that holds a million records (mpi link's peak must stay under 2 GB).
+CACHE_KIB = 65_536
 _PRAGMAS = (
     "PRAGMA journal_mode = OFF",
     "PRAGMA synchronous = OFF",
