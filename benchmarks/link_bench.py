@@ -9,7 +9,7 @@ splink_compare.py uses), then runs, each in a fresh child process measured from 
 (_splink_recipe.py) and `mpi link FILE --out FILE --store sqlite:///…` on an empty store.
 Accuracy is scored the same way for both against truth.csv and hard_negatives.csv. Prints a
 markdown table, ratios, and mpi link's own phase timings (read, prepare, block+score, cluster,
-records written by the concurrent child, links).
+write: the whole graph into the store).
 """
 
 from __future__ import annotations
