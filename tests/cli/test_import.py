@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+import contextlib
 import csv
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -103,6 +105,36 @@ def _stored(url: str) -> int:
         store.close()
 
 
+def _committed_records(path: Path) -> int:
+    # Read-only and without waiting: the importer may be frozen while holding a lock.
+    try:
+        with contextlib.closing(
+            sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=0.05)
+        ) as conn:
+            return int(conn.execute("SELECT count(*) FROM records").fetchone()[0])
+    except sqlite3.Error:
+        return 0
+
+
+def _stop_part_way(process: subprocess.Popen[bytes], db: Path, stop: signal.Signals) -> None:
+    """Deliver `stop` once some records are committed, with the importer frozen meanwhile.
+
+    Each look happens while the child is SIGSTOPped, so it cannot finish between the look
+    and the signal: however fast or slow the machine, the stop lands part-way through.
+    """
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        assert process.poll() is None, "the import finished before it could be stopped"
+        process.send_signal(signal.SIGSTOP)
+        if db.exists() and _committed_records(db) >= 40:
+            process.send_signal(stop)
+            process.send_signal(signal.SIGCONT)
+            return
+        process.send_signal(signal.SIGCONT)
+        time.sleep(0.02)
+    pytest.fail("the import committed nothing within 120 s")
+
+
 @pytest.mark.parametrize("stop", [signal.SIGKILL, signal.SIGINT], ids=["sigkill", "ctrl-c"])
 def test_an_import_stopped_mid_way_then_re_run_ends_with_the_same_graph(
     population: Path, tmp_path: Path, stop: signal.Signals
@@ -137,12 +169,7 @@ def test_an_import_stopped_mid_way_then_re_run_ends_with_the_same_graph(
     process = subprocess.Popen(
         command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and process.poll() is None:
-        if (tmp_path / "killed.db").exists() and _stored(killed) >= 40:
-            break
-        time.sleep(0.05)
-    process.send_signal(stop)
+    _stop_part_way(process, tmp_path / "killed.db", stop)
     assert process.wait(timeout=60) != 0
     assert 0 < _stored(killed) < len(keys), "the import must be stopped part-way through"
     main(
