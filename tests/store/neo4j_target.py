@@ -19,12 +19,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import neo4j
+import pytest
 
 from mpi.store import cypher
 from mpi.store.neo4j import Neo4jStore, open_neo4j_store
 from tests.store.arcadedb_server import ArcadeServer, start_arcadedb
 
 URI_ENV = "MPI_TEST_NEO4J_URI"
+# Known before any test runs, so tests that only make sense on the ArcadeDB started here
+# can say so with a skipif marker.
+ARCADEDB_ONLY = pytest.mark.skipif(
+    bool(os.environ.get(URI_ENV)), reason="needs the ArcadeDB server the fixture starts"
+)
 
 
 @dataclass

@@ -17,7 +17,7 @@ from mpi.store import cypher, open_store
 from mpi.store.neo4j import Neo4jStore, Neo4jWriteTx, open_neo4j_store
 from mpi.store.neo4j_schema import schema_text
 from tests.store.contract_data import T0, record, write
-from tests.store.neo4j_target import Neo4jTarget
+from tests.store.neo4j_target import ARCADEDB_ONLY, Neo4jTarget
 
 SCHEMA_FILE = Path(__file__).resolve().parents[2] / "schema" / "neo4j.cypher"
 
@@ -62,9 +62,9 @@ def test_a_wrong_password_gives_a_store_error_about_credentials(
         )
 
 
+# An external server may create databases on demand.
+@ARCADEDB_ONLY
 def test_a_missing_database_gives_a_store_error_naming_it(neo4j_server: Neo4jTarget) -> None:
-    if neo4j_server.arcade is None:
-        pytest.skip("an external server may create databases on demand")
     with pytest.raises(StoreError, match="no database 'mpi_absent'"):
         neo4j_server.open("mpi_absent")
 

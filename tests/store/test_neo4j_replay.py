@@ -10,7 +10,7 @@ import pytest
 from mpi.domain.errors import ConflictError
 from mpi.store.neo4j import Neo4jStore, Neo4jWriteTx
 from tests.store.contract_data import T0, record, write
-from tests.store.neo4j_target import Neo4jTarget
+from tests.store.neo4j_target import ARCADEDB_ONLY, Neo4jTarget
 
 
 @pytest.fixture
@@ -80,11 +80,11 @@ def test_writers_meeting_only_on_a_new_institution_both_commit(opened: Neo4jStor
     assert (stats.records, stats.institutions, stats.block_keys) == (2, 1, 2)
 
 
+# On Neo4j the second writer waits for the first one's locks instead of racing it.
+@ARCADEDB_ONLY
 def test_a_block_whose_reads_changed_under_it_is_refused_not_replayed(
     neo4j_server: Neo4jTarget, opened: Neo4jStore
 ) -> None:
-    if neo4j_server.arcade is None:
-        pytest.skip("Neo4j makes the second writer wait for the first one's locks instead")
     seen: list[int] = []
 
     def decide_alone(tx: Neo4jWriteTx) -> None:
