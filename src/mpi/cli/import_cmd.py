@@ -13,14 +13,13 @@ import csv
 import sys
 import time
 from collections.abc import Iterator
-from dataclasses import replace
 from pathlib import Path
 from typing import Any, TextIO
 
 from tqdm import tqdm
 
 from mpi.bootstrap import Services, build
-from mpi.config import Settings
+from mpi.cli._batch_options import add_batch_options, rejected_path, settings_from
 from mpi.domain.records import Record
 from mpi.io.records_file import RowError, read_records
 from mpi.matching.term_frequency import TermFrequencies
@@ -49,42 +48,20 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
         ),
     )
     parser.add_argument("file", metavar="FILE", type=Path)
-    add_store_options(parser)
-    parser.add_argument(
-        "--rejected",
-        metavar="FILE",
-        type=Path,
-        help="where to write rejected rows (default: FILE with suffix .rejected.csv)",
-    )
-    parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    add_batch_options(parser)
     parser.set_defaults(handler=run)
-
-
-def add_store_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--store", metavar="URL", help="store URL (default: $MPI_STORE_URL)")
-    parser.add_argument("--rules", metavar="FILE", type=Path, help="matching rules (TOML)")
-
-
-def settings_from(args: argparse.Namespace) -> Settings:
-    """MPI_* settings with the command line's --store and --rules on top."""
-    settings = Settings.from_env()
-    if args.store:
-        settings = replace(settings, store_url=args.store)
-    if args.rules:
-        settings = replace(settings, rules_path=args.rules)
-    return settings
 
 
 def run(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     counts, total = _count(args.file)
     services = build(settings_from(args))
-    rejected_path = args.rejected or args.file.with_suffix(".rejected.csv")
+    rejected = rejected_path(args)
     try:
-        summary = _import(services, args, counts_total=(counts, total), rejected=rejected_path)
+        summary = _import(services, args, counts_total=(counts, total), rejected=rejected)
     finally:
         services.close()
-    _print_summary(summary, args.file, services.settings.store_url, rejected_path, started)
+    _print_summary(summary, args.file, services.settings.store_url, rejected, started)
     return 0
 
 

@@ -17,7 +17,8 @@ from typing import Any
 from tqdm import tqdm
 
 from mpi.bootstrap import build
-from mpi.cli.import_cmd import RejectedWriter, add_store_options, settings_from
+from mpi.cli._batch_options import add_batch_options, rejected_path, settings_from
+from mpi.cli.import_cmd import RejectedWriter
 from mpi.domain.records import Record
 from mpi.io.assignments import write_assignments
 from mpi.io.records_file import read_records
@@ -41,20 +42,13 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     )
     parser.add_argument("file", metavar="FILE", type=Path)
     parser.add_argument("--out", metavar="FILE", type=Path, required=True)
-    add_store_options(parser)
-    parser.add_argument(
-        "--rejected",
-        metavar="FILE",
-        type=Path,
-        help="where to write rejected rows (default: FILE with suffix .rejected.csv)",
-    )
-    parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    add_batch_options(parser)
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
     started = time.perf_counter()
-    args.rejected_path = args.rejected or args.file.with_suffix(".rejected.csv")
+    args.rejected_path = rejected_path(args)
     records, rejected = _read(args.file, args.rejected_path)
     # link_records gets the only reference, so a store without bulk loading frees the
     # records once written.

@@ -20,21 +20,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from mpi.domain.records import Record
+from mpi.domain.records import RECORD_FIELDS, Record
 from mpi.domain.stored_records import StoredRecord
 from mpi.identity import curp as curp_rules
 
-GOLDEN_FIELDS: tuple[str, ...] = (
-    "curp",
-    "given_names",
-    "first_surname",
-    "second_surname",
-    "sex",
-    "birth_date",
-    "birth_state",
-    "postal_code",
-    "phone",
-    "nss",
+# Every demographic of the record format; institution and record_id identify the record.
+GOLDEN_FIELDS: tuple[str, ...] = tuple(
+    name for name in RECORD_FIELDS if name not in ("institution", "record_id")
 )
 
 FieldValue = str | date
