@@ -1,27 +1,32 @@
 """Conversions between domain values and Neo4j node / relationship properties.
 
-Timestamps are stored as fixed-width ISO-8601 UTC text and dates as `YYYY-MM-DD`
-(see the note in cypher.py on why not native temporal values); both sort as text.
+Timestamps and dates are stored as sortable text (mpi.store.time_text; see the note
+in cypher.py on why not native temporal values).
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 
 from mpi.domain.audit import AuditEntry
 from mpi.domain.coverage import Coverage
 from mpi.domain.credentials import Credential, CredentialStatus
 from mpi.domain.encounters import Encounter
-from mpi.domain.errors import ValidationError
 from mpi.domain.merges import MergeEvent
 from mpi.domain.not_same import NotSame
 from mpi.domain.persons import Link, Person, PersonStatus
 from mpi.domain.records import Record
 from mpi.domain.review import ReviewStatus, ReviewTask
 from mpi.domain.stored_records import StoredRecord
+from mpi.store.time_text import day_or_none as day_or_none
+from mpi.store.time_text import parse_day_or_none as parse_day_or_none
+from mpi.store.time_text import parse_ts as parse_ts
+from mpi.store.time_text import parse_ts_or_none as parse_ts_or_none
+from mpi.store.time_text import ts as ts
+from mpi.store.time_text import ts_or_none as ts_or_none
 
 Props = Mapping[str, Any]
 
@@ -36,33 +41,6 @@ _RECORD_TEXT_FIELDS = (
     "phone",
     "nss",
 )
-
-
-def ts(value: datetime, field: str = "at") -> str:
-    """A timezone-aware datetime as sortable UTC text; naive datetimes are refused."""
-    if value.tzinfo is None or value.utcoffset() is None:
-        raise ValidationError.single(field, "timezone-aware", "timestamps must carry a timezone")
-    return value.astimezone(UTC).isoformat(timespec="microseconds")
-
-
-def ts_or_none(value: datetime | None, field: str = "at") -> str | None:
-    return None if value is None else ts(value, field)
-
-
-def parse_ts(text: str) -> datetime:
-    return datetime.fromisoformat(text)
-
-
-def parse_ts_or_none(text: str | None) -> datetime | None:
-    return None if text is None else datetime.fromisoformat(text)
-
-
-def day_or_none(value: date | None) -> str | None:
-    return None if value is None else value.isoformat()
-
-
-def parse_day_or_none(text: str | None) -> date | None:
-    return None if text is None else date.fromisoformat(text)
 
 
 def record_content(record: Record) -> dict[str, Any]:

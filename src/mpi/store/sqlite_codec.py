@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-import functools
 import json
 from collections.abc import Sequence
-from datetime import UTC, date, datetime
 from typing import Any
 
-from mpi.domain.errors import ValidationError
 from mpi.domain.persons import Link, Person, PersonStatus
 from mpi.domain.records import Record
 from mpi.domain.stored_records import StoredRecord
+from mpi.store.time_text import day_or_none as day_or_none
+from mpi.store.time_text import parse_day as parse_day
+from mpi.store.time_text import parse_day_or_none as parse_day_or_none
+from mpi.store.time_text import parse_ts as parse_ts
+from mpi.store.time_text import parse_ts_or_none as parse_ts_or_none
+from mpi.store.time_text import ts as ts
+from mpi.store.time_text import ts_or_none as ts_or_none
 
 # Separates a record's block keys in records.block_keys; cannot occur in a key.
 KEY_SEPARATOR = "\x1f"
@@ -22,43 +26,6 @@ RECORD_COLUMNS = (
     "linked_at, linked_by, link_rule, link_probability"
 )
 PERSON_COLUMNS = "id, status, created_at, merged_into"
-
-
-def ts(value: datetime, field: str = "at") -> str:
-    """A timezone-aware datetime as sortable UTC text; naive datetimes are refused."""
-    if value.tzinfo is None or value.utcoffset() is None:
-        raise ValidationError.single(field, "timezone-aware", "timestamps must carry a timezone")
-    return _utc_text(value)
-
-
-# Bulk writes stamp thousands of rows with the same instant; equal instants give equal text.
-@functools.lru_cache(maxsize=1024)
-def _utc_text(value: datetime) -> str:
-    return value.astimezone(UTC).isoformat(timespec="microseconds")
-
-
-def ts_or_none(value: datetime | None, field: str = "at") -> str | None:
-    return None if value is None else ts(value, field)
-
-
-def parse_ts(text: str) -> datetime:
-    return datetime.fromisoformat(text)
-
-
-def parse_ts_or_none(text: str | None) -> datetime | None:
-    return None if text is None else datetime.fromisoformat(text)
-
-
-def day(value: date | None) -> str | None:
-    return None if value is None else value.isoformat()
-
-
-def parse_day(text: str) -> date:
-    return date.fromisoformat(text)
-
-
-def parse_day_or_none(text: str | None) -> date | None:
-    return None if text is None else date.fromisoformat(text)
 
 
 def json_list(values: Sequence[str]) -> str:
@@ -80,7 +47,7 @@ def record_values(record: Record) -> tuple[str | None, ...]:
         record.first_surname,
         record.second_surname,
         record.sex,
-        day(record.birth_date),
+        day_or_none(record.birth_date),
         record.birth_state,
         record.postal_code,
         record.phone,

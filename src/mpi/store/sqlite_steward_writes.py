@@ -91,8 +91,8 @@ class StewardWrites(WriteChecks, StewardReads):
                     c.record_key,
                     c.institution,
                     c.kind,
-                    codec.day(c.valid_from),
-                    codec.day(c.valid_to),
+                    codec.day_or_none(c.valid_from),
+                    codec.day_or_none(c.valid_to),
                 )
                 for c in coverage
             ],
@@ -105,7 +105,14 @@ class StewardWrites(WriteChecks, StewardReads):
                 "INSERT INTO encounters (id, record_key, kind, occurred_on, facility, summary) "
                 "VALUES (?, ?, ?, ?, ?, ?)",
                 [
-                    (e.id, e.record_key, e.kind, codec.day(e.occurred_on), e.facility, e.summary)
+                    (
+                        e.id,
+                        e.record_key,
+                        e.kind,
+                        codec.day_or_none(e.occurred_on),
+                        e.facility,
+                        e.summary,
+                    )
                     for e in encounters
                 ],
             )
