@@ -9,13 +9,13 @@ within `ttl` seconds in every worker.
 from __future__ import annotations
 
 import hashlib
-import json
 import time
 from collections import OrderedDict
 from collections.abc import Callable
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from mpi.api.http_errors import send_error
 from mpi.services.api_keys import Principal
 
 PRINCIPAL = "principal"
@@ -103,18 +103,6 @@ def _bearer_token(scope: Scope) -> str | None:
 
 
 async def _unauthorized(send: Send, message: str) -> None:
-    body = json.dumps(
-        {"errors": [{"message": message, "extensions": {"code": "UNAUTHENTICATED"}}]}
-    ).encode()
-    await send(
-        {
-            "type": "http.response.start",
-            "status": 401,
-            "headers": [
-                (b"content-type", b"application/json"),
-                (b"content-length", str(len(body)).encode()),
-                (b"www-authenticate", b'Bearer realm="mpi"'),
-            ],
-        }
+    await send_error(
+        send, 401, "UNAUTHENTICATED", message, (b"www-authenticate", b'Bearer realm="mpi"')
     )
-    await send({"type": "http.response.body", "body": body})

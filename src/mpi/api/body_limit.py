@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import json
-
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from mpi.api.http_errors import send_error
 
 
 class BodySizeLimit:
@@ -71,17 +71,4 @@ def _content_length(scope: Scope) -> int | None:
 
 async def _too_large(send: Send, limit: int) -> None:
     message = f"request body larger than {limit} bytes"
-    body = json.dumps({"errors": [{"message": message, "extensions": {"code": "TOO_LARGE"}}]})
-    data = body.encode()
-    await send(
-        {
-            "type": "http.response.start",
-            "status": 413,
-            "headers": [
-                (b"content-type", b"application/json"),
-                (b"content-length", str(len(data)).encode()),
-                (b"connection", b"close"),
-            ],
-        }
-    )
-    await send({"type": "http.response.body", "body": data})
+    await send_error(send, 413, "TOO_LARGE", message, (b"connection", b"close"))

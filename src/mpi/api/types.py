@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 import strawberry
 
@@ -10,7 +11,9 @@ from mpi.api.context import Info
 from mpi.api.explanations import LinkEvidence
 from mpi.domain.persons import Link as DomainLink
 from mpi.domain.persons import PersonStatus, PersonWithRecords
+from mpi.domain.records import Record as DomainRecord
 from mpi.domain.stored_records import StoredRecord
+from mpi.services.golden import GOLDEN_FIELDS
 from mpi.services.golden import GoldenField as DomainGoldenField
 from mpi.services.golden import GoldenView as DomainGoldenView
 from mpi.services.queries import link_evidence
@@ -44,20 +47,16 @@ class Record:
             key=stored.key,
             institution=r.institution,
             record_id=r.record_id,
-            curp=r.curp,
-            given_names=r.given_names,
-            first_surname=r.first_surname,
-            second_surname=r.second_surname,
-            sex=r.sex,
-            birth_date=r.birth_date,
-            birth_state=r.birth_state,
-            postal_code=r.postal_code,
-            phone=r.phone,
-            nss=r.nss,
+            **_demographics(r),
             version=stored.version,
             received_at=stored.received_at,
             person_id=strawberry.ID(stored.person_id) if stored.person_id else None,
         )
+
+
+def _demographics(r: DomainRecord) -> dict[str, Any]:
+    """The record's demographic fields, named as in Record and GoldenView."""
+    return {name: getattr(r, name) for name in GOLDEN_FIELDS}
 
 
 @strawberry.type(description="Why a record belongs to its person: who linked it, by which rule.")
@@ -123,16 +122,7 @@ class GoldenView:
     def from_domain(cls, view: DomainGoldenView) -> GoldenView:
         r = view.as_record()
         return cls(
-            curp=r.curp,
-            given_names=r.given_names,
-            first_surname=r.first_surname,
-            second_surname=r.second_surname,
-            sex=r.sex,
-            birth_date=r.birth_date,
-            birth_state=r.birth_state,
-            postal_code=r.postal_code,
-            phone=r.phone,
-            nss=r.nss,
+            **_demographics(r),
             provenance=[GoldenSource.from_domain(f) for f in view.fields],
         )
 
