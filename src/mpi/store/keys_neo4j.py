@@ -14,6 +14,7 @@ import neo4j
 
 from mpi.domain.errors import ConflictError, NotFoundError, StoreError
 from mpi.store.keys import ApiKey
+from mpi.store.neo4j_driver import with_own_driver
 
 KEY_ID_UNIQUE = """
 CREATE CONSTRAINT api_key_id IF NOT EXISTS FOR (k:ApiKey) REQUIRE k.key_id IS UNIQUE
@@ -104,19 +105,7 @@ class Neo4jKeyStore:
 
 def open_neo4j_key_store(url: str, environ: Mapping[str, str] | None = None) -> Neo4jKeyStore:
     """A key store with its own driver, configured like `mpi.store.urls.open_store`."""
-    import os
-
-    from mpi.store.urls import DEFAULT_NEO4J_DATABASE, DEFAULT_NEO4J_USER
-
-    env = os.environ if environ is None else environ
-    auth = (env.get("MPI_NEO4J_USER", DEFAULT_NEO4J_USER), env.get("MPI_NEO4J_PASSWORD", ""))
-    driver = neo4j.GraphDatabase.driver(url, auth=auth)
-    database = env.get("MPI_NEO4J_DATABASE", DEFAULT_NEO4J_DATABASE)
-    try:
-        return Neo4jKeyStore(driver, database, owns_driver=True)
-    except Exception:
-        driver.close()
-        raise
+    return with_own_driver(url, environ, lambda d, db: Neo4jKeyStore(d, db, owns_driver=True))
 
 
 def _text(at: datetime) -> str:

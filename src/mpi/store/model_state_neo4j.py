@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
@@ -10,6 +9,7 @@ from typing import Any
 import neo4j
 
 from mpi.domain.errors import StoreError
+from mpi.store.neo4j_driver import with_own_driver
 
 NAME_UNIQUE = """
 CREATE CONSTRAINT model_state_name IF NOT EXISTS FOR (s:ModelState) REQUIRE s.name IS UNIQUE
@@ -62,14 +62,4 @@ class Neo4jModelState:
 
 def open_neo4j_model_state(url: str, environ: Mapping[str, str] | None = None) -> Neo4jModelState:
     """Model state with its own driver, configured like `mpi.store.urls.open_store`."""
-    from mpi.store.urls import DEFAULT_NEO4J_DATABASE, DEFAULT_NEO4J_USER
-
-    env = os.environ if environ is None else environ
-    auth = (env.get("MPI_NEO4J_USER", DEFAULT_NEO4J_USER), env.get("MPI_NEO4J_PASSWORD", ""))
-    driver = neo4j.GraphDatabase.driver(url, auth=auth)
-    database = env.get("MPI_NEO4J_DATABASE", DEFAULT_NEO4J_DATABASE)
-    try:
-        return Neo4jModelState(driver, database, owns_driver=True)
-    except Exception:
-        driver.close()
-        raise
+    return with_own_driver(url, environ, lambda d, db: Neo4jModelState(d, db, owns_driver=True))

@@ -79,9 +79,14 @@ def _open_neo4j(url: str, environ: Mapping[str, str]) -> Store:
                 "the Neo4j store needs the neo4j driver: pip install 'neo4j>=5.28'"
             ) from exc
         raise
-    return open_neo4j_store(
-        url,
-        user=environ.get("MPI_NEO4J_USER", DEFAULT_NEO4J_USER),
-        password=environ.get("MPI_NEO4J_PASSWORD", ""),
-        database=environ.get("MPI_NEO4J_DATABASE", DEFAULT_NEO4J_DATABASE),
+    user, password, database = neo4j_settings(environ)
+    return open_neo4j_store(url, user=user, password=password, database=database)
+
+
+def neo4j_settings(environ: Mapping[str, str]) -> tuple[str, str, str]:
+    """(user, password, database) for a Neo4j store, from MPI_NEO4J_* in `environ`."""
+    return (
+        environ.get("MPI_NEO4J_USER", DEFAULT_NEO4J_USER),
+        environ.get("MPI_NEO4J_PASSWORD", ""),
+        environ.get("MPI_NEO4J_DATABASE", DEFAULT_NEO4J_DATABASE),
     )
