@@ -9,31 +9,28 @@ import ends with the same graph as an uninterrupted run.
 from __future__ import annotations
 
 import argparse
-import csv
 import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
 from tqdm import tqdm
 
 from mpi.bootstrap import Services, build
 from mpi.cli._batch_options import add_batch_options, rejected_path, settings_from
+from mpi.cli._rejected import RejectedWriter, records_or_rejections
 from mpi.domain.records import Record
-from mpi.io.records_file import RowError, read_records
+from mpi.io.records_file import read_records
 from mpi.matching.term_frequency import TermFrequencies
 from mpi.services.audit import Actor
 from mpi.services.importer import (
     ImportSummary,
-    Rejection,
     count_terms,
     hold_counts,
     import_records,
     release_counts,
 )
-
-REJECTED_FIELDS = ("line", "record_key", "field", "rule", "message")
 
 
 def register(sub: argparse._SubParsersAction[Any]) -> None:
@@ -95,7 +92,7 @@ def _import(
             writer = RejectedWriter(out)
             summary = import_records(
                 services.linking,
-                _rows(args.file),
+                records_or_rejections(args.file),
                 actor,
                 on_rejected=writer,
                 on_row=lambda: bar.update(),
@@ -105,27 +102,6 @@ def _import(
         bar.close()
         release_counts(services.linking, completed)
     return summary
-
-
-def _rows(path: Path) -> Iterator[Record | Rejection]:
-    for row in read_records(path):
-        if isinstance(row, RowError):
-            yield Rejection(row.line, row.record_key, row.problems)
-        else:
-            yield row
-
-
-class RejectedWriter:
-    """Writes each rejected row's problems, one CSV line per problem."""
-
-    def __init__(self, out: TextIO) -> None:
-        self._csv = csv.writer(out, lineterminator="\n")
-        self._csv.writerow(REJECTED_FIELDS)
-
-    def __call__(self, rejection: Rejection) -> None:
-        line = "" if rejection.line is None else rejection.line
-        for p in rejection.problems:
-            self._csv.writerow((line, rejection.record_key or "", p.field, p.rule, p.message))
 
 
 def _print_summary(

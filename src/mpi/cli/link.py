@@ -18,13 +18,11 @@ from tqdm import tqdm
 
 from mpi.bootstrap import build
 from mpi.cli._batch_options import add_batch_options, rejected_path, settings_from
-from mpi.cli.import_cmd import RejectedWriter
+from mpi.cli._rejected import RejectedWriter, records_or_rejections
 from mpi.domain.records import Record
 from mpi.io.assignments import write_assignments
-from mpi.io.records_file import read_records
 from mpi.services.audit import Actor
 from mpi.services.batch_link import BatchLinkResult, link_records
-from mpi.services.importer import Rejection
 from mpi.services.model import term_frequencies_state
 from mpi.store.model_state import TERM_FREQUENCIES
 
@@ -85,12 +83,12 @@ def _read(path: Path, rejected_path: Path) -> tuple[list[Record], int]:
     rejected = 0
     with rejected_path.open("w", encoding="utf-8", newline="") as out:
         writer = RejectedWriter(out)
-        for row in read_records(path):
+        for row in records_or_rejections(path):
             if isinstance(row, Record):
                 records.append(row)
             else:
                 rejected += 1
-                writer(Rejection(row.line, row.record_key, row.problems))
+                writer(row)
     return records, rejected
 
 
