@@ -14,6 +14,7 @@ from mpi.domain.not_same import NotSame
 from mpi.domain.review import ReviewStatus, ReviewTask
 from mpi.store import cypher
 from mpi.store import neo4j_codec as codec
+from mpi.store.credential_checks import require_issuable
 from mpi.store.neo4j_checks import WriteChecks
 from mpi.store.neo4j_steward_reads import StewardReads
 
@@ -85,13 +86,7 @@ class StewardWrites(WriteChecks, StewardReads):
             self._run(cypher.CREATE_ENCOUNTERS, rows=[codec.encounter_props(e) for e in encounters])
 
     def issue_credential(self, credential: Credential) -> None:
-        if credential.status != CredentialStatus.ACTIVE:
-            raise ConflictError(f"a new credential must be active: {credential.id!r}")
-        self._require_active_persons([credential.person_id])
-        if (held := self.credential_of(credential.person_id)) is not None:
-            raise ConflictError(
-                f"person {credential.person_id!r} already holds active credential {held.id!r}"
-            )
+        require_issuable(self, credential)
         if self.credential(credential.id) is not None:
             raise ConflictError(f"credential {credential.id!r} exists already")
         props = {

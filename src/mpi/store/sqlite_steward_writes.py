@@ -14,6 +14,7 @@ from mpi.domain.errors import ConflictError, NotFoundError
 from mpi.domain.not_same import NotSame
 from mpi.domain.review import ReviewStatus, ReviewTask
 from mpi.store import sqlite_codec as codec
+from mpi.store.credential_checks import require_issuable
 from mpi.store.sqlite_checks import WriteChecks
 from mpi.store.sqlite_steward_reads import StewardReads
 
@@ -122,13 +123,7 @@ class StewardWrites(WriteChecks, StewardReads):
             ) from exc
 
     def issue_credential(self, credential: Credential) -> None:
-        if credential.status != CredentialStatus.ACTIVE:
-            raise ConflictError(f"a new credential must be active: {credential.id!r}")
-        self._require_active_persons([credential.person_id])
-        if (held := self.credential_of(credential.person_id)) is not None:
-            raise ConflictError(
-                f"person {credential.person_id!r} already holds active credential {held.id!r}"
-            )
+        require_issuable(self, credential)
         try:
             self._conn.execute(
                 "INSERT INTO credentials (id, person_id, status, issued_at) "
