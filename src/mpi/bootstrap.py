@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from mpi.config import Settings
 from mpi.matching.rules import MatchingRules
-from mpi.rules_file import default_rules, load_rules
+from mpi.rules_file import load_rules_or_default
 from mpi.services.linking import LinkingService
 from mpi.services.model import LinkingModel, term_frequencies_from_state
 from mpi.store import open_store
@@ -39,7 +39,7 @@ class Services:
 
 def load_settings_rules(settings: Settings) -> MatchingRules:
     """The rules file named by the settings, or the packaged default rules."""
-    return load_rules(settings.rules_path) if settings.rules_path else default_rules()
+    return load_rules_or_default(settings.rules_path)
 
 
 def build(

@@ -48,3 +48,8 @@ def default_rules_text() -> str:
 def default_rules() -> MatchingRules:
     """The rules shipped with mpi (a copy of matching_rules/default.toml)."""
     return parse_rules_text(default_rules_text(), "default_rules.toml")
+
+
+def load_rules_or_default(path: str | Path | None) -> MatchingRules:
+    """The rules file at `path`, or the packaged default rules when no path is given."""
+    return load_rules(path) if path else default_rules()

@@ -12,7 +12,7 @@ from mpi.cli._record_input import load_records
 from mpi.io.assignments import read_assignments
 from mpi.matching.blocking_recall import BlockingRecall, blocking_recall
 from mpi.matching.features import prepare
-from mpi.rules_file import default_rules, load_rules
+from mpi.rules_file import load_rules_or_default
 
 SHOWN_OVERSIZED = 10
 
@@ -37,7 +37,7 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
 
 def run(args: argparse.Namespace) -> int:
     started = time.perf_counter()
-    rules = load_rules(args.rules) if args.rules else default_rules()
+    rules = load_rules_or_default(args.rules)
     records = load_records(args.file, "blocking-report")
     truth = read_assignments(args.truth)
     persons: dict[str, int] = {}

@@ -9,7 +9,7 @@ from typing import Any
 from mpi.cli._record_input import load_records
 from mpi.domain.errors import ValidationError
 from mpi.matching.training import TrainingResult, train
-from mpi.rules_file import default_rules, load_rules, write_rules
+from mpi.rules_file import load_rules_or_default, write_rules
 
 
 def register(sub: argparse._SubParsersAction[Any]) -> None:
@@ -34,7 +34,7 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
 
 def run(args: argparse.Namespace) -> int:
     started = time.perf_counter()
-    base = load_rules(args.rules) if args.rules else default_rules()
+    base = load_rules_or_default(args.rules)
     records = load_records(args.file, "train")
     if len(records) < 2:
         raise ValidationError.single(args.file, "records", "training needs at least 2 records")
