@@ -12,13 +12,14 @@ import signal
 import subprocess
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
 from mpi.domain.store_stats import StoreStats
 from mpi.store.neo4j import Neo4jStore
+from tests.store import children
+from tests.store.children import running
 from tests.store.neo4j_target import Neo4jTarget
 from tests.store.sqlite_workers import batch_rows
 
@@ -75,25 +76,8 @@ def bolt(neo4j_server: Neo4jTarget, tmp_path: Path) -> Iterator[Bolt]:
     neo4j_server.drop_database(made.database)
 
 
-@contextmanager
-def running(*processes: subprocess.Popen[str]) -> Iterator[None]:
-    """Whatever happens in the block, the children end and their pipes are closed."""
-    try:
-        yield
-    finally:
-        for process in processes:
-            if process.poll() is None:
-                process.kill()
-            process.wait(timeout=30)
-            for stream in (process.stdin, process.stdout, process.stderr):
-                if stream is not None and not stream.closed:
-                    stream.close()
-
-
 def finish(process: subprocess.Popen[str]) -> list[str]:
-    out, err = process.communicate(timeout=300)
-    assert process.returncode == 0, err
-    return out.splitlines()
+    return children.finish(process, timeout=300)
 
 
 def test_two_processes_upserting_one_key_leave_one_consistent_record(bolt: Bolt) -> None:

@@ -11,13 +11,13 @@ import signal
 import sqlite3
 import subprocess
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from mpi.domain.store_stats import StoreStats
 from mpi.store.sqlite import open_sqlite_store
+from tests.store import children
+from tests.store.children import running
 from tests.store.sqlite_workers import KEYS_PER_RECORD, batch_rows
 
 # Run as a module from the repository root so the worker imports its test helpers
@@ -44,24 +44,7 @@ def go(db: Path) -> None:
 
 
 def finish(process: subprocess.Popen[str]) -> list[str]:
-    out, err = process.communicate(timeout=120)
-    assert process.returncode == 0, err
-    return out.splitlines()
-
-
-@contextmanager
-def running(*processes: subprocess.Popen[str]) -> Iterator[None]:
-    """Whatever happens in the block, the children end and their pipes are closed."""
-    try:
-        yield
-    finally:
-        for process in processes:
-            if process.poll() is None:
-                process.kill()
-            process.wait(timeout=30)
-            for stream in (process.stdin, process.stdout, process.stderr):
-                if stream is not None and not stream.closed:
-                    stream.close()
+    return children.finish(process, timeout=120)
 
 
 def test_two_processes_upserting_one_key_leave_one_consistent_record(tmp_path: Path) -> None:
