@@ -141,3 +141,47 @@ def test_a_record_with_a_valid_curp_is_judged_by_its_curp_not_the_margin(
     labels = clusters.labels.tolist()
     assert labels[2] == labels[0] != labels[1]
     assert clusters.ambiguous == ()
+
+
+def test_a_reissued_curp_joins_the_records_of_a_person_who_moved_since(
+    make_record: MakeRecord,
+) -> None:
+    # Old and new CURP (same root, another homoclave) once shared an address; later records
+    # under the new key share nothing with the one under the old key.
+    moved = {"postal_code": "06600", "phone": "5598765432", "nss": None}
+    f = prepare([
+        make_record(curp="PESG850314MJCRLD18"),
+        make_record(),
+        make_record(**moved),
+        make_record(**moved),
+    ])  # fmt: skip
+    clusters = cluster_links(f, *_links([(0, 1, 30.0), (2, 3, 30.0), (0, 2, 25.0)]))
+    assert clusters.count == 1
+
+
+def test_same_root_twins_are_not_taken_for_a_reissue_of_one_curp(
+    make_record: MakeRecord,
+) -> None:
+    # Twins JOSE LUIS and LUIS MANUEL share a root, a home and a word of their names; only
+    # one of LUIS MANUEL's records shares JOSE LUIS's address.
+    elsewhere = {"postal_code": "06600", "phone": "5598765432", "nss": None}
+    f = prepare([
+        make_record(given_names="LUIS MANUEL", sex="H", curp="PESL850314HJCRSN03"),
+        make_record(given_names="JOSE LUIS", sex="H", curp="PESL850314HJCRSN11", **elsewhere),
+        make_record(given_names="LUIS MANUEL", sex="H", curp="PESL850314HJCRSN03", **elsewhere),
+    ])  # fmt: skip
+    clusters = cluster_links(f, *_links([(0, 2, 30.0), (1, 2, 25.0)]))
+    assert clusters.labels.tolist() == [0, 1, 0]
+
+
+def test_names_recorded_under_one_valid_curp_are_one_persons_names(
+    make_record: MakeRecord,
+) -> None:
+    # MARIA DE LOS ANGELES recorded as MARIA and as ANGELES under her one CURP.
+    f = prepare([
+        make_record(given_names="MARIA"),
+        make_record(given_names="ANGELES"),
+        make_record(given_names="ANGELES", curp=None),
+    ])  # fmt: skip
+    clusters = cluster_links(f, *_links([(0, 1, 30.0), (1, 2, 25.0)]))
+    assert clusters.count == 1

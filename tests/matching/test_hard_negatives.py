@@ -51,3 +51,14 @@ def test_hard_negative_rules(
 ) -> None:
     f = prepare([make_record(), make_record(**changes)])
     assert cannot_link(f, np.array([0]), np.array([1])).tolist() == [apart]
+
+
+@pytest.mark.parametrize("short", ["JOSE", "JOSE MARIA"])
+def test_twins_with_different_given_names_are_never_merged_through_a_record_without_curp(
+    make_record: MakeRecord, short: str
+) -> None:
+    # FEDERICO's twin recorded only as JOSE: MARIA and JOSE alone still oppose another name.
+    federico = make_record(curp="PESF850314HJCRLD05", given_names="FEDERICO", sex="H")
+    twin = make_record(curp=None, given_names=short, sex="H")
+    f = prepare([federico, twin])
+    assert cannot_link(f, np.array([0]), np.array([1])).tolist() == [True]

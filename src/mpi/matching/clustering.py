@@ -34,6 +34,7 @@ from mpi.matching.hard_negatives import (
     dates_close,
     different_people,
     names_say_two_people,
+    reissued_curps,
 )
 
 # Components up to this size are checked pair by pair; bigger ones are agglomerated.
@@ -183,13 +184,24 @@ class _Agglomeration:
             return False
         left = np.repeat(np.array(sa.members, dtype=np.intp), len(sb.members))
         right = np.tile(np.array(sb.members, dtype=np.intp), len(sa.members))
-        if (several_curps or span >= GENERATION_YEARS) and different_people(
-            self.f, left, right, self.rules
-        ).any():
-            return True
+        if several_curps or span >= GENERATION_YEARS:
+            bad = different_people(self.f, left, right, self.rules)
+            if bad.any() and not self._reissue(left[bad], right[bad], [*sa.members, *sb.members]):
+                return True
         if several_names and "twins" in self.rules:
             return self._twins_between(left, right, [*sa.members, *sb.members])
         return False
+
+    def _reissue(self, left: NDArray[np.intp], right: NDArray[np.intp], members: list[int]) -> bool:
+        # Every objection is only "same root, another homoclave" between CURPs that records
+        # of the merged cluster already show to be one person's reissue (a shared household
+        # key and one name): the person moved since, so later records share nothing.
+        if "reissue" not in self.rules or "homonym" not in self.rules:
+            return False
+        others = tuple(r for r in self.rules if r != "homonym")
+        if different_people(self.f, left, right, others).any():
+            return False
+        return reissued_curps(self.f, left, right, np.array(members, dtype=np.intp))
 
     def _twins_between(
         self, left: NDArray[np.intp], right: NDArray[np.intp], members: list[int]
@@ -241,7 +253,17 @@ class _Agglomeration:
         outer = g.tokens[np.array(members, dtype=np.intp)]
         holds_a = _holds(g.significant[a], outer)
         holds_b = _holds(g.significant[b], outer)
-        return bool((holds_a & holds_b).any())
+        return bool((holds_a & holds_b).any()) or self._one_curp(a, b, members)
+
+    def _one_curp(self, a: int, b: int, members: list[int]) -> bool:
+        # Both names were recorded under one valid CURP (MARIA and ANGELES for MARIA DE LOS
+        # ANGELES): one person's names, whatever the words.
+        f, given = self.f, self.given
+        curps: dict[int, set[int]] = {given[a]: set(), given[b]: set()}
+        for m in members:
+            if f.curp.valid[m] and given[m] in curps:
+                curps[given[m]].add(int(f.curp.column.ids[m]))
+        return bool(curps[given[a]] & curps[given[b]])
 
     def counts(self) -> tuple[int, int, int]:
         """Links applied, refused for hard negative evidence, refused for a constraint."""

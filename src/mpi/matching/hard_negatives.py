@@ -80,7 +80,9 @@ def given_names_differ(f: Features, left: Index, right: Index) -> NDArray[np.boo
     token."""
     ids = f.text["given_names"].ids
     out = as_mask((ids[left] >= 0) & (ids[right] >= 0) & (ids[left] != ids[right]))
-    out &= _informative(f, left) & _informative(f, right)
+    # MARIA against VERONICA opposes: a person named MARIA VERONICA shows both words in some
+    # record (clustering looks for it); MARIA against JOSE MARIA shows too little.
+    out &= _informative(f, left) | _informative(f, right)
     if out.any():
         idx = np.flatnonzero(out)
         a, b = left[idx], right[idx]
@@ -245,6 +247,17 @@ def _one_name(f: Features, left: Index, right: Index) -> NDArray[np.bool_]:
     return as_mask(same | nickname(f, "given_names", left, right, _ANY))
 
 
+def _plainly_one_name(f: Features, left: Index, right: Index) -> NDArray[np.bool_]:
+    """Equal given names, a nickname, or every word of one (MARIA and JOSE too) in the other."""
+    tokens = f.given.tokens
+    a, b = tokens[left], tokens[right]
+    a_in_b = ((a[:, :, None] == b[:, None, :]).any(axis=2) | (a < 0)).all(axis=1)
+    b_in_a = ((b[:, :, None] == a[:, None, :]).any(axis=2) | (b < 0)).all(axis=1)
+    present = (a >= 0).any(axis=1) & (b >= 0).any(axis=1)
+    same = as_mask(present & (a_in_b | b_in_a))
+    return as_mask(same | nickname(f, "given_names", left, right, _ANY))
+
+
 def _homoclaves_differ(a: str, b: str) -> bool:
     return len(a) == len(b) == 18 and a[16] != b[16]
 
@@ -289,6 +302,35 @@ def _homonym_homoclave(f: Features, left: Index, right: Index) -> NDArray[np.boo
     return out
 
 
+def reissued_curps(f: Features, left: Index, right: Index, members: Index) -> bool:
+    """Whether every pair's two valid same-root CURPs are, by `members`' records, one person's.
+
+    Each pair must carry plainly one name (every word of one in the other, or a nickname:
+    twins JOSE LUIS and LUIS MANUEL share a word, not a name), and some records of
+    `members` carrying its two CURPs must be excused by the homonym rule (a shared NSS,
+    phone or postal code, and one name): a RENAPO reissue of one person's key.
+    """
+    valid, root, ids = f.curp.valid, f.curp.root, f.curp.column.ids
+    both = valid[left] & valid[right] & (root[left] == root[right]) & (ids[left] != ids[right])
+    # Each objecting pair must itself carry one name: twins share a household and often a
+    # root, and only their names tell them apart.
+    if not (both.all() and _plainly_one_name(f, left, right).all()):
+        return False
+    wanted = {
+        (min(a, b), max(a, b)) for a, b in zip(ids[left].tolist(), ids[right].tolist(), strict=True)
+    }
+    holders: dict[int, list[int]] = {}
+    for m in members.tolist():
+        holders.setdefault(int(ids[m]), []).append(m)
+    for ca, cb in wanted:
+        xs, ys = holders.get(ca, []), holders.get(cb, [])
+        a = np.repeat(np.array(xs, dtype=np.intp), len(ys))
+        b = np.tile(np.array(ys, dtype=np.intp), len(xs))
+        if not len(a) or _homonym_homoclave(f, a, b).all():
+            return False
+    return True
+
+
 def _generation_apart(f: Features, left: Index, right: Index) -> NDArray[np.bool_]:
     bl, br = f.birth_date[left], f.birth_date[right]
     far = (bl >= 0) & (br >= 0) & (np.abs(bl // 10000 - br // 10000) >= GENERATION_YEARS)
@@ -299,7 +341,13 @@ def _generation_apart(f: Features, left: Index, right: Index) -> NDArray[np.bool
     return out
 
 
-HARD_NEGATIVE_RULES: tuple[str, ...] = ("different_curps", "homonym", "generation", "twins")
+HARD_NEGATIVE_RULES: tuple[str, ...] = (
+    "different_curps",
+    "homonym",
+    "generation",
+    "twins",
+    "reissue",
+)
 
 
 def cannot_link(
@@ -315,7 +363,9 @@ def cannot_link(
       NSS, phone or postal code (RENAPO homonyms);
     - generation: birth dates a generation apart (parent and child with the same name),
       unless one digit apart;
-    - twins: same surnames, birth dates (nearly) equal, given names not one name.
+    - twins: same surnames, birth dates (nearly) equal, given names not one name;
+    - reissue (clustering only): the homonym rule yields between two clusters whose records
+      show the two CURPs to be one person's reissue (reissued_curps).
 
     The same CURP on both records exempts a pair from every rule.
     """
