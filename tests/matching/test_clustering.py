@@ -1,13 +1,14 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import numpy as np
 import pytest
 
 from mpi.matching.clustering import cluster_links
 from mpi.matching.features import prepare
-from tests.matching.conftest import MakeRecord
+from tests.matching.conftest import BASE, MakeRecord
 
 
 def _links(pairs: list[tuple[int, int, float]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -185,3 +186,25 @@ def test_names_recorded_under_one_valid_curp_are_one_persons_names(
     ])  # fmt: skip
     clusters = cluster_links(f, *_links([(0, 1, 30.0), (1, 2, 25.0)]))
     assert clusters.count == 1
+
+
+ANOTHER_HOME = {"postal_code": "68000", "phone": "9511234567", "nss": None}
+
+
+@pytest.mark.parametrize(
+    ("what", "changes", "joins"),
+    [
+        ("another home", ANOTHER_HOME, False),
+        ("the same phone", {**ANOTHER_HOME, "phone": BASE.phone}, True),
+        ("no home recorded", {"postal_code": None, "phone": None, "nss": None}, True),
+        ("the CURP holder's state", {**ANOTHER_HOME, "birth_state": "JC"}, True),
+    ],
+)
+def test_a_namesake_without_curp_born_in_another_state_is_not_merged(
+    make_record: MakeRecord, what: str, changes: dict[str, Any], joins: bool
+) -> None:
+    # Same name, sex and birth date, no CURP, born in Oaxaca as recorded; the CURP holder's
+    # record and CURP say Jalisco. A wrong state is met by a shared phone or address.
+    f = prepare([make_record(), make_record(**{"curp": None, "birth_state": "OC", **changes})])
+    clusters = cluster_links(f, *_links([(0, 1, 15.0)]))
+    assert (clusters.count == 1) is joins

@@ -30,9 +30,12 @@ from mpi.matching.features import Features
 from mpi.matching.hard_negatives import (
     GENERATION_YEARS,
     HARD_NEGATIVE_RULES,
+    birth_states,
+    born_elsewhere,
     cannot_link,
     dates_close,
     different_people,
+    household_keys,
     names_say_two_people,
     reissued_curps,
 )
@@ -67,9 +70,13 @@ class _Summary:
     first_year: int  # recorded birth years, for the generation rule
     last_year: int
     givens: set[int]  # given-name ids, for the twins rule
+    states: set[str]  # birth states recorded or in valid CURPs, for the elsewhere rule
+    households: set[tuple[str, int]]  # NSS, phone and postal codes, for the elsewhere rule
 
     def absorb(self, other: _Summary) -> None:
         self.members.extend(other.members)
+        self.states |= other.states
+        self.households |= other.households
         self.curps |= other.curps
         self.first_year = min(self.first_year, other.first_year)
         self.last_year = max(self.last_year, other.last_year)
@@ -118,6 +125,8 @@ class _Agglomeration:
             year if year is not None else 1 << 30,
             year if year is not None else -(1 << 30),
             {int(f.text["given_names"].ids[i])},
+            birth_states(f, np.array([i])),
+            household_keys(f, np.array([i])),
         )
 
     def can_join(self, i: int, root: int) -> bool:
@@ -175,6 +184,8 @@ class _Agglomeration:
         return any(self.find(x) == other for x in records)
 
     def _hard_negative_between(self, sa: _Summary, sb: _Summary) -> bool:
+        if "elsewhere" in self.rules and (_elsewhere(sa, sb) or _elsewhere(sb, sa)):
+            return True
         # Only two distinct valid CURPs or a generation-wide span of birth years can
         # trigger a rule; otherwise skip the pairwise test.
         several_curps = len(sa.curps | sb.curps) > 1
@@ -270,6 +281,18 @@ class _Agglomeration:
         return self.applied, self.refused_hard, self.refused_constraint
 
 
+def _elsewhere(without: _Summary, holder: _Summary) -> bool:
+    # A cluster without any valid CURP, born (as recorded) only where the other cluster's
+    # records and CURPs never say, sharing no household key with it though both record one:
+    # a namesake from another state. A wrong state on one record of the person is met by
+    # a shared address or phone, or by the person's other records.
+    if without.curps or not holder.curps or not without.states:
+        return False
+    if without.states & holder.states or without.households & holder.households:
+        return False
+    return bool(without.households) and bool(holder.households)
+
+
 def _holds(tokens: NDArray[np.int32], names: NDArray[np.int32]) -> NDArray[np.bool_]:
     """Per row of `names` (token ids), whether it contains every token of `tokens`."""
     wanted = tokens[tokens >= 0]
@@ -307,6 +330,8 @@ def _dirty_components(
     pairs = np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.int64)
     left, right = np.divmod(pairs, f.n)
     bad = cannot_link(f, left.astype(np.intp), right.astype(np.intp), rules)
+    if "elsewhere" in rules:
+        bad |= born_elsewhere(f, left.astype(np.intp), right.astype(np.intp))
     dirty = set(components[left[bad]].tolist())
     dirty |= set(components[sizes[components] > MAX_CHECKED_COMPONENT].tolist())
     dirty |= {int(components[a]) for a, b in not_same if components[a] == components[b]}

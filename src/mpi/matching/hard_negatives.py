@@ -331,6 +331,47 @@ def reissued_curps(f: Features, left: Index, right: Index, members: Index) -> bo
     return True
 
 
+HOUSEHOLD_FIELDS = ("nss", "phone", "postal_code")
+
+
+def birth_states(f: Features, rows: Index) -> set[str]:
+    """Birth states the records show: recorded, and encoded in valid CURPs (positions 12-13)."""
+    values = f.text["birth_state"].values
+    out = {str(values[i]) for i in rows.tolist() if values[i] is not None}
+    curps = f.curp.column.values
+    out |= {str(curps[i])[11:13] for i in rows.tolist() if f.curp.valid[i]}
+    return out
+
+
+def household_keys(f: Features, rows: Index) -> set[tuple[str, int]]:
+    """(field, value id) of every NSS, phone and postal code the records hold."""
+    out: set[tuple[str, int]] = set()
+    for field in HOUSEHOLD_FIELDS:
+        ids = f.text[field].ids[rows]
+        out |= {(field, int(v)) for v in ids[ids >= 0].tolist()}
+    return out
+
+
+def born_elsewhere(f: Features, left: Index, right: Index) -> NDArray[np.bool_]:
+    """Pairs the "elsewhere" rule may object to (clustering judges whole clusters).
+
+    One record has a valid CURP and the other none; the one without records a birth state
+    neither shown by the other; both record a household key and share none.
+    """
+    valid = f.curp.valid
+    out = as_mask(valid[left] != valid[right])
+    state = f.text["birth_state"].ids
+    out &= (state[left] >= 0) & (state[right] >= 0) & (state[left] != state[right])
+    shared = np.zeros(len(left), dtype=np.bool_)
+    comparable = np.zeros(len(left), dtype=np.bool_)
+    for field in HOUSEHOLD_FIELDS:
+        key = f.text[field].ids
+        both = (key[left] >= 0) & (key[right] >= 0)
+        comparable |= both
+        shared |= both & (key[left] == key[right])
+    return as_mask(out & comparable & ~shared)
+
+
 def _generation_apart(f: Features, left: Index, right: Index) -> NDArray[np.bool_]:
     bl, br = f.birth_date[left], f.birth_date[right]
     far = (bl >= 0) & (br >= 0) & (np.abs(bl // 10000 - br // 10000) >= GENERATION_YEARS)
@@ -347,6 +388,7 @@ HARD_NEGATIVE_RULES: tuple[str, ...] = (
     "generation",
     "twins",
     "reissue",
+    "elsewhere",
 )
 
 
@@ -364,6 +406,9 @@ def cannot_link(
     - generation: birth dates a generation apart (parent and child with the same name),
       unless one digit apart;
     - twins: same surnames, birth dates (nearly) equal, given names not one name;
+    - elsewhere (clustering only): records without a valid CURP, all born (as recorded) in
+      states the other cluster's records and CURPs never show, sharing no NSS, phone or
+      postal code with it: a namesake from another state, not a typo (born_elsewhere);
     - reissue (clustering only): the homonym rule yields between two clusters whose records
       show the two CURPs to be one person's reissue (reissued_curps).
 
