@@ -55,18 +55,61 @@ def evaluate(
         extra: more records to score whatever their keys (e.g. its current person's).
         cap: the largest block searched; defaults to the model's cap.
     """
+    pool = _pool(tx, model, record, block_keys, extra, cap)
+    return _decided(tx, model, record, pool, model.score(record, pool.linked))
+
+
+def evaluate_many(
+    tx: ReadTx,
+    model: LinkingModel,
+    records: Sequence[Record],
+    block_keys: Sequence[Sequence[str]],
+    cap: int | None = None,
+) -> list[Evaluation]:
+    """`evaluate` of each record (block_keys[i] are records[i]'s), with the same answers;
+    the records' candidates are scored together in one table (see `LinkingModel.score_many`).
+    """
+    pools = [_pool(tx, model, r, k, (), cap) for r, k in zip(records, block_keys, strict=True)]
+    scores = model.score_many([(r, p.linked) for r, p in zip(records, pools, strict=True)])
+    return [_decided(tx, model, r, p, s) for r, p, s in zip(records, pools, scores, strict=True)]
+
+
+@dataclass(frozen=True, slots=True)
+class _Pool:
+    records: dict[str, StoredRecord]  # every record found (linked or not) and the extra ones
+    linked: list[StoredRecord]  # those to score: linked, not the record itself, by key
+    oversized_keys: tuple[str, ...]
+
+
+def _pool(
+    tx: ReadTx,
+    model: LinkingModel,
+    record: Record,
+    block_keys: Sequence[str],
+    extra: Sequence[StoredRecord],
+    cap: int | None,
+) -> _Pool:
     found = tx.candidates(block_keys, cap or model.candidate_cap)
     pool = {c.record.key: c.record for c in found.candidates}
     pool.update((r.key, r) for r in extra)
     linked = [r for key, r in sorted(pool.items()) if key != record.key and r.person_id]
-    scores = model.score(record, linked)
-    vetoed = _not_same_persons(tx, record.key, pool)
+    return _Pool(pool, linked, found.oversized_keys)
+
+
+def _decided(
+    tx: ReadTx,
+    model: LinkingModel,
+    record: Record,
+    pool: _Pool,
+    scores: list[CandidateScore],
+) -> Evaluation:
+    vetoed = _not_same_persons(tx, record.key, pool.records)
     decision = decide((s.scored for s in scores), model.thresholds, vetoed)
     hard = _cannot_link_persons(tx, model, record, decision, scores)
     if hard:
         decision = decide((s.scored for s in scores), model.thresholds, vetoed, hard)
     ranked = tuple(sorted(scores, key=lambda s: (-s.scored.probability, s.scored.record_key)))
-    return Evaluation(decision, ranked, found.oversized_keys)
+    return Evaluation(decision, ranked, pool.oversized_keys)
 
 
 def _cannot_link_persons(

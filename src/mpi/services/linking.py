@@ -19,7 +19,12 @@ from mpi.services.audit import Actor, audit_entry
 from mpi.services.golden import GoldenView, golden_view
 from mpi.services.model import LinkingModel
 from mpi.services.register import Registration, register_record
-from mpi.services.resolve import DEFAULT_LIMIT, Resolution, resolve_identity
+from mpi.services.resolve import (
+    DEFAULT_LIMIT,
+    Resolution,
+    resolve_identities,
+    resolve_identity,
+)
 from mpi.store.model_state import TERM_FREQUENCIES, ModelStateStore
 from mpi.store.port import Store
 
@@ -79,6 +84,12 @@ class LinkingService:
         """Candidate persons for `record`, best first; writes nothing."""
         with self.store.read() as tx:
             return resolve_identity(tx, self.model, record, limit)
+
+    def resolve_many(self, records: Sequence[Record], limits: Sequence[int]) -> list[Resolution]:
+        """`resolve` of each record (at most limits[i] persons), in one read transaction,
+        scored together: the same answers, less work per record than one call each."""
+        with self.store.read() as tx:
+            return resolve_identities(tx, self.model, records, limits)
 
     def golden(self, person_id: str, actor: Actor | None = None) -> GoldenView:
         """The person's golden view, computed from its current records.

@@ -17,12 +17,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 
 import numpy as np
+from numpy.typing import NDArray
 
 from mpi.domain.records import Record
 from mpi.domain.stored_records import StoredRecord
-from mpi.matching.blocking_keys import block_keys
+from mpi.matching.blocking_keys import block_keys, emissions
 from mpi.matching.clustering import cluster_links
-from mpi.matching.engine import MatchEngine
+from mpi.matching.engine import MatchEngine, ScoredPairs
 from mpi.matching.explain import Explanation, explain
 from mpi.matching.features import NAME_FIELDS, Features, prepare
 from mpi.matching.rules import MatchingRules
@@ -104,21 +105,69 @@ class LinkingModel:
         """The record's block keys as the store indexes them."""
         return block_keys(_single(record), 0, self.rules.blocking.keys)
 
+    def block_keys_of_many(self, records: Sequence[Record]) -> list[tuple[str, ...]]:
+        """`block_keys` of each record, from one feature table for them all."""
+        f = prepare(records)
+        keys: list[list[str]] = [[] for _ in records]
+        for kind in self.rules.blocking.keys:
+            for parts in emissions(f, kind):
+                present = np.logical_and.reduce([part.ids >= 0 for part in parts])
+                for i in np.flatnonzero(present).tolist():
+                    keys[i].append(f"{kind}:" + "|".join(part.text(i) for part in parts))
+        return [tuple(dict.fromkeys(k)) for k in keys]
+
     def score(self, record: Record, candidates: Sequence[StoredRecord]) -> list[CandidateScore]:
         """Score `record` against linked candidate records, best first, the best explained."""
-        if not candidates:
-            return []
-        f = prepare([record, *(c.record for c in candidates)])
-        right = np.arange(1, f.n, dtype=np.intp)
-        left = np.zeros(len(right), dtype=np.intp)
+        return self.score_many([(record, candidates)])[0]
+
+    def score_many(
+        self, groups: Sequence[tuple[Record, Sequence[StoredRecord]]]
+    ) -> list[list[CandidateScore]]:
+        """`score` of each (record, candidates) group, scored together in one table.
+
+        Every comparison and hard-negative rule reads only the two rows of its pair, so a
+        pair scores the same whichever other rows share its table; one table for several
+        requests pays numpy's per-call set-up once instead of once per request.
+        """
+        rows: list[Record] = []
+        left: list[int] = []
+        right: list[int] = []
+        for record, candidates in groups:
+            left.extend([len(rows)] * len(candidates))
+            right.extend(range(len(rows) + 1, len(rows) + 1 + len(candidates)))
+            rows.append(record)
+            rows.extend(c.record for c in candidates)
+        if not left:
+            return [[] for _ in groups]
+        f = prepare(rows)
+        lefts = np.array(left, dtype=np.intp)
+        rights = np.array(right, dtype=np.intp)
         engine = self.engine
-        scored = engine.score_pairs(f, left, right)
-        barred = engine.cannot_link(f, left, right)
-        order = sorted(range(len(right)), key=lambda k: (-scored.probability[k], f.keys[k + 1]))
+        scored = engine.score_pairs(f, lefts, rights)
+        barred = engine.cannot_link(f, lefts, rights)
+        out: list[list[CandidateScore]] = []
+        start = 0
+        for _, candidates in groups:
+            pairs = range(start, start + len(candidates))
+            out.append(self._ranked(engine, f, scored, barred, pairs, candidates))
+            start += len(candidates)
+        return out
+
+    def _ranked(
+        self,
+        engine: MatchEngine,
+        f: Features,
+        scored: ScoredPairs,
+        barred: NDArray[np.bool_],
+        pairs: range,
+        candidates: Sequence[StoredRecord],
+    ) -> list[CandidateScore]:
+        # Pair k scores candidates[k - pairs.start] (row scored.right[k] of `f`).
+        order = sorted(pairs, key=lambda k: (-scored.probability[k], f.keys[scored.right[k]]))
         out = []
         explained: set[str] = set()
         for k in order:
-            stored = candidates[k]
+            stored = candidates[k - pairs.start]
             assert stored.person_id is not None
             probability = float(scored.probability[k])
             candidate = ScoredCandidate(
@@ -131,7 +180,8 @@ class LinkingModel:
             why = None
             if stored.person_id not in explained and len(explained) < EXPLAIN_TOP:
                 explained.add(stored.person_id)
-                why = functools.cache(functools.partial(explain, engine, f, 0, k + 1))
+                i, j = int(scored.left[k]), int(scored.right[k])
+                why = functools.cache(functools.partial(explain, engine, f, i, j))
             out.append(CandidateScore(candidate, self.thresholds.band(probability), why))
         return out
 

@@ -7,11 +7,12 @@ registering it would do.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from mpi.domain.records import Record
 from mpi.matching.explain import Explanation
-from mpi.services.candidates import evaluate
+from mpi.services.candidates import Evaluation, evaluate, evaluate_many
 from mpi.services.decide import Band, Bar, Decision
 from mpi.services.model import CandidateScore, LinkingModel
 from mpi.store.port import ReadTx
@@ -68,7 +69,20 @@ def resolve_identity(
         record: validated demographics (see `query_record`).
         limit: at most this many persons are returned.
     """
-    evaluation = evaluate(tx, model, record, model.block_keys(record))
+    return _resolution(evaluate(tx, model, record, model.block_keys(record)), limit)
+
+
+def resolve_identities(
+    tx: ReadTx, model: LinkingModel, records: Sequence[Record], limits: Sequence[int]
+) -> list[Resolution]:
+    """`resolve_identity` of each record (at most limits[i] persons for records[i]), with
+    the same answers, blocking and scoring the records together (cheaper per record)."""
+    keys = model.block_keys_of_many(records)
+    evaluations = evaluate_many(tx, model, records, keys)
+    return [_resolution(e, n) for e, n in zip(evaluations, limits, strict=True)]
+
+
+def _resolution(evaluation: Evaluation, limit: int) -> Resolution:
     people = []
     by_key = {s.scored.record_key: s for s in evaluation.scores}
     for person in evaluation.decision.persons[:limit]:

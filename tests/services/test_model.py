@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from mpi.domain.records import Record
+from mpi.domain.stored_records import StoredRecord
+from mpi.matching.features import prepare
+from mpi.matching.term_frequency import TermFrequencies
+from mpi.rules_file import default_rules
+from mpi.services.model import CandidateScore, LinkingModel, uses_term_frequencies
+from tests.services.people import population_file, read_valid
+
+T0 = datetime(2026, 3, 1, tzinfo=UTC)
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory: pytest.TempPathFactory) -> list[Record]:
+    """About 450 records of 200 synthetic persons (typos, missing CURPs, twins, namesakes)."""
+    return read_valid(population_file(tmp_path_factory.mktemp("model"), 200, seed=3))
+
+
+@pytest.fixture(scope="module")
+def model(sample: list[Record]) -> LinkingModel:
+    # Counted over the sample thrice (> MIN_TF_RECORDS values): the TF adjustment is on.
+    counts = TermFrequencies.from_features(prepare(sample * 3))
+    assert uses_term_frequencies(counts)
+    return LinkingModel(default_rules(), counts)
+
+
+def _stored(records: list[Record]) -> list[StoredRecord]:
+    return [StoredRecord(r, 1, T0, f"P{k % 5}") for k, r in enumerate(records)]
+
+
+def _scores(scores: list[CandidateScore]) -> list[tuple[object, ...]]:
+    explained = [s.explanation.comparisons if s.explanation else None for s in scores]
+    return [(s.scored, s.band, e) for s, e in zip(scores, explained, strict=True)]
+
+
+def test_block_keys_of_many_records_are_each_records_block_keys(
+    model: LinkingModel, sample: list[Record]
+) -> None:
+    together = model.block_keys_of_many(sample)
+    assert together == [model.block_keys(r) for r in sample]
+    assert all(together)
+
+
+def test_scoring_groups_together_scores_each_group_as_alone(
+    model: LinkingModel, sample: list[Record]
+) -> None:
+    # Groups of neighbours in file order (a person's records are adjacent), some empty.
+    groups = [
+        (sample[i], _stored(sample[i + 1 : i + 1 + i % 6])) for i in range(0, len(sample) - 7, 4)
+    ]
+    together = model.score_many(groups)
+    alone = [model.score(record, candidates) for record, candidates in groups]
+    assert [_scores(s) for s in together] == [_scores(s) for s in alone]
+    assert [] in together
+    assert any(s.scored.cannot_link for group in together for s in group)
+    assert model.score_many([]) == []
