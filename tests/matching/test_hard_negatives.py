@@ -62,3 +62,18 @@ def test_twins_with_different_given_names_are_never_merged_through_a_record_with
     twin = make_record(curp=None, given_names=short, sex="H")
     f = prepare([federico, twin])
     assert cannot_link(f, np.array([0]), np.array([1])).tolist() == [True]
+
+
+@pytest.mark.parametrize(
+    ("names", "apart"),
+    [(("DULCE", "DULCE MARIA"), True), (("DULCE MARIA", "DULCE MARIA"), False)],
+)
+def test_same_root_twins_whose_names_only_overlap_are_not_a_reissued_curp(
+    make_record: MakeRecord, names: tuple[str, str], apart: bool
+) -> None:
+    # One home, one root, homoclaves 0 and 1: DULCE and DULCE MARIA are twins; the same
+    # name under both keys is one person's reissued CURP.
+    first = make_record(given_names=names[0])
+    second = make_record(given_names=names[1], curp="PESG850314MJCRLD18")
+    f = prepare([first, second])
+    assert cannot_link(f, np.array([0]), np.array([1])).tolist() == [apart]
