@@ -18,3 +18,22 @@ def test_chunked_block_keys_are_the_strings_the_service_path_computes(tmp_path: 
     assert chunked == [block_keys(f, i, kinds) for i in range(f.n)]
     one_by_one = [block_keys(prepare([r]), 0, kinds) for r in records[:40]]
     assert chunked[:40] == one_by_one
+
+
+def test_block_key_runs_hold_each_records_keys_sorted_and_distinct(tmp_path: Path) -> None:
+    records = read_valid(population_file(tmp_path, 150, seed=5))
+    table = BlockKeyTable(prepare(records), default_rules().blocking.keys)
+    expected = [tuple(sorted(keys)) for keys in table.keys(30, 130)]
+    runs = table.runs(30, 130)
+    assert list(runs.keys) == sorted(set(runs.keys))
+    held = [
+        tuple(runs.keys[k] for k in runs.key_ids[runs.starts[i] : runs.starts[i + 1]])
+        for i in range(100)
+    ]
+    assert held == expected
+
+
+def test_block_key_runs_of_no_kinds_are_empty(tmp_path: Path) -> None:
+    records = read_valid(population_file(tmp_path, 10, seed=5))
+    runs = BlockKeyTable(prepare(records), ()).runs(0, 4)
+    assert (list(runs.keys), list(runs.starts), list(runs.key_ids)) == ([], [0] * 5, [])

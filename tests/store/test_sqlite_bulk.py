@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from mpi.domain.errors import ConflictError, StoreError
+from mpi.domain.errors import ConflictError, StoreError, ValidationError
 from mpi.domain.persons import Link, Person, PersonStatus
 from mpi.domain.records import Record
-from mpi.domain.stored_records import RecordWrite
+from mpi.domain.stored_records import BlockKeyRuns, RecordWrite
 from mpi.store.model_state_sqlite import SqliteModelState
 from mpi.store.sqlite import SqliteStore, open_sqlite_store
 from mpi.store.sqlite_bulk import loading_path
@@ -112,6 +112,47 @@ def test_a_bulk_load_is_refused_while_another_thread_holds_a_connection(tmp_path
     try:
         with store.read(), pytest.raises(StoreError, match="in use by another thread"):
             load(store, 2)
+        with store.read() as tx:
+            assert tx.stats().records == 0
+    finally:
+        store.close()
+
+
+def test_records_given_with_block_keys_in_columns_are_stored_like_per_record_keys(
+    tmp_path: Path,
+) -> None:
+    writes, links = rows(6)
+    runs = BlockKeyRuns.of([w.block_keys for w in writes])
+    store = open_sqlite_store(tmp_path / "mpi.db")
+    try:
+        with store.bulk_load() as tx:
+            tx.create_persons([Person(f"P{i}", PersonStatus.ACTIVE, T0) for i in range(3)])
+            tx.insert_linked_runs([w.record for w in writes], runs, links, T0)
+        with store.read() as tx:
+            found = tx.candidates(["k:1"], 10).candidates
+            assert sorted(c.record.key for c in found) == ["IMSS:0001"]
+            assert len(tx.candidates(["s:S2"], 10).candidates) == 1
+    finally:
+        store.close()
+
+
+@pytest.mark.parametrize(
+    ("keys", "error"),
+    [
+        (BlockKeyRuns(["k:\x1f"], [0, 1], [0]), ValidationError),
+        (BlockKeyRuns([""], [0, 1], [0]), ValidationError),
+        (BlockKeyRuns(["k:1"], [0, 1, 1], [0]), ConflictError),
+    ],
+)
+def test_block_keys_in_columns_that_break_a_rule_are_refused(
+    tmp_path: Path, keys: BlockKeyRuns, error: type[Exception]
+) -> None:
+    writes, links = rows(1)
+    store = open_sqlite_store(tmp_path / "mpi.db")
+    try:
+        with pytest.raises(error), store.bulk_load() as tx:
+            tx.create_persons([Person("P0", PersonStatus.ACTIVE, T0)])
+            tx.insert_linked_runs([writes[0].record], keys, links, T0)
         with store.read() as tx:
             assert tx.stats().records == 0
     finally:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -37,6 +38,31 @@ class RecordWrite:
 
     record: Record
     block_keys: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class BlockKeyRuns:
+    """The block keys of consecutive records, in columns, as a bulk load builds them.
+
+    Record i of the run holds `keys[k]` for each k in `key_ids[starts[i]:starts[i + 1]]`;
+    `keys` is sorted and distinct, and each record's ids ascend (so its keys are sorted).
+    One string per distinct key instead of one per record and key.
+    """
+
+    keys: Sequence[str]
+    starts: Sequence[int]  # one more than the records
+    key_ids: Sequence[int]
+
+    @classmethod
+    def of(cls, rows: Sequence[tuple[str, ...]]) -> BlockKeyRuns:
+        """The runs of per-record key tuples (duplicates within a record dropped)."""
+        keys = sorted({k for row in rows for k in row})
+        index = {k: i for i, k in enumerate(keys)}
+        starts, key_ids = [0], []
+        for row in rows:
+            key_ids += sorted({index[k] for k in row})
+            starts.append(len(key_ids))
+        return cls(keys, starts, key_ids)
 
 
 class UpsertChange(StrEnum):

@@ -98,9 +98,8 @@ def load_graph(
             tx.create_persons([Person(p, PersonStatus.ACTIVE, at) for p in persons[start:stop]])
         del persons
         for start, stop in chunks(len(records)):
-            keys = table.keys(start, stop)
-            rows = [RecordWrite(records[i], keys[i - start]) for i in range(start, stop)]
-            tx.insert_linked_records(rows, links[start:stop], at)
+            runs = table.runs(start, stop)
+            tx.insert_linked_runs(records[start:stop], runs, links[start:stop], at)
             extra(tx, start, stop)
             if on_chunk:
                 on_chunk(stop - start)

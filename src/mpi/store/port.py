@@ -31,9 +31,10 @@ from mpi.domain.merges import MergeEvent
 from mpi.domain.not_same import NotSame
 from mpi.domain.pages import Page
 from mpi.domain.persons import Link, Person, PersonWithRecords
+from mpi.domain.records import Record
 from mpi.domain.review import ReviewStatus, ReviewTask
 from mpi.domain.store_stats import StoreStats
-from mpi.domain.stored_records import RecordWrite, StoredRecord, UpsertOutcome
+from mpi.domain.stored_records import BlockKeyRuns, RecordWrite, StoredRecord, UpsertOutcome
 
 DEFAULT_PAGE_SIZE = 50
 
@@ -281,6 +282,17 @@ class BulkWriteTx(WriteTx, Protocol):
     ) -> None:
         """Insert new records with their block keys, each already linked: `links[i]` is
         `rows[i]`'s (its person must exist). ConflictError for a key that exists."""
+        ...
+
+    def insert_linked_runs(
+        self,
+        records: Sequence[Record],
+        keys: BlockKeyRuns,
+        links: Sequence[Link],
+        at: datetime,
+    ) -> None:
+        """`insert_linked_records` with the block keys in columns: `records[i]` holds
+        run i of `keys` (a million records' keys without a string per record and key)."""
         ...
 
 
