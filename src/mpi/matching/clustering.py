@@ -24,6 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from mpi.matching._name_bridges import curp_letters_fit, held_by
 from mpi.matching.ambiguity import ambiguous_records
 from mpi.matching.blocking import pairs_within_blocks
 from mpi.matching.features import Features
@@ -258,13 +259,17 @@ class _Agglomeration:
             self.twin_names[self._key(a, b)] = d
 
     def _bridged(self, a: int, b: int, members: list[int]) -> bool:
-        # Exact tokens only: JUAN and CARLOS inside JUAN CARLOS; ALEJANDRA and ALEJANDRO are
-        # not both "inside" ALEJANDRA, however alike they look.
+        # A record of the merged cluster holding both names (JUAN and CARLOS inside JUAN
+        # CARLOS; PEPE and LUIS inside JOSE LUIS), both names under one valid CURP, or a
+        # MARIA whose CURP was made from MARIA <the other name>. ALEJANDRA and ALEJANDRO
+        # are not both "inside" ALEJANDRA, however alike they look.
         g = self.f.given
         outer = g.tokens[np.array(members, dtype=np.intp)]
-        holds_a = _holds(g.significant[a], outer)
-        holds_b = _holds(g.significant[b], outer)
-        return bool((holds_a & holds_b).any()) or self._one_curp(a, b, members)
+        if (held_by(g, g.significant[a], outer) & held_by(g, g.significant[b], outer)).any():
+            return True
+        if curp_letters_fit(self.f, a, b) or curp_letters_fit(self.f, b, a):
+            return True
+        return self._one_curp(a, b, members)
 
     def _one_curp(self, a: int, b: int, members: list[int]) -> bool:
         # Both names were recorded under one valid CURP (MARIA and ANGELES for MARIA DE LOS
@@ -291,15 +296,6 @@ def _elsewhere(without: _Summary, holder: _Summary) -> bool:
     if without.states & holder.states or without.households & holder.households:
         return False
     return bool(without.households) and bool(holder.households)
-
-
-def _holds(tokens: NDArray[np.int32], names: NDArray[np.int32]) -> NDArray[np.bool_]:
-    """Per row of `names` (token ids), whether it contains every token of `tokens`."""
-    wanted = tokens[tokens >= 0]
-    if not len(wanted):
-        return np.zeros(len(names), dtype=np.bool_)
-    found: NDArray[np.bool_] = (names[:, :, None] == wanted[None, None, :]).any(axis=1).all(axis=1)
-    return found
 
 
 def connected_components(
