@@ -2,8 +2,9 @@
 
 Loads (or reuses) a SQLite store of N synthetic persons as benchmarks/api_load.py does
 (same generator seed, same queries: stored records' demographics, limit 5), then answers
-R requests one after another, either through the whole stack (Starlette, auth, strawberry,
-the audit batcher: `--layer api`) or by calling `LinkingService.resolve` (`--layer service`).
+R requests from `--concurrency` clients on one event loop through the whole stack
+(Starlette, auth, strawberry, the audit batcher: `--layer api`), or by calling
+`LinkingService.resolve` (`--layer service`; with `--concurrency N`, `resolve_many` of N).
 Prints CPU time per request (time.process_time) beside wall time and the load average, for
 each of `--rounds` rounds; `--profile FILE` writes a cProfile of the last round.
 
@@ -31,6 +32,7 @@ from mpi.bootstrap import build
 from mpi.config import Settings
 from mpi.domain.records import Record
 from mpi.services.api_keys import ApiKeys
+from mpi.services.linking import LinkingService
 from mpi.services.resolve import query_record
 
 SEED = 11  # load_population's default: the records regenerate identically
@@ -93,7 +95,9 @@ class AsgiCaller:
         return answer
 
 
-def run_api(url: str, picked: list[Record], rounds: int, profile: Path | None) -> None:
+def run_api(
+    url: str, picked: list[Record], rounds: int, profile: Path | None, concurrency: int
+) -> None:
     keys = ApiKeys.open(url)
     token = keys.create("admin").token
     keys.close()
@@ -104,10 +108,14 @@ def run_api(url: str, picked: list[Record], rounds: int, profile: Path | None) -
         for r in picked
     ]
 
-    async def one_round() -> None:
-        for body in bodies:
+    async def client(mine: list[bytes]) -> None:
+        for body in mine:
             answer = await caller.post(body)
             assert answer["data"]["resolveIdentity"]["__typename"] == "IdentityResolution"
+
+    async def one_round() -> None:
+        # `concurrency` clients, each sending its share of the bodies one after another.
+        await asyncio.gather(*(client(bodies[c::concurrency]) for c in range(concurrency)))
 
     async def main() -> None:
         await caller.post(bodies[0])
@@ -120,24 +128,37 @@ def run_api(url: str, picked: list[Record], rounds: int, profile: Path | None) -
             if prof is not None:
                 prof.disable()
                 prof.dump_stats(profile)
-            _print("api", len(bodies), time.perf_counter() - wall, time.process_time() - cpu)
+            layer = f"api x{concurrency}"
+            _print(layer, len(bodies), time.perf_counter() - wall, time.process_time() - cpu)
 
     asyncio.run(main())
 
 
-def run_service(url: str, picked: list[Record], rounds: int, profile: Path | None) -> None:
+def run_service(
+    url: str, picked: list[Record], rounds: int, profile: Path | None, concurrency: int
+) -> None:
     services = build(Settings(store_url=url))
     queries_ = [as_query(r) for r in picked]
     try:
         services.linking.resolve(queries_[0], 5)
         for r in range(rounds):
             prof = cProfile.Profile() if profile and r == rounds - 1 else None
-            t = _timed(prof, lambda: [services.linking.resolve(q, 5) for q in queries_])
-            _print("service", len(queries_), *t)
+            t = _timed(prof, lambda: _resolve_all(services.linking, queries_, concurrency))
+            _print(f"service x{concurrency}", len(queries_), *t)
             if prof is not None and profile is not None:
                 prof.dump_stats(profile)
     finally:
         services.close()
+
+
+def _resolve_all(linking: LinkingService, queries_: list[Record], batch: int) -> None:
+    if batch == 1:
+        for q in queries_:
+            linking.resolve(q, 5)
+        return
+    for start in range(0, len(queries_), batch):
+        part = queries_[start : start + batch]
+        linking.resolve_many(part, [5] * len(part))
 
 
 def _timed(prof: cProfile.Profile | None, work: Callable[[], object]) -> tuple[float, float]:
@@ -169,6 +190,12 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--layer", choices=["api", "service"], default="api")
     parser.add_argument("--profile", type=Path, help="cProfile of the last round here")
+    parser.add_argument(
+        "--concurrency",
+        type=int,
+        default=1,
+        help="api: concurrent clients; service: records per resolve_many call (1: resolve)",
+    )
     args = parser.parse_args()
     url = f"sqlite:///{args.store}"
     if args.store.exists():
@@ -177,7 +204,7 @@ def main() -> None:
         records = load_population(url, args.persons, SEED).records
     picked = queries(records, args.requests)
     run = run_api if args.layer == "api" else run_service
-    run(url, picked, args.rounds, args.profile)
+    run(url, picked, args.rounds, args.profile, args.concurrency)
 
 
 if __name__ == "__main__":

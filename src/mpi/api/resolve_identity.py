@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import weakref
 from typing import Annotated
 
 import strawberry
@@ -13,8 +15,10 @@ from mpi.api.permissions import Operation, allowed
 from mpi.api.results import Forbidden, ValidationFailed, forbidden
 from mpi.api.types import Person
 from mpi.domain.errors import Problem, ValidationError
+from mpi.domain.records import Record
 from mpi.identity.record_rules import parse_record
 from mpi.services.decide import Bar, Outcome
+from mpi.services.linking import LinkingService
 from mpi.services.resolve import QUERY_INSTITUTION, Resolution, ResolvedPerson
 
 BarEnum = strawberry.enum(Bar, name="LinkBar")
@@ -107,6 +111,68 @@ async def resolve_identity(
         record = parse_record({**raw, "institution": QUERY_INSTITUTION, "record_id": "query"})
     except ValidationError as error:
         return ValidationFailed.of(error.problems, prefix="input.")
-    resolution = ctx.services.linking.resolve(record, limit)
+    resolution = await _coalescer(ctx.services.linking).resolve(record, limit)
     ctx.reads.add(operation, "person", [p.person_id for p in resolution.candidates])
     return IdentityResolution.from_domain(resolution)
+
+
+# Resolving several records at once scores them in one table: numpy's set-up, most of a
+# small resolve's cost, is paid once per batch. Requests that reach the resolver in the same
+# turn of the event loop (those that queued while the worker was busy) form one batch.
+MAX_BATCH = 32
+
+
+class _Coalescer:
+    """Resolutions asked for in one turn of the event loop, answered by one resolve_many."""
+
+    def __init__(self, linking: LinkingService) -> None:
+        self._linking = linking
+        self._pending: list[tuple[Record, int, asyncio.Future[Resolution]]] = []
+        self._loop: asyncio.AbstractEventLoop | None = None
+
+    async def resolve(self, record: Record, limit: int) -> Resolution:
+        loop = asyncio.get_running_loop()
+        if self._pending and loop is not self._loop:
+            return self._linking.resolve(record, limit)  # another loop's batch is open
+        if not self._pending:
+            self._loop = loop
+            loop.call_soon(self._flush)
+        future: asyncio.Future[Resolution] = loop.create_future()
+        self._pending.append((record, limit, future))
+        return await future
+
+    def _flush(self) -> None:
+        batch, self._pending = self._pending[:MAX_BATCH], self._pending[MAX_BATCH:]
+        if self._pending and self._loop is not None:
+            self._loop.call_soon(self._flush)
+        try:
+            answers = self._linking.resolve_many([b[0] for b in batch], [b[1] for b in batch])
+        except Exception:
+            # One record's failure must not fail the others: each is answered alone.
+            for record, limit, future in batch:
+                try:
+                    _settle(future, self._linking.resolve(record, limit))
+                except Exception as error:
+                    _settle(future, error)
+            return
+        for (_, _, future), answer in zip(batch, answers, strict=True):
+            _settle(future, answer)
+
+
+def _settle(future: asyncio.Future[Resolution], answer: Resolution | Exception) -> None:
+    if future.done():  # the request was cancelled (its client went away)
+        return
+    if isinstance(answer, Exception):
+        future.set_exception(answer)
+    else:
+        future.set_result(answer)
+
+
+_coalescers: weakref.WeakKeyDictionary[LinkingService, _Coalescer] = weakref.WeakKeyDictionary()
+
+
+def _coalescer(linking: LinkingService) -> _Coalescer:
+    found = _coalescers.get(linking)
+    if found is None:
+        found = _coalescers[linking] = _Coalescer(linking)
+    return found
