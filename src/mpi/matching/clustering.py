@@ -5,7 +5,12 @@ A merge is refused when the two clusters would then hold a pair that must not be
 hard negative evidence (hard_negatives.cannot_link: different valid CURPs with different
 birth dates, homonyms, a generation apart, twins) between ANY of their members, compared or
 not, or a NOT_SAME constraint. So a record with a missing CURP cannot chain two clearly
-different people.
+different people. Some rules read whole clusters (rules file names in brackets): a cluster
+without any valid CURP born only in states the other never shows and sharing no home with
+it [elsewhere]; one without any birth date and with other phones [dateless]; two same-root
+CURPs that the cluster's records show to be one person's reissue [reissue] excuse the
+homonym rule; names are bridged by a record holding both, by one valid CURP, or by CURP
+letters (matching/_name_bridges.py).
 
 Ambiguity (with an `ambiguity_margin`): a record whose links reach two clusters that cannot
 be one person (a CURP-less record of one of two namesakes) is not linked automatically
@@ -187,6 +192,8 @@ class _Agglomeration:
     def _hard_negative_between(self, sa: _Summary, sb: _Summary) -> bool:
         if "elsewhere" in self.rules and (_elsewhere(sa, sb) or _elsewhere(sb, sa)):
             return True
+        if "dateless" in self.rules and (_dateless(sa, sb) or _dateless(sb, sa)):
+            return True
         # Only two distinct valid CURPs or a generation-wide span of birth years can
         # trigger a rule; otherwise skip the pairwise test.
         several_curps = len(sa.curps | sb.curps) > 1
@@ -286,6 +293,16 @@ class _Agglomeration:
         return self.applied, self.refused_hard, self.refused_constraint
 
 
+def _dateless(without: _Summary, holder: _Summary) -> bool:
+    # No birth date anywhere (nor a CURP to read one from), and another phone: a junior
+    # named after his father, at home, is nothing else than this.
+    if without.first_year <= without.last_year or holder.first_year > holder.last_year:
+        return False
+    phones = {k for k in without.households if k[0] == "phone"}
+    theirs = {k for k in holder.households if k[0] == "phone"}
+    return bool(phones) and bool(theirs) and not phones & theirs
+
+
 def _elsewhere(without: _Summary, holder: _Summary) -> bool:
     # A cluster without any valid CURP, born (as recorded) only where the other cluster's
     # records and CURPs never say, sharing no household key with it though both record one:
@@ -328,6 +345,10 @@ def _dirty_components(
     bad = cannot_link(f, left.astype(np.intp), right.astype(np.intp), rules)
     if "elsewhere" in rules:
         bad |= born_elsewhere(f, left.astype(np.intp), right.astype(np.intp))
+    if "dateless" in rules:
+        phone, dated = f.text["phone"].ids, f.birth_date >= 0
+        both = (phone[left] >= 0) & (phone[right] >= 0)
+        bad |= both & (dated[left] != dated[right]) & (phone[left] != phone[right])
     dirty = set(components[left[bad]].tolist())
     dirty |= set(components[sizes[components] > MAX_CHECKED_COMPONENT].tolist())
     dirty |= {int(components[a]) for a, b in not_same if components[a] == components[b]}

@@ -388,6 +388,7 @@ HARD_NEGATIVE_RULES: tuple[str, ...] = (
     "twins",
     "reissue",
     "elsewhere",
+    "dateless",
 )
 
 
@@ -408,6 +409,8 @@ def cannot_link(
     - elsewhere (clustering only): records without a valid CURP, all born (as recorded) in
       states the other cluster's records and CURPs never show, sharing no NSS, phone or
       postal code with it: a namesake from another state, not a typo (born_elsewhere);
+    - dateless (clustering only): records with no birth date anywhere (nor a CURP to read
+      one from) whose phones are not the other cluster's: a junior named after his father;
     - reissue (clustering only): the homonym rule yields between two clusters whose records
       show the two CURPs to be one person's reissue (reissued_curps).
 
