@@ -228,3 +228,12 @@ def test_a_record_without_birth_date_or_curp_and_another_phone_is_not_merged(
     f = prepare([make_record(), make_record(**dateless)])
     clusters = cluster_links(f, *_links([(0, 1, 12.0)]))
     assert (clusters.count == 1) is joins
+
+
+def test_the_curp_says_where_its_holder_was_born_when_the_record_does_not(
+    make_record: MakeRecord,
+) -> None:
+    holder = make_record(birth_state=None)  # the CURP still says Jalisco
+    namesake = make_record(curp=None, birth_state="OC", **ANOTHER_HOME)
+    f = prepare([holder, namesake])
+    assert cluster_links(f, *_links([(0, 1, 15.0)])).count == 2

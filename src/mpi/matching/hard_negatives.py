@@ -355,20 +355,40 @@ def born_elsewhere(f: Features, left: Index, right: Index) -> NDArray[np.bool_]:
     """Pairs the "elsewhere" rule may object to (clustering judges whole clusters).
 
     One record has a valid CURP and the other none; the one without records a birth state
-    neither shown by the other; both record a household key and share none.
+    that the other shows neither recorded nor in its CURP; both record some home (NSS,
+    phone or postal code) and share none.
     """
     valid = f.curp.valid
     out = as_mask(valid[left] != valid[right])
-    state = f.text["birth_state"].ids
-    out &= (state[left] >= 0) & (state[right] >= 0) & (state[left] != state[right])
+    holder = np.where(valid[left], left, right)
+    other = np.where(valid[left], right, left)
+    recorded, in_curp = _state_codes(f)
+    out &= (recorded[other] >= 0) & (recorded[other] != in_curp[holder])
+    out &= recorded[other] != recorded[holder]
     shared = np.zeros(len(left), dtype=np.bool_)
-    comparable = np.zeros(len(left), dtype=np.bool_)
+    home_l = np.zeros(len(left), dtype=np.bool_)
+    home_r = np.zeros(len(left), dtype=np.bool_)
     for field in HOUSEHOLD_FIELDS:
         key = f.text[field].ids
-        both = (key[left] >= 0) & (key[right] >= 0)
-        comparable |= both
-        shared |= both & (key[left] == key[right])
-    return as_mask(out & comparable & ~shared)
+        home_l |= key[left] >= 0
+        home_r |= key[right] >= 0
+        shared |= (key[left] == key[right]) & (key[left] >= 0)
+    return as_mask(out & home_l & home_r & ~shared)
+
+
+def _state_codes(f: Features) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    # Two-letter state codes as numbers: as recorded, and in the CURP (positions 12-13).
+    chars = f.curp.chars.astype(np.int64)
+    in_curp = np.where(f.curp.valid, chars[:, 11] * 256 + chars[:, 12], -2)
+    column = f.text["birth_state"]
+    codes = np.array(
+        [_code(str(v)) for v in column.vocab.values] + [-1], dtype=np.int64
+    )  # id -1 picks the trailing entry
+    return codes[column.ids], in_curp
+
+
+def _code(state: str) -> int:
+    return ord(state[0]) * 256 + ord(state[1]) if len(state) == 2 else -3
 
 
 def _generation_apart(f: Features, left: Index, right: Index) -> NDArray[np.bool_]:
