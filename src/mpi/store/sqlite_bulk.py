@@ -22,15 +22,12 @@ from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
-import numpy as np
-from numpy.typing import NDArray
-
 from mpi.domain.errors import ConflictError
 from mpi.domain.persons import Link
 from mpi.domain.records import Record
 from mpi.domain.stored_records import BlockKeyRuns, RecordWrite
-from mpi.store import sqlite_codec as codec
-from mpi.store.sqlite_record_writes import RecordWrites, validate
+from mpi.store import sqlite_bulk_rows as bulk_rows
+from mpi.store.sqlite_record_writes import RecordWrites
 from mpi.store.sqlite_schema import DDL
 
 LOADING_SUFFIX = ".loading"
@@ -159,67 +156,13 @@ class BulkWrites(RecordWrites):
         links: Sequence[Link],
         at: datetime,
     ) -> None:
-        _check(records, keys, links)
+        record_keys = bulk_rows.check(records, keys, links)
         self._conn.executemany(
             "INSERT OR IGNORE INTO institutions (code) VALUES (?)",
             [(i,) for i in {record.institution for record in records}],
         )
         first = self._count("SELECT coalesce(max(rid), 0) FROM records") + 1
         # Records in key order (the key index grows at its end); block keys in key order.
-        record_keys = [record.key for record in records]
-        order = sorted(range(len(records)), key=record_keys.__getitem__)
-        rids = np.empty(len(records), dtype=np.int64)
-        rids[order] = np.arange(first, first + len(records))
-        self._conn.executemany(_INSERT_LINKED, _linked_rows(records, keys, links, order, rids, at))
-        starts = np.asarray(keys.starts, dtype=np.int64)
-        key_ids = np.asarray(keys.key_ids, dtype=np.int64)
-        owners = np.repeat(rids, np.diff(starts))
-        by_key = np.lexsort((owners, key_ids))
-        texts = map(keys.keys.__getitem__, key_ids[by_key].tolist())
-        self._conn.executemany(_ADD_KEY, zip(texts, owners[by_key].tolist(), strict=True))
-
-
-def _check(records: Sequence[Record], keys: BlockKeyRuns, links: Sequence[Link]) -> None:
-    if len(keys.starts) != len(records) + 1 or len(links) != len(records):
-        raise ConflictError(
-            f"{len(records)} records given with {len(links)} links and "
-            f"{len(keys.starts) - 1} runs of block keys"
-        )
-    for record, link in zip(records, links, strict=True):
-        if not record.institution or not record.record_id:
-            validate(RecordWrite(record, ()))
-        if link.record_key != record.key:
-            raise ConflictError(f"link of {link.record_key!r} given for {record.key!r}")
-    # One scan of all the keys at C speed instead of a test per key.
-    if not all(keys.keys) or codec.KEY_SEPARATOR in "".join(keys.keys):
-        bad = next(k for k in keys.keys if not k or codec.KEY_SEPARATOR in k)
-        validate(RecordWrite(records[0], (bad,)))
-
-
-def _linked_rows(
-    records: Sequence[Record],
-    keys: BlockKeyRuns,
-    links: Sequence[Link],
-    order: list[int],
-    rids: NDArray[np.int64],
-    at: datetime,
-) -> Iterator[tuple[object, ...]]:
-    at_text = codec.ts(at)
-    texts, starts, key_ids = keys.keys, keys.starts, keys.key_ids
-    sep = codec.KEY_SEPARATOR
-    linked_at, linked_text = None, ""
-    for i, rid in zip(order, rids[order].tolist(), strict=True):
-        link = links[i]
-        if link.linked_at is not linked_at:  # a batch's links mostly share one instant
-            linked_at, linked_text = link.linked_at, codec.ts(link.linked_at, "linked_at")
-        yield (
-            rid,
-            *codec.record_values(records[i]),
-            at_text,
-            sep.join(map(texts.__getitem__, key_ids[starts[i] : starts[i + 1]])),
-            link.person_id,
-            linked_text,
-            link.by,
-            link.rule,
-            link.probability,
-        )
+        rows, rids = bulk_rows.record_rows(records, record_keys, keys, links, first, at)
+        self._conn.executemany(_INSERT_LINKED, rows)
+        self._conn.executemany(_ADD_KEY, bulk_rows.key_rows(keys, rids))

@@ -1,0 +1,115 @@
+"""The rows a bulk load inserts, built column by column.
+
+A million records make a million row tuples; built one record at a time in Python
+that is seconds of attribute lookups and calls. Here each column is one C-level
+`map` over the records (dates and timestamps formatted once per distinct value) and
+the rows are the columns zipped: the same rows in a fraction of the time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from datetime import datetime
+from itertools import repeat
+from operator import attrgetter
+
+import numpy as np
+from numpy.typing import NDArray
+
+from mpi.domain.errors import ConflictError
+from mpi.domain.persons import Link
+from mpi.domain.records import Record
+from mpi.domain.stored_records import BlockKeyRuns, RecordWrite
+from mpi.store import sqlite_codec as codec
+from mpi.store.sqlite_record_writes import validate
+
+# records columns after rid and key, up to birth_date, then after it (sqlite_bulk's INSERT).
+_BEFORE_BIRTH = (
+    "institution",
+    "record_id",
+    "curp",
+    "given_names",
+    "first_surname",
+    "second_surname",
+    "sex",
+)
+_AFTER_BIRTH = ("birth_state", "postal_code", "phone", "nss")
+_LINK = ("by", "rule", "probability")
+
+Row = tuple[object, ...]
+
+
+def check(records: Sequence[Record], keys: BlockKeyRuns, links: Sequence[Link]) -> list[str]:
+    """The records' keys, after checking what the database cannot (ValidationError,
+    ConflictError)."""
+    if len(keys.starts) != len(records) + 1 or len(links) != len(records):
+        raise ConflictError(
+            f"{len(records)} records given with {len(links)} links and "
+            f"{len(keys.starts) - 1} runs of block keys"
+        )
+    if not all(map(attrgetter("institution"), records)) or not all(
+        map(attrgetter("record_id"), records)
+    ):
+        for record in records:
+            validate(RecordWrite(record, ()))
+    record_keys: list[str] = list(map(attrgetter("key"), records))
+    link_keys: list[str] = list(map(attrgetter("record_key"), links))
+    if link_keys != record_keys:
+        given, own = next(p for p in zip(link_keys, record_keys, strict=True) if p[0] != p[1])
+        raise ConflictError(f"link of {given!r} given for {own!r}")
+    # One scan of all the keys at C speed instead of a test per key.
+    if not all(keys.keys) or codec.KEY_SEPARATOR in "".join(keys.keys):
+        bad = next(k for k in keys.keys if not k or codec.KEY_SEPARATOR in k)
+        validate(RecordWrite(records[0], (bad,)))
+    return record_keys
+
+
+def record_rows(
+    records: Sequence[Record],
+    record_keys: list[str],
+    keys: BlockKeyRuns,
+    links: Sequence[Link],
+    first_rid: int,
+    at: datetime,
+) -> tuple[Iterator[Row], NDArray[np.int64]]:
+    """The records' linked rows in key order (rids from `first_rid` on), and each input
+    record's rid."""
+    n = len(records)
+    order = sorted(range(n), key=record_keys.__getitem__)
+    rids = np.empty(n, dtype=np.int64)
+    rids[np.asarray(order, dtype=np.intp)] = np.arange(first_rid, first_rid + n)
+    recs = list(map(records.__getitem__, order))
+    lks = list(map(links.__getitem__, order))
+    births = list(map(attrgetter("birth_date"), recs))
+    days = {d: codec.day_or_none(d) for d in set(births)}
+    stamps = list(map(attrgetter("linked_at"), lks))
+    stamp_texts = {t: codec.ts(t, "linked_at") for t in set(stamps)}
+    texts, starts, key_ids = keys.keys, keys.starts, keys.key_ids
+    joined = [
+        codec.KEY_SEPARATOR.join(map(texts.__getitem__, key_ids[starts[i] : starts[i + 1]]))
+        for i in order
+    ]
+    rows = zip(
+        range(first_rid, first_rid + n),
+        map(record_keys.__getitem__, order),
+        *(map(attrgetter(name), recs) for name in _BEFORE_BIRTH),
+        map(days.__getitem__, births),
+        *(map(attrgetter(name), recs) for name in _AFTER_BIRTH),
+        repeat(codec.ts(at), n),
+        joined,
+        map(attrgetter("person_id"), lks),
+        map(stamp_texts.__getitem__, stamps),
+        *(map(attrgetter(name), lks) for name in _LINK),
+        strict=True,
+    )
+    return rows, rids
+
+
+def key_rows(keys: BlockKeyRuns, rids: NDArray[np.int64]) -> Iterator[tuple[str, int]]:
+    """(block key, rid) rows in key order, then rid order (each index page filled once)."""
+    starts = np.asarray(keys.starts, dtype=np.int64)
+    key_ids = np.asarray(keys.key_ids, dtype=np.int64)
+    owners = np.repeat(rids, np.diff(starts))
+    by_key = np.lexsort((owners, key_ids))
+    texts = map(keys.keys.__getitem__, key_ids[by_key].tolist())
+    return zip(texts, owners[by_key].tolist(), strict=True)

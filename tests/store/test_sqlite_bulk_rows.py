@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+
+from mpi.domain.errors import ConflictError, ValidationError
+from mpi.domain.persons import Link
+from mpi.domain.records import Record
+from mpi.domain.stored_records import BlockKeyRuns
+from mpi.store.sqlite_bulk_rows import check, key_rows, record_rows
+
+T0 = datetime(2026, 3, 1, tzinfo=UTC)
+RECORDS = [
+    Record("IMSS", "2", given_names="ANA", birth_date=date(1990, 5, 1)),
+    Record("IMSS", "1", given_names="LUIS"),
+]
+LINKS = [Link(r.key, "P1", T0, "test", "batch-link", 0.5) for r in RECORDS]
+KEYS = BlockKeyRuns.of([("b:1", "a:1"), ("a:1",)])
+
+
+def test_rows_come_in_record_key_order_with_their_sorted_block_keys_and_link() -> None:
+    rows, rids = record_rows(RECORDS, check(RECORDS, KEYS, LINKS), KEYS, LINKS, 7, T0)
+    listed = list(rows)
+    assert [row[:3] for row in listed] == [(7, "IMSS:1", "IMSS"), (8, "IMSS:2", "IMSS")]
+    assert listed[1][9] == "1990-05-01" and listed[0][9] is None
+    assert listed[1][15] == "a:1\x1fb:1"
+    assert listed[0][16:] == ("P1", "2026-03-01T00:00:00.000000+00:00", "test", "batch-link", 0.5)
+    assert rids.tolist() == [8, 7]
+    assert list(key_rows(KEYS, rids)) == [("a:1", 7), ("a:1", 8), ("b:1", 8)]
+
+
+def test_a_link_given_for_another_record_is_refused() -> None:
+    links = [LINKS[1], LINKS[0]]
+    with pytest.raises(ConflictError, match="link of 'IMSS:1' given for 'IMSS:2'"):
+        check(RECORDS, KEYS, links)
+
+
+def test_a_record_without_a_record_id_is_refused_naming_the_field() -> None:
+    records = [RECORDS[0], Record("IMSS", "")]
+    links = [LINKS[0], Link("IMSS:", "P1", T0, "test", "batch-link", 0.5)]
+    with pytest.raises(ValidationError, match="record_id"):
+        check(records, KEYS, links)
