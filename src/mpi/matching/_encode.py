@@ -10,6 +10,7 @@ from numpy.typing import NDArray
 
 MISSING = -1
 T = TypeVar("T")
+IntArray = TypeVar("IntArray", NDArray[np.int32], NDArray[np.int64])
 
 
 class Vocabulary:
@@ -62,7 +63,58 @@ def cached_map(func: Callable[[T], str | None], column: Iterable[T | None]) -> l
     return out
 
 
+def encode_mapped(
+    func: Callable[[str], str | None], ids: NDArray[np.int32], source: Vocabulary, vocab: Vocabulary
+) -> NDArray[np.int32]:
+    """Ids in `vocab` of func(value) for a column given as ids into `source`, calling `func`
+    once per distinct value.
+
+    New values enter `vocab` in the order of their first appearance in the column, so the ids
+    are those `vocab.encode([func(v) for v in column])` would give.
+    """
+    present = ids[ids >= 0]
+    order = present[np.sort(first_positions(present))] if len(present) else present
+    lookup = np.full(len(source) + 1, MISSING, dtype=np.int32)  # [-1] stays missing
+    lookup[order] = vocab.encode(func(source.values[i]) for i in order.tolist())
+    return lookup[ids]
+
+
+def values_of(ids: NDArray[np.int32], vocab: Vocabulary) -> NDArray[np.object_]:
+    """The value (None for -1) of every id, as an object array."""
+    table = object_array([*vocab.values, None])
+    out: NDArray[np.object_] = table[ids]
+    return out
+
+
 def object_array(values: Sequence[str | None]) -> NDArray[np.object_]:
     out = np.empty(len(values), dtype=object)
     out[:] = values
     return out
+
+
+# numpy 2's np.unique hashes integers when it needs no index or inverse, which measured ~90x
+# slower than a sort on the batch pipeline's tens of millions of pair codes; these helpers
+# sort and give the same results as np.unique.
+def unique_ints(values: IntArray) -> IntArray:
+    """np.unique(values) for an integer array, by sorting."""
+    ordered = np.sort(values)
+    if len(ordered) < 2:
+        return ordered
+    return ordered[np.r_[True, ordered[1:] != ordered[:-1]]]
+
+
+def first_positions(values: IntArray) -> NDArray[np.intp]:
+    """np.unique(values, return_index=True)[1]: where each distinct value first occurs."""
+    order = np.argsort(values, kind="stable")
+    ordered = values[order]
+    return order[np.r_[True, ordered[1:] != ordered[:-1]]] if len(order) else order
+
+
+def dense_ranks(values: IntArray) -> NDArray[np.int64]:
+    """np.unique(values, return_inverse=True)[1]: each value's rank among distinct values."""
+    order = np.argsort(values, kind="stable")
+    ordered = values[order]
+    ranks = np.empty(len(values), dtype=np.int64)
+    if len(values):
+        ranks[order] = np.cumsum(np.r_[False, ordered[1:] != ordered[:-1]])
+    return ranks

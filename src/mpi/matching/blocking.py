@@ -13,6 +13,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from mpi.domain.records import Record
+from mpi.matching._encode import first_positions, unique_ints
 from mpi.matching.blocking_keys import BLOCK_KEYS, block_keys, key_codes, key_text
 from mpi.matching.features import Features, prepare
 
@@ -47,7 +48,7 @@ def _blocks(codes: NDArray[np.int64], n: int) -> tuple[NDArray[np.int64], NDArra
     # emits the same key twice but belongs to the block once.
     pos = np.flatnonzero(codes.ravel() >= 0)
     member = codes.ravel()[pos] * n + pos % n
-    _, first = np.unique(member, return_index=True)
+    first = first_positions(member)
     kept = pos[first]
     return codes.ravel()[kept], kept
 
@@ -103,7 +104,7 @@ def candidate_pairs(f: Features, kinds: Sequence[str], max_block_size: int) -> C
         chunks.extend(found)
         oversized.extend(big)
         per_key[kind] = sum(len(c) for c in found)
-    pairs = np.unique(np.concatenate(chunks)) if chunks else np.zeros(0, dtype=np.int64)
+    pairs = unique_ints(np.concatenate(chunks)) if chunks else np.zeros(0, dtype=np.int64)
     left, right = np.divmod(pairs, f.n) if f.n else (pairs, pairs)
     keep = left != right
     return CandidatePairs(

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from mpi.matching._encode import dense_ranks
 from mpi.matching.features import Features, TextColumn, format_date
 
 # The surname key is emitted once per surname, so swapped surnames still share a block.
@@ -173,8 +174,7 @@ def _dense(code: NDArray[np.int64]) -> NDArray[np.int64]:
     # Renumber 0..k-1 so products of later parts cannot overflow int64.
     present = code >= 0
     out = np.full(len(code), -1, dtype=np.int64)
-    _, inverse = np.unique(code[present], return_inverse=True)
-    out[present] = inverse
+    out[present] = dense_ranks(code[present])
     return out
 
 

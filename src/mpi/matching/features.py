@@ -4,7 +4,7 @@ CURP validity and root, birth-date parts, all encoded as integer ids for vectori
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -16,7 +16,8 @@ from mpi.identity import curp as curp_rules
 from mpi.identity.dates import check_birth_date
 from mpi.identity.names import given_name_tokens, split_married_surname, surname_key
 from mpi.identity.phonetic import phonetic_key
-from mpi.matching._encode import MISSING, Vocabulary, cached_map, object_array
+from mpi.matching._encode import MISSING, Vocabulary, encode_mapped, object_array, values_of
+from mpi.matching._forked import forked_map
 from mpi.matching._given import GivenTokens, given_tokens
 
 # The service path prepares a handful of records per request, mostly the same stored
@@ -27,6 +28,8 @@ _NAME_CACHE = 1 << 16
 # Fields compared as plain (already normalised by parse_record) codes and numbers.
 PLAIN_FIELDS = ("sex", "birth_state", "postal_code", "phone", "nss")
 NAME_FIELDS = ("given_names", "first_surname", "second_surname")
+# Distinct CURPs from which checking them is split between two processes.
+PARALLEL_CURPS = 100_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,15 +72,16 @@ class Features:
 
 def prepare(records: Sequence[Record]) -> Features:
     """Compute the comparison features of `records` (row i describes records[i])."""
-    text = {name: _plain(records, name) for name in PLAIN_FIELDS}
+    curps = _CurpTable.of([r.curp for r in records])
+    text = {name: _plain(records, name, curps) for name in PLAIN_FIELDS}
     names = _name_columns(records)
     text |= names
     return Features(
         keys=tuple(r.key for r in records),
         text=text,
         phonetic=_phonetic_columns(names),
-        curp=_curp_features(records),
-        birth_date=_birth_dates(records),
+        curp=curps.features(),
+        birth_date=_birth_dates(records, curps),
         given=given_tokens(names["given_names"].values),
     )
 
@@ -87,9 +91,27 @@ def _column(values: list[str | None], vocab: Vocabulary | None = None) -> TextCo
     return TextColumn(object_array(values), vocab.encode(values), vocab)
 
 
-def _plain(records: Sequence[Record], name: str) -> TextColumn:
+def _mapped(
+    func: Callable[[str], str | None], ids: NDArray[np.int32], source: Vocabulary, vocab: Vocabulary
+) -> TextColumn:
+    # func runs once per distinct value; ids are what encoding func(value) per record gives.
+    mapped = encode_mapped(func, ids, source, vocab)
+    return TextColumn(values_of(mapped, vocab), mapped, vocab)
+
+
+def _raw(records: Sequence[Record], name: str) -> tuple[NDArray[np.int32], Vocabulary]:
+    vocab = Vocabulary()
+    return vocab.encode([getattr(r, name) for r in records]), vocab
+
+
+def _plain(records: Sequence[Record], name: str, curps: _CurpTable) -> TextColumn:
     if name == "sex":
-        return _column([r.sex or _valid_curp_sex(r.curp) for r in records])
+        # A record without a sex but with a valid CURP still says who it is: the CURP encodes
+        # sex and birth date, and leaving them out lets a son without a recorded birth date
+        # look like his namesake father.
+        sexes = curps.sex
+        index = curps.index.tolist()
+        return _column([r.sex or sexes[j] for r, j in zip(records, index, strict=True)])
     return _column([getattr(r, name) for r in records])
 
 
@@ -100,14 +122,6 @@ def _valid_curp(value: str | None) -> curp_rules.CurpCheck | None:
     return check if check.valid else None
 
 
-def _valid_curp_sex(value: str | None) -> str | None:
-    # A record without a sex but with a valid CURP still says who it is: the CURP encodes
-    # sex and birth date, and leaving them out lets a son without a recorded birth date
-    # look like his namesake father.
-    check = _valid_curp(value)
-    return check.sex if check is not None else None
-
-
 @functools.lru_cache(maxsize=_NAME_CACHE)
 def _joined_given(raw: str) -> str | None:
     return " ".join(given_name_tokens(raw)) or None
@@ -116,13 +130,10 @@ def _joined_given(raw: str) -> str | None:
 def _name_columns(records: Sequence[Record]) -> dict[str, TextColumn]:
     # One vocabulary for both surnames so a swapped pair compares ids across columns.
     surnames = Vocabulary()
-    given = cached_map(_joined_given, [r.given_names for r in records])
-    first = cached_map(_maiden_key, [r.first_surname for r in records])
-    second = cached_map(_maiden_key, [r.second_surname for r in records])
     return {
-        "given_names": _column(given),
-        "first_surname": _column(first, surnames),
-        "second_surname": _column(second, surnames),
+        "given_names": _mapped(_joined_given, *_raw(records, "given_names"), Vocabulary()),
+        "first_surname": _mapped(_maiden_key, *_raw(records, "first_surname"), surnames),
+        "second_surname": _mapped(_maiden_key, *_raw(records, "second_surname"), surnames),
     }
 
 
@@ -141,27 +152,79 @@ def _phonetic(value: str) -> str | None:
 
 def _phonetic_columns(names: Mapping[str, TextColumn]) -> dict[str, TextColumn]:
     surnames = Vocabulary()
-    out = {"given_names": _column(cached_map(_phonetic, names["given_names"].values))}
+    given = names["given_names"]
+    out = {"given_names": _mapped(_phonetic, given.ids, given.vocab, Vocabulary())}
     for field in ("first_surname", "second_surname"):
-        out[field] = _column(cached_map(_phonetic, names[field].values), surnames)
+        column = names[field]
+        out[field] = _mapped(_phonetic, column.ids, column.vocab, surnames)
     return out
 
 
-def _curp_features(records: Sequence[Record]) -> CurpFeatures:
-    checks: dict[str, curp_rules.CurpCheck] = {}
-    keys: list[str | None] = []
-    today = date.today()
-    for record in records:
-        value = record.curp
-        if value is not None and value not in checks:
-            checks[value] = _curp_check(value, today)
-        keys.append(None if value is None or checks[value].is_placeholder else value)
-    column = _column(keys)
-    valid = np.fromiter((k is not None and checks[k].valid for k in keys), dtype=np.bool_)
-    roots = Vocabulary().encode(k[:16] if k is not None and len(k) >= 16 else None for k in keys)
-    digits = np.fromiter((_date_digits(k) for k in keys), dtype=np.int32, count=len(keys))
-    return CurpFeatures(
-        column=column, valid=valid, root=roots, date_digits=digits, chars=_char_matrix(keys)
+@dataclass(frozen=True, slots=True)
+class _CurpTable:
+    """The CURP of every record as an index into its distinct values, each checked once."""
+
+    index: NDArray[np.int32]  # per record, into `values`; -1 = no CURP
+    values: list[str]  # distinct, in order of first appearance
+    valid: NDArray[np.bool_]
+    placeholder: NDArray[np.bool_]
+    sex: list[str | None]  # per value, from a valid CURP only; [-1] = None
+    birth_date: NDArray[np.int32]  # YYYYMMDD from a valid CURP, else -1; [-1] = -1
+
+    @classmethod
+    def of(cls, curps: list[str | None]) -> _CurpTable:
+        vocab = Vocabulary()
+        index = vocab.encode(curps)
+        values = vocab.values
+        today = date.today()
+        # Checking a CURP is the costly part of preparing a large batch: both cores share it.
+        half = (len(values) + 1) // 2
+        parts = forked_map(
+            lambda chunk: _check_curps(chunk, today),
+            [values[:half], values[half:]],
+            parallel=len(values) >= PARALLEL_CURPS,
+        )
+        valid = np.concatenate([p[0] for p in parts])
+        placeholder = np.concatenate([p[1] for p in parts])
+        sexes = [s for p in parts for s in p[2]]
+        dates = np.concatenate([p[3] for p in parts])
+        return cls(
+            index, values, valid, placeholder, [*sexes, None], np.append(dates, np.int32(MISSING))
+        )
+
+    def features(self) -> CurpFeatures:
+        # Placeholders count as missing; the kept values get ids in order of appearance.
+        kept_mask = ~self.placeholder
+        kept = [v for v, keep in zip(self.values, kept_mask.tolist(), strict=True) if keep]
+        vocab = Vocabulary()
+        vocab.encode(kept)
+        key_of_value = np.full(len(self.values) + 1, MISSING, dtype=np.int32)
+        key_of_value[: len(self.values)][kept_mask] = np.arange(len(kept), dtype=np.int32)
+        ids = key_of_value[self.index]
+        roots = Vocabulary().encode(k[:16] if len(k) >= 16 else None for k in kept)
+        digits = np.fromiter((_date_digits(k) for k in kept), dtype=np.int32, count=len(kept))
+        return CurpFeatures(
+            column=TextColumn(values_of(ids, vocab), ids, vocab),
+            valid=np.append(self.valid[kept_mask], False)[ids],
+            root=np.append(roots, np.int32(MISSING))[ids],
+            date_digits=np.append(digits, np.int32(MISSING))[ids],
+            chars=_char_matrix([*kept, None])[ids],
+        )
+
+
+def _check_curps(
+    values: list[str], today: date
+) -> tuple[NDArray[np.bool_], NDArray[np.bool_], list[str | None], NDArray[np.int32]]:
+    checks = [_curp_check(v, today) for v in values]
+    dates = [
+        _date_number(c.birth_date) if c.valid and c.birth_date is not None else MISSING
+        for c in checks
+    ]
+    return (
+        np.array([c.valid for c in checks], dtype=np.bool_),
+        np.array([c.is_placeholder for c in checks], dtype=np.bool_),
+        [c.sex if c.valid else None for c in checks],
+        np.array(dates, dtype=np.int32),
     )
 
 
@@ -193,16 +256,13 @@ def _date_number(value: date) -> int:
     return check.value.year * 10000 + check.value.month * 100 + check.value.day
 
 
-def _birth_dates(records: Sequence[Record]) -> NDArray[np.int32]:
+def _birth_dates(records: Sequence[Record], curps: _CurpTable) -> NDArray[np.int32]:
     cache: dict[date, int] = {}
-    out = np.full(len(records), MISSING, dtype=np.int32)
-    for i, record in enumerate(records):
-        out[i] = _cached_date(record.birth_date, cache)
-        if out[i] == MISSING:
-            # Missing or a placeholder such as 1900-01-01: a valid CURP still carries the date.
-            check = _valid_curp(record.curp)
-            out[i] = _cached_date(check.birth_date if check is not None else None, cache)
-    return out
+    out = np.fromiter(
+        (_cached_date(r.birth_date, cache) for r in records), dtype=np.int32, count=len(records)
+    )
+    # Missing or a placeholder such as 1900-01-01: a valid CURP still carries the date.
+    return np.where(out == MISSING, curps.birth_date[curps.index], out)
 
 
 def _cached_date(value: date | None, cache: dict[date, int]) -> int:
