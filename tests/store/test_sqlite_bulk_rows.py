@@ -8,7 +8,7 @@ from mpi.domain.errors import ConflictError, ValidationError
 from mpi.domain.persons import Link
 from mpi.domain.records import Record
 from mpi.domain.stored_records import BlockKeyRuns
-from mpi.store.sqlite_bulk_rows import check, key_rows, record_rows
+from mpi.store.sqlite_bulk_rows import check, key_rows, record_rows, runs_of
 
 T0 = datetime(2026, 3, 1, tzinfo=UTC)
 RECORDS = [
@@ -41,3 +41,16 @@ def test_a_record_without_a_record_id_is_refused_naming_the_field() -> None:
     links = [LINKS[0], Link("IMSS:", "P1", T0, "test", "batch-link", 0.5)]
     with pytest.raises(ValidationError, match="record_id"):
         check(records, KEYS, links)
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [[("b", "a", "b"), (), ("c", "a")], [], [(), ()], [("k:1",)] * 3],
+)
+def test_runs_of_many_records_are_the_runs_record_by_record(rows: list[tuple[str, ...]]) -> None:
+    fast, plain = runs_of(rows), BlockKeyRuns.of(rows)
+    assert (list(fast.keys), list(fast.starts), list(fast.key_ids)) == (
+        list(plain.keys),
+        list(plain.starts),
+        list(plain.key_ids),
+    )

@@ -146,7 +146,7 @@ class BulkWrites(RecordWrites):
     def insert_linked_records(
         self, rows: Sequence[RecordWrite], links: Sequence[Link], at: datetime
     ) -> None:
-        runs = BlockKeyRuns.of([row.block_keys for row in rows])
+        runs = bulk_rows.runs_of([row.block_keys for row in rows])
         self.insert_linked_runs([row.record for row in rows], runs, links, at)
 
     def insert_linked_runs(

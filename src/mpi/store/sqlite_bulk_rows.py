@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from datetime import datetime
-from itertools import repeat
+from itertools import chain, repeat
 from operator import attrgetter
 
 import numpy as np
@@ -37,6 +37,22 @@ _AFTER_BIRTH = ("birth_state", "postal_code", "phone", "nss")
 _LINK = ("by", "rule", "probability")
 
 Row = tuple[object, ...]
+
+
+def runs_of(rows: Sequence[tuple[str, ...]]) -> BlockKeyRuns:
+    """`BlockKeyRuns.of` for many records: one sort of the distinct keys, numpy for the rest."""
+    flat = list(chain.from_iterable(rows))
+    keys = sorted(set(flat))
+    index = dict(zip(keys, range(len(keys)), strict=True))
+    width = max(len(keys), 1)
+    owners = np.repeat(np.arange(len(rows), dtype=np.int64), list(map(len, rows)))
+    ids = np.fromiter(map(index.__getitem__, flat), dtype=np.int64, count=len(flat))
+    pairs = np.sort(owners * width + ids)
+    keep = np.ones(len(pairs), dtype=bool)
+    keep[1:] = pairs[1:] != pairs[:-1]  # a key repeated within a record is held once
+    pairs = pairs[keep]
+    starts = np.concatenate(([0], np.cumsum(np.bincount(pairs // width, minlength=len(rows)))))
+    return BlockKeyRuns(keys, starts.tolist(), (pairs % width).tolist())
 
 
 def check(records: Sequence[Record], keys: BlockKeyRuns, links: Sequence[Link]) -> list[str]:

@@ -39,7 +39,9 @@ class LinkWrites(WriteChecks, StewardReads):
         for p in persons:
             if p.status != PersonStatus.ACTIVE or p.merged_into is not None:
                 raise ConflictError(f"new person {p.id!r} must be active, not {p.status}")
-        rows = sorted((p.id, "active", codec.ts(p.created_at, "created_at")) for p in persons)
+        # Bulk creations share a few instants: format each once.
+        stamps = {t: codec.ts(t, "created_at") for t in {p.created_at for p in persons}}
+        rows = sorted((p.id, "active", stamps[p.created_at]) for p in persons)
         try:
             self._conn.executemany(
                 "INSERT INTO persons (id, status, created_at) VALUES (?, ?, ?)", rows
