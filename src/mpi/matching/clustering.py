@@ -29,6 +29,12 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from mpi.matching._cluster_rules import (
+    birth_states,
+    cluster_rules_may_object,
+    clusters_object,
+    household_keys,
+)
 from mpi.matching._name_bridges import curp_letters_fit, held_by
 from mpi.matching.ambiguity import ambiguous_records
 from mpi.matching.blocking import pairs_within_blocks
@@ -36,12 +42,9 @@ from mpi.matching.features import Features
 from mpi.matching.hard_negatives import (
     GENERATION_YEARS,
     HARD_NEGATIVE_RULES,
-    birth_states,
-    born_elsewhere,
     cannot_link,
     dates_close,
     different_people,
-    household_keys,
     names_say_two_people,
     reissued_curps,
 )
@@ -190,9 +193,7 @@ class _Agglomeration:
         return any(self.find(x) == other for x in records)
 
     def _hard_negative_between(self, sa: _Summary, sb: _Summary) -> bool:
-        if "elsewhere" in self.rules and (_elsewhere(sa, sb) or _elsewhere(sb, sa)):
-            return True
-        if "dateless" in self.rules and (_dateless(sa, sb) or _dateless(sb, sa)):
+        if clusters_object(sa, sb, self.rules):
             return True
         # Only two distinct valid CURPs or a generation-wide span of birth years can
         # trigger a rule; otherwise skip the pairwise test.
@@ -293,28 +294,6 @@ class _Agglomeration:
         return self.applied, self.refused_hard, self.refused_constraint
 
 
-def _dateless(without: _Summary, holder: _Summary) -> bool:
-    # No birth date anywhere (nor a CURP to read one from), and another phone: a junior
-    # named after his father, at home, is nothing else than this.
-    if without.first_year <= without.last_year or holder.first_year > holder.last_year:
-        return False
-    phones = {k for k in without.households if k[0] == "phone"}
-    theirs = {k for k in holder.households if k[0] == "phone"}
-    return bool(phones) and bool(theirs) and not phones & theirs
-
-
-def _elsewhere(without: _Summary, holder: _Summary) -> bool:
-    # A cluster without any valid CURP, born (as recorded) only where the other cluster's
-    # records and CURPs never say, sharing no household key with it though both record one:
-    # a namesake from another state. A wrong state on one record of the person is met by
-    # a shared address or phone, or by the person's other records.
-    if without.curps or not holder.curps or not without.states:
-        return False
-    if without.states & holder.states or without.households & holder.households:
-        return False
-    return bool(without.households) and bool(holder.households)
-
-
 def connected_components(
     n: int, left: NDArray[np.intp], right: NDArray[np.intp]
 ) -> NDArray[np.int64]:
@@ -343,12 +322,7 @@ def _dirty_components(
     pairs = np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.int64)
     left, right = np.divmod(pairs, f.n)
     bad = cannot_link(f, left.astype(np.intp), right.astype(np.intp), rules)
-    if "elsewhere" in rules:
-        bad |= born_elsewhere(f, left.astype(np.intp), right.astype(np.intp))
-    if "dateless" in rules:
-        phone, dated = f.text["phone"].ids, f.birth_date >= 0
-        both = (phone[left] >= 0) & (phone[right] >= 0)
-        bad |= both & (dated[left] != dated[right]) & (phone[left] != phone[right])
+    bad |= cluster_rules_may_object(f, left.astype(np.intp), right.astype(np.intp), rules)
     dirty = set(components[left[bad]].tolist())
     dirty |= set(components[sizes[components] > MAX_CHECKED_COMPONENT].tolist())
     dirty |= {int(components[a]) for a, b in not_same if components[a] == components[b]}

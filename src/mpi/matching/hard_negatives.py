@@ -258,10 +258,6 @@ def _plainly_one_name(f: Features, left: Index, right: Index) -> NDArray[np.bool
     return as_mask(same | nickname(f, "given_names", left, right, _ANY))
 
 
-def _homoclaves_differ(a: str, b: str) -> bool:
-    return len(a) == len(b) == 18 and a[16] != b[16]
-
-
 def _homonym_homoclave(f: Features, left: Index, right: Index) -> NDArray[np.bool_]:
     """Same root, different homoclave (not a one-character typo), no shared household key.
 
@@ -328,67 +324,6 @@ def reissued_curps(f: Features, left: Index, right: Index, members: Index) -> bo
         if not len(a) or _homonym_homoclave(f, a, b).all():
             return False
     return True
-
-
-HOUSEHOLD_FIELDS = ("nss", "phone", "postal_code")
-
-
-def birth_states(f: Features, rows: Index) -> set[str]:
-    """Birth states the records show: recorded, and encoded in valid CURPs (positions 12-13)."""
-    values = f.text["birth_state"].values
-    out = {str(values[i]) for i in rows.tolist() if values[i] is not None}
-    curps = f.curp.column.values
-    out |= {str(curps[i])[11:13] for i in rows.tolist() if f.curp.valid[i]}
-    return out
-
-
-def household_keys(f: Features, rows: Index) -> set[tuple[str, int]]:
-    """(field, value id) of every NSS, phone and postal code the records hold."""
-    out: set[tuple[str, int]] = set()
-    for field in HOUSEHOLD_FIELDS:
-        ids = f.text[field].ids[rows]
-        out |= {(field, int(v)) for v in ids[ids >= 0].tolist()}
-    return out
-
-
-def born_elsewhere(f: Features, left: Index, right: Index) -> NDArray[np.bool_]:
-    """Pairs the "elsewhere" rule may object to (clustering judges whole clusters).
-
-    One record has a valid CURP and the other none; the one without records a birth state
-    that the other shows neither recorded nor in its CURP; both record some home (NSS,
-    phone or postal code) and share none.
-    """
-    valid = f.curp.valid
-    out = as_mask(valid[left] != valid[right])
-    holder = np.where(valid[left], left, right)
-    other = np.where(valid[left], right, left)
-    recorded, in_curp = _state_codes(f)
-    out &= (recorded[other] >= 0) & (recorded[other] != in_curp[holder])
-    out &= recorded[other] != recorded[holder]
-    shared = np.zeros(len(left), dtype=np.bool_)
-    home_l = np.zeros(len(left), dtype=np.bool_)
-    home_r = np.zeros(len(left), dtype=np.bool_)
-    for field in HOUSEHOLD_FIELDS:
-        key = f.text[field].ids
-        home_l |= key[left] >= 0
-        home_r |= key[right] >= 0
-        shared |= (key[left] == key[right]) & (key[left] >= 0)
-    return as_mask(out & home_l & home_r & ~shared)
-
-
-def _state_codes(f: Features) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
-    # Two-letter state codes as numbers: as recorded, and in the CURP (positions 12-13).
-    chars = f.curp.chars.astype(np.int64)
-    in_curp = np.where(f.curp.valid, chars[:, 11] * 256 + chars[:, 12], -2)
-    column = f.text["birth_state"]
-    codes = np.array(
-        [_code(str(v)) for v in column.vocab.values] + [-1], dtype=np.int64
-    )  # id -1 picks the trailing entry
-    return codes[column.ids], in_curp
-
-
-def _code(state: str) -> int:
-    return ord(state[0]) * 256 + ord(state[1]) if len(state) == 2 else -3
 
 
 def _generation_apart(f: Features, left: Index, right: Index) -> NDArray[np.bool_]:

@@ -1,0 +1,133 @@
+"""Rules that read whole clusters, for look-alikes no single pair gives away.
+
+A namesake without a CURP born in another state, or a same-name junior without a birth
+date, agrees with the other person on everything one record pair shows; what the
+clusters hold together (every state, home and birth year their records show) says two
+people. Pairwise, `cluster_rules_may_object` only marks the pairs that could start such an
+objection, so that clustering looks at their clusters at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol
+
+import numpy as np
+from numpy.typing import NDArray
+
+from mpi.matching._level_tests import Index, as_mask
+from mpi.matching.features import Features
+
+
+class Side(Protocol):
+    """What a cluster being formed shows (clustering's summary of its records)."""
+
+    curps: set[int]
+    first_year: int
+    last_year: int
+    states: set[str]
+    households: set[tuple[str, int]]
+
+
+def clusters_object(a: Side, b: Side, rules: Sequence[str]) -> bool:
+    """Whether a cluster rule the rules file names says `a` and `b` are two people."""
+    if "elsewhere" in rules and (_elsewhere(a, b) or _elsewhere(b, a)):
+        return True
+    return "dateless" in rules and (_dateless(a, b) or _dateless(b, a))
+
+
+def cluster_rules_may_object(
+    f: Features, left: Index, right: Index, rules: Sequence[str]
+) -> NDArray[np.bool_]:
+    """Pairs whose clusters a cluster rule may object to (over-marking costs only time)."""
+    out = np.zeros(len(left), dtype=np.bool_)
+    if "elsewhere" in rules:
+        out |= born_elsewhere(f, left, right)
+    if "dateless" in rules:
+        phone, dated = f.text["phone"].ids, f.birth_date >= 0
+        both = (phone[left] >= 0) & (phone[right] >= 0)
+        out |= both & (dated[left] != dated[right]) & (phone[left] != phone[right])
+    return out
+
+
+def _dateless(without: Side, holder: Side) -> bool:
+    # No birth date anywhere (nor a CURP to read one from), and another phone: a junior
+    # named after his father, at home, is nothing else than this.
+    if without.first_year <= without.last_year or holder.first_year > holder.last_year:
+        return False
+    phones = {k for k in without.households if k[0] == "phone"}
+    theirs = {k for k in holder.households if k[0] == "phone"}
+    return bool(phones) and bool(theirs) and not phones & theirs
+
+
+def _elsewhere(without: Side, holder: Side) -> bool:
+    # A cluster without any valid CURP, born (as recorded) only where the other cluster's
+    # records and CURPs never say, sharing no household key with it though both record one:
+    # a namesake from another state. A wrong state on one record of the person is met by
+    # a shared address or phone, or by the person's other records.
+    if without.curps or not holder.curps or not without.states:
+        return False
+    if without.states & holder.states or without.households & holder.households:
+        return False
+    return bool(without.households) and bool(holder.households)
+
+
+HOUSEHOLD_FIELDS = ("nss", "phone", "postal_code")
+
+
+def birth_states(f: Features, rows: Index) -> set[str]:
+    """Birth states the records show: recorded, and encoded in valid CURPs (positions 12-13)."""
+    values = f.text["birth_state"].values
+    out = {str(values[i]) for i in rows.tolist() if values[i] is not None}
+    curps = f.curp.column.values
+    out |= {str(curps[i])[11:13] for i in rows.tolist() if f.curp.valid[i]}
+    return out
+
+
+def household_keys(f: Features, rows: Index) -> set[tuple[str, int]]:
+    """(field, value id) of every NSS, phone and postal code the records hold."""
+    out: set[tuple[str, int]] = set()
+    for field in HOUSEHOLD_FIELDS:
+        ids = f.text[field].ids[rows]
+        out |= {(field, int(v)) for v in ids[ids >= 0].tolist()}
+    return out
+
+
+def born_elsewhere(f: Features, left: Index, right: Index) -> NDArray[np.bool_]:
+    """Pairs the "elsewhere" rule may object to (clustering judges whole clusters).
+
+    One record has a valid CURP and the other none; the one without records a birth state
+    that the other shows neither recorded nor in its CURP; both record some home (NSS,
+    phone or postal code) and share none.
+    """
+    valid = f.curp.valid
+    out = as_mask(valid[left] != valid[right])
+    holder = np.where(valid[left], left, right)
+    other = np.where(valid[left], right, left)
+    recorded, in_curp = _state_codes(f)
+    out &= (recorded[other] >= 0) & (recorded[other] != in_curp[holder])
+    out &= recorded[other] != recorded[holder]
+    shared = np.zeros(len(left), dtype=np.bool_)
+    home_l = np.zeros(len(left), dtype=np.bool_)
+    home_r = np.zeros(len(left), dtype=np.bool_)
+    for field in HOUSEHOLD_FIELDS:
+        key = f.text[field].ids
+        home_l |= key[left] >= 0
+        home_r |= key[right] >= 0
+        shared |= (key[left] == key[right]) & (key[left] >= 0)
+    return as_mask(out & home_l & home_r & ~shared)
+
+
+def _state_codes(f: Features) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    # Two-letter state codes as numbers: as recorded, and in the CURP (positions 12-13).
+    chars = f.curp.chars.astype(np.int64)
+    in_curp = np.where(f.curp.valid, chars[:, 11] * 256 + chars[:, 12], -2)
+    column = f.text["birth_state"]
+    codes = np.array(
+        [_code(str(v)) for v in column.vocab.values] + [-1], dtype=np.int64
+    )  # id -1 picks the trailing entry
+    return codes[column.ids], in_curp
+
+
+def _code(state: str) -> int:
+    return ord(state[0]) * 256 + ord(state[1]) if len(state) == 2 else -3

@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+
+from mpi.matching._cluster_rules import born_elsewhere, cluster_rules_may_object
+from mpi.matching.features import prepare
+from tests.matching.conftest import MakeRecord
+
+ANOTHER_HOME = {"postal_code": "68000", "phone": "9511234567", "nss": None}
+
+
+@pytest.mark.parametrize(
+    ("what", "changes", "objects"),
+    [
+        ("born elsewhere, another home", {"birth_state": "OC", **ANOTHER_HOME}, True),
+        ("born elsewhere, same home", {"birth_state": "OC"}, False),
+        ("born where the CURP says", ANOTHER_HOME, False),
+        ("no state recorded", {"birth_state": None, **ANOTHER_HOME}, False),
+    ],
+)
+def test_a_record_without_curp_born_elsewhere_may_be_a_namesake(
+    make_record: MakeRecord, what: str, changes: dict[str, Any], objects: bool
+) -> None:
+    f = prepare([make_record(birth_state=None), make_record(curp=None, **changes)])
+    assert born_elsewhere(f, np.array([0]), np.array([1])).tolist() == [objects]
+
+
+def test_only_the_rules_the_file_names_mark_pairs(make_record: MakeRecord) -> None:
+    dateless = make_record(curp=None, birth_date=None, phone="3398765432")
+    f = prepare([make_record(), dateless])
+    pair = np.array([0]), np.array([1])
+    assert cluster_rules_may_object(f, *pair, ("dateless",)).tolist() == [True]
+    assert cluster_rules_may_object(f, *pair, ("elsewhere",)).tolist() == [False]
