@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
+from mpi.matching import features, pipeline
 from mpi.matching.pipeline import link_batch
 from mpi.matching.rules import MatchingRules
 from tests.matching.conftest import Labelled
@@ -42,3 +44,20 @@ def test_link_batch_keeps_hard_negative_pairs_apart(
     twins = [(a, b) for a, b, kind in labelled.population.hard_negatives if kind == "twin"]
     assert twins
     assert all(not clusters[a] & clusters[b] for a, b in twins)
+
+
+def test_two_processes_give_the_same_clusters_and_weights_as_one(
+    labelled: Labelled, rules: MatchingRules, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The thresholds keep small batches serial; lowered, this batch takes the forked paths.
+    monkeypatch.setenv("MPI_WORKERS", "1")
+    serial = link_batch(labelled.records, rules, keep_pairs=True)
+    monkeypatch.setenv("MPI_WORKERS", "2")
+    monkeypatch.setattr(features, "PARALLEL_RECORDS", 10)
+    monkeypatch.setattr(pipeline, "PARALLEL_PAIRS", 10)
+    parallel = link_batch(labelled.records, rules, keep_pairs=True)
+    assert serial.pairs is not None and parallel.pairs is not None
+    assert np.array_equal(serial.cluster, parallel.cluster)
+    assert np.array_equal(serial.pairs.left, parallel.pairs.left)
+    assert np.array_equal(serial.pairs.match_weight, parallel.pairs.match_weight)
+    assert serial.keys == parallel.keys

@@ -49,20 +49,6 @@ class Vocabulary:
         return len(self.values)
 
 
-def cached_map(func: Callable[[T], str | None], column: Iterable[T | None]) -> list[str | None]:
-    """Apply `func` once per distinct value: names and dates repeat a lot in real data."""
-    cache: dict[T, str | None] = {}
-    out: list[str | None] = []
-    for value in column:
-        if value is None:
-            out.append(None)
-            continue
-        if value not in cache:
-            cache[value] = func(value)
-        out.append(cache[value])
-    return out
-
-
 def encode_mapped(
     func: Callable[[str], str | None], ids: NDArray[np.int32], source: Vocabulary, vocab: Vocabulary
 ) -> NDArray[np.int32]:

@@ -3,6 +3,7 @@ CURP validity and root, birth-date parts, all encoded as integer ids for vectori
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -27,9 +28,12 @@ _NAME_CACHE = 1 << 16
 
 # Fields compared as plain (already normalised by parse_record) codes and numbers.
 PLAIN_FIELDS = ("sex", "birth_state", "postal_code", "phone", "nss")
+_CODE_FIELDS = PLAIN_FIELDS[1:]  # sex may come from the CURP: made once the CURPs are checked
 NAME_FIELDS = ("given_names", "first_surname", "second_surname")
-# Distinct CURPs from which checking them is split between two processes.
-PARALLEL_CURPS = 100_000
+# From this many records prepare runs on two processes (a fork costs ~0.05 s per GB).
+PARALLEL_RECORDS = 50_000
+# The child also prepares the names, so it checks fewer CURPs (balanced at 1M records).
+CHILD_SHARE_OF_CURPS = 0.45
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,18 +76,96 @@ class Features:
 
 def prepare(records: Sequence[Record]) -> Features:
     """Compute the comparison features of `records` (row i describes records[i])."""
-    curps = _CurpTable.of([r.curp for r in records])
-    text = {name: _plain(records, name, curps) for name in PLAIN_FIELDS}
-    names = _name_columns(records)
-    text |= names
+    curp_index, curp_values = _distinct([r.curp for r in records])
+    parallel = len(records) >= PARALLEL_RECORDS
+    # Two halves of about equal work for two processes: the child checks the first CURPs and
+    # prepares the names, the parent checks the rest and takes the plain columns. Small
+    # batches (and the service path) run both halves here, one after the other.
+    split = int(len(curp_values) * CHILD_SHARE_OF_CURPS)
+    halves = forked_map(
+        lambda which: (
+            _plain_half(records, curp_values[split:])
+            if which == 0
+            else _name_half(records, curp_values[:split])
+        ),
+        [0, 1],
+        parallel=parallel,
+    )
+    plain, named = halves
+    assert plain.text is not None and plain.birth_date is not None and named.names is not None
+    assert named.phonetic is not None and named.given is not None
+    curps = _CurpTable.of(curp_index, curp_values, [named.checks, plain.checks])
+    names = {field: _text(*named.names[field]) for field in NAME_FIELDS}
     return Features(
-        keys=tuple(r.key for r in records),
-        text=text,
-        phonetic=_phonetic_columns(names),
+        keys=plain.keys,
+        text={"sex": _sex_column(records, curps), **plain.text, **names},
+        phonetic={field: _text(*named.phonetic[field]) for field in NAME_FIELDS},
         curp=curps.features(),
-        birth_date=_birth_dates(records, curps),
+        birth_date=np.where(
+            plain.birth_date == MISSING, curps.birth_date[curps.index], plain.birth_date
+        ),
+        given=named.given,
+    )
+
+
+Encoded = tuple[NDArray[np.int32], Vocabulary]
+# Per distinct CURP: valid, placeholder, sex and YYYYMMDD birth date (from a valid CURP).
+_Checks = tuple[NDArray[np.bool_], NDArray[np.bool_], list[str | None], NDArray[np.int32]]
+
+
+@dataclass(frozen=True, slots=True)
+class _Half:
+    """What one process prepares; only ids and vocabularies travel between processes."""
+
+    checks: _Checks
+    keys: tuple[str, ...] = ()
+    text: dict[str, TextColumn] | None = None
+    birth_date: NDArray[np.int32] = dataclasses.field(
+        default_factory=lambda: np.zeros(0, dtype=np.int32)
+    )
+    names: dict[str, Encoded] | None = None
+    phonetic: dict[str, Encoded] | None = None
+    given: GivenTokens | None = None
+
+
+def _plain_half(records: Sequence[Record], curps: list[str]) -> _Half:
+    cache: dict[date, int] = {}
+    return _Half(
+        checks=_check_curps(curps, date.today()),
+        keys=tuple(r.key for r in records),
+        text={
+            name: _column([getattr(r, name) for r in records])
+            for name in PLAIN_FIELDS
+            if name != "sex"
+        },
+        # Missing or a placeholder such as 1900-01-01: a valid CURP may still carry the date.
+        birth_date=np.fromiter(
+            (_cached_date(r.birth_date, cache) for r in records),
+            dtype=np.int32,
+            count=len(records),
+        ),
+    )
+
+
+def _name_half(records: Sequence[Record], curps: list[str]) -> _Half:
+    checks = _check_curps(curps, date.today())
+    names = _name_columns(records)
+    phonetic = _phonetic_columns(names)
+    return _Half(
+        checks=checks,
+        names={f: (c.ids, c.vocab) for f, c in names.items()},
+        phonetic={f: (c.ids, c.vocab) for f, c in phonetic.items()},
         given=given_tokens(names["given_names"].values),
     )
+
+
+def _text(ids: NDArray[np.int32], vocab: Vocabulary) -> TextColumn:
+    return TextColumn(values_of(ids, vocab), ids, vocab)
+
+
+def _distinct(values: list[str | None]) -> tuple[NDArray[np.int32], list[str]]:
+    vocab = Vocabulary()
+    return vocab.encode(values), vocab.values
 
 
 def _column(values: list[str | None], vocab: Vocabulary | None = None) -> TextColumn:
@@ -104,22 +186,13 @@ def _raw(records: Sequence[Record], name: str) -> tuple[NDArray[np.int32], Vocab
     return vocab.encode([getattr(r, name) for r in records]), vocab
 
 
-def _plain(records: Sequence[Record], name: str, curps: _CurpTable) -> TextColumn:
-    if name == "sex":
-        # A record without a sex but with a valid CURP still says who it is: the CURP encodes
-        # sex and birth date, and leaving them out lets a son without a recorded birth date
-        # look like his namesake father.
-        sexes = curps.sex
-        index = curps.index.tolist()
-        return _column([r.sex or sexes[j] for r, j in zip(records, index, strict=True)])
-    return _column([getattr(r, name) for r in records])
-
-
-def _valid_curp(value: str | None) -> curp_rules.CurpCheck | None:
-    if value is None:
-        return None
-    check = _curp_check(value, date.today())
-    return check if check.valid else None
+def _sex_column(records: Sequence[Record], curps: _CurpTable) -> TextColumn:
+    # A record without a sex but with a valid CURP still says who it is: the CURP encodes
+    # sex and birth date, and leaving them out lets a son without a recorded birth date
+    # look like his namesake father.
+    sexes = curps.sex
+    index = curps.index.tolist()
+    return _column([r.sex or sexes[j] for r, j in zip(records, index, strict=True)])
 
 
 @functools.lru_cache(maxsize=_NAME_CACHE)
@@ -172,18 +245,8 @@ class _CurpTable:
     birth_date: NDArray[np.int32]  # YYYYMMDD from a valid CURP, else -1; [-1] = -1
 
     @classmethod
-    def of(cls, curps: list[str | None]) -> _CurpTable:
-        vocab = Vocabulary()
-        index = vocab.encode(curps)
-        values = vocab.values
-        today = date.today()
-        # Checking a CURP is the costly part of preparing a large batch: both cores share it.
-        half = (len(values) + 1) // 2
-        parts = forked_map(
-            lambda chunk: _check_curps(chunk, today),
-            [values[:half], values[half:]],
-            parallel=len(values) >= PARALLEL_CURPS,
-        )
+    def of(cls, index: NDArray[np.int32], values: list[str], parts: list[_Checks]) -> _CurpTable:
+        """The table from the checks of consecutive slices of `values`."""
         valid = np.concatenate([p[0] for p in parts])
         placeholder = np.concatenate([p[1] for p in parts])
         sexes = [s for p in parts for s in p[2]]
@@ -212,9 +275,7 @@ class _CurpTable:
         )
 
 
-def _check_curps(
-    values: list[str], today: date
-) -> tuple[NDArray[np.bool_], NDArray[np.bool_], list[str | None], NDArray[np.int32]]:
+def _check_curps(values: list[str], today: date) -> _Checks:
     checks = [_curp_check(v, today) for v in values]
     dates = [
         _date_number(c.birth_date) if c.valid and c.birth_date is not None else MISSING
@@ -254,15 +315,6 @@ def _date_number(value: date) -> int:
     if not check.valid or check.value is None:
         return MISSING
     return check.value.year * 10000 + check.value.month * 100 + check.value.day
-
-
-def _birth_dates(records: Sequence[Record], curps: _CurpTable) -> NDArray[np.int32]:
-    cache: dict[date, int] = {}
-    out = np.fromiter(
-        (_cached_date(r.birth_date, cache) for r in records), dtype=np.int32, count=len(records)
-    )
-    # Missing or a placeholder such as 1900-01-01: a valid CURP still carries the date.
-    return np.where(out == MISSING, curps.birth_date[curps.index], out)
 
 
 def _cached_date(value: date | None, cache: dict[date, int]) -> int:

@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from mpi.matching._encode import (
+    Vocabulary,
+    dense_ranks,
+    encode_mapped,
+    first_positions,
+    unique_ints,
+)
+
+
+@pytest.mark.parametrize("size", [0, 1, 2, 7, 1000])
+def test_sorting_helpers_agree_with_np_unique(size: int) -> None:
+    values = np.random.default_rng(size).integers(-3, 40, size).astype(np.int64)
+    unique, first, inverse = np.unique(values, return_index=True, return_inverse=True)
+    assert np.array_equal(unique_ints(values), unique)
+    assert np.array_equal(first_positions(values), first)
+    assert np.array_equal(dense_ranks(values), inverse)
+
+
+def test_mapping_distinct_values_gives_the_ids_of_mapping_every_value() -> None:
+    column = ["b", None, "a", "b", "c", "a", None]
+    source = Vocabulary()
+    ids = source.encode(column)
+    shared = Vocabulary()
+    shared.encode(["X"])
+    calls: list[str] = []
+
+    def upper_or_none(value: str) -> str | None:
+        calls.append(value)
+        return None if value == "c" else value.upper()
+
+    expected = Vocabulary()
+    expected.encode(["X"])
+    want = expected.encode([None if v is None else upper_or_none(v) for v in column])
+    calls.clear()
+    assert encode_mapped(upper_or_none, ids, source, shared).tolist() == want.tolist()
+    assert shared.values == expected.values
+    assert sorted(calls) == ["a", "b", "c"]
