@@ -297,6 +297,21 @@ class BulkWriteTx(WriteTx, Protocol):
 
 
 @runtime_checkable
+class ImmediateWriter(Protocol):
+    """An optional capability of a Store: a write transaction only if it can start at once.
+
+    For callers that must never wait for another writer, such as an event loop writing
+    the audit of a read (the API falls back to a worker thread when the store is busy or
+    lacks this capability). SQLite offers it; a networked store would block on I/O anyway.
+    """
+
+    def write_if_free(self) -> AbstractContextManager[WriteTx | None]:
+        """`write()` if no other writer (thread or process) holds the store right now;
+        otherwise None at once, and nothing was started."""
+        ...
+
+
+@runtime_checkable
 class BulkLoader(Protocol):
     """An optional capability of a Store: build a whole graph into it while it is empty.
 

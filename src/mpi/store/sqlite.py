@@ -16,7 +16,7 @@ from pathlib import Path
 
 from mpi.domain.errors import ConflictError, MpiError, StoreError
 from mpi.store.sqlite_bulk import BulkWrites, building, loading_path, publish
-from mpi.store.sqlite_connect import connect, initialise
+from mpi.store.sqlite_connect import BUSY_TIMEOUT_MS, connect, initialise
 from mpi.store.sqlite_link_writes import LinkWrites
 from mpi.store.sqlite_reads import RecordReads
 from mpi.store.sqlite_record_writes import RecordWrites
@@ -61,6 +61,18 @@ class SqliteStore:
         # handler (which sleeps in steps) only arbitrates between processes.
         with self._writer, self._transaction("BEGIN IMMEDIATE") as conn:
             yield SqliteWriteTx(conn)
+
+    @contextmanager
+    def write_if_free(self) -> Iterator[SqliteWriteTx | None]:
+        """Implements mpi.store.port.ImmediateWriter: never waits for another writer."""
+        if not self._writer.acquire(blocking=False):
+            yield None
+            return
+        try:
+            with self._transaction_if_free() as conn:
+                yield None if conn is None else SqliteWriteTx(conn)
+        finally:
+            self._writer.release()
 
     @contextmanager
     def bulk_load(self) -> Iterator[SqliteBulkTx]:
@@ -113,6 +125,19 @@ class SqliteStore:
         finally:
             self._release(conn)
 
+    @contextmanager
+    def _transaction_if_free(self) -> Iterator[sqlite3.Connection | None]:
+        conn = self._acquire()
+        try:
+            with _domain_errors(self.path):
+                if not _begin_without_waiting(conn):
+                    yield None
+                    return
+                yield conn
+                conn.commit()
+        finally:
+            self._release(conn)
+
     def _acquire(self) -> sqlite3.Connection:
         with self._lock:
             if self._closed:
@@ -151,6 +176,20 @@ def _domain_errors(path: Path) -> Iterator[None]:
         raise ConflictError(f"the store refused a change: {exc}") from exc
     except sqlite3.Error as exc:
         raise StoreError(f"SQLite store {str(path)!r} failed: {exc}") from exc
+
+
+def _begin_without_waiting(conn: sqlite3.Connection) -> bool:
+    """BEGIN IMMEDIATE with SQLite's busy handler off: False if another process writes."""
+    conn.execute("PRAGMA busy_timeout = 0")
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as exc:
+        if exc.sqlite_errorcode & 0xFF != sqlite3.SQLITE_BUSY:
+            raise
+        return False
+    finally:
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    return True
 
 
 def open_sqlite_store(path: Path) -> SqliteStore:
