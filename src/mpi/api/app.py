@@ -28,7 +28,8 @@ class GraphQLEndpoint(GraphQL[Context, None]):
         super().__init__(build_schema(limits), graphql_ide="graphiql", allow_queries_via_get=False)
         self._services = services
         self._limits = limits
-        self._audit = AuditBatcher(services.reads.record_reads_of_many)
+        reads = services.reads
+        self._audit = AuditBatcher(reads.record_reads_of_many, reads.record_reads_now)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if PRINCIPAL not in scope.get("state", {}):

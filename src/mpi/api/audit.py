@@ -42,18 +42,35 @@ class ReadLog:
 Reads = tuple[Actor, Sequence[ReadEvent]]
 
 
+Waiting = list[tuple[Reads, "asyncio.Future[None]"]]
+
+# Pauses between attempts to write on the event loop while another writer holds the store
+# (~12 ms in all), before handing the batch to a thread that waits for the lock. Another
+# worker's audit commit holds it for a fraction of a millisecond; SQLite's own busy
+# handler would sleep 1, 2, 5, ... ms between its attempts.
+RETRY_DELAYS = (0.0, 0.0, 0.0005, 0.001, 0.001, 0.002, 0.002, 0.005)
+
+
 class AuditBatcher:
     """Group commit for the audit of reads.
 
-    The first request to finish starts a write at once, in a worker thread so that waiting
-    for the database's write lock does not stall the event loop. Requests finishing while a
-    write is in flight queue up and go together in the next one. Each request returns only
-    once its own entries are committed, and gets the write's exception if it failed.
+    The first request to finish schedules a write; requests finishing before it is
+    committed join it, or else the next one. The write runs on the event loop when
+    `write_now` can start it without waiting (no thread hand-off, which on a busy machine
+    costs more than the write itself), retrying briefly while another writer holds the
+    store, and otherwise in a worker thread, so that waiting for the write lock never
+    stalls the loop. Each request returns only once its own entries are committed, and
+    gets the write's exception if it failed.
     """
 
-    def __init__(self, write: Callable[[Sequence[Reads]], None]) -> None:
+    def __init__(
+        self,
+        write: Callable[[Sequence[Reads]], None],
+        write_now: Callable[[Sequence[Reads]], bool] | None = None,
+    ) -> None:
         self._write = write
-        self._pending: list[tuple[Reads, asyncio.Future[None]]] = []
+        self._write_now = write_now
+        self._pending: Waiting = []
         self._draining = False
         self._drainer: asyncio.Task[None] | None = None  # kept so it is not collected mid-run
 
@@ -69,22 +86,43 @@ class AuditBatcher:
     async def _drain(self) -> None:
         try:
             while self._pending:
-                batch, self._pending = self._pending, []
-                await self._flush(batch)
+                batch: Waiting = []
+                try:
+                    if not await self._written_on_loop(batch):
+                        batch += self._take()
+                        await asyncio.to_thread(self._write, [r for r, _ in batch])
+                except Exception as exc:  # handed to every waiting request, which decides
+                    _settle(batch, exc)
+                else:
+                    _settle(batch, None)
         finally:
             self._draining = False
 
-    async def _flush(self, batch: list[tuple[Reads, asyncio.Future[None]]]) -> None:
-        try:
-            await asyncio.to_thread(self._write, [reads for reads, _ in batch])
-        except Exception as exc:  # handed to every waiting request, which decides
-            for _, done in batch:
-                if not done.done():
-                    done.set_exception(exc)
-            return
-        for _, done in batch:
-            if not done.done():
-                done.set_result(None)
+    async def _written_on_loop(self, batch: Waiting) -> bool:
+        """Try to commit `batch` (growing it with later arrivals) without waiting for the
+        write lock; False if the store stayed busy or offers no such write."""
+        if self._write_now is None:
+            return False
+        for delay in RETRY_DELAYS:
+            batch += self._take()
+            if self._write_now([r for r, _ in batch]):
+                return True
+            await asyncio.sleep(delay)
+        return False
+
+    def _take(self) -> Waiting:
+        taken, self._pending = self._pending, []
+        return taken
+
+
+def _settle(batch: Waiting, error: Exception | None) -> None:
+    for _, done in batch:
+        if done.done():
+            continue
+        if error is None:
+            done.set_result(None)
+        else:
+            done.set_exception(error)
 
 
 class AuditReads(SchemaExtension):

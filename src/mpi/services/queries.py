@@ -12,13 +12,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from mpi.domain.audit import AuditEntry
 from mpi.domain.persons import PersonWithRecords
 from mpi.domain.stored_records import StoredRecord
 from mpi.services.audit import Actor, audit_entry
 from mpi.services.golden import GoldenView, golden_view
 from mpi.services.model import CandidateScore, LinkingModel
 from mpi.services.person_search import PersonSearch, SearchPage, search_persons
-from mpi.store.port import Store
+from mpi.store.port import ImmediateWriter, Store
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,16 +67,33 @@ class IdentityReads:
 
     def record_reads_of_many(self, reads: Sequence[tuple[Actor, Sequence[ReadEvent]]]) -> None:
         """`record_reads` for several callers at once: one transaction (a group commit)."""
+        entries = self._entries(reads)
+        if entries:
+            with self._store.write() as tx:
+                tx.append_audit(entries)
+
+    def record_reads_now(self, reads: Sequence[tuple[Actor, Sequence[ReadEvent]]]) -> bool:
+        """`record_reads_of_many` if the store can write at once, without waiting for
+        another writer; False (nothing written) if it cannot (see `ImmediateWriter`)."""
+        if not isinstance(self._store, ImmediateWriter):
+            return False
+        entries = self._entries(reads)
+        if not entries:
+            return True
+        with self._store.write_if_free() as tx:
+            if tx is None:
+                return False
+            tx.append_audit(entries)
+        return True
+
+    def _entries(self, reads: Sequence[tuple[Actor, Sequence[ReadEvent]]]) -> list[AuditEntry]:
         at = self._clock()
-        entries = [
+        return [
             audit_entry(actor, f"read:{e.operation}", e.target_kind, e.target_ids, at)
             for actor, events in reads
             for e in events
             if e.target_ids
         ]
-        if entries:
-            with self._store.write() as tx:
-                tx.append_audit(entries)
 
 
 def link_evidence(
