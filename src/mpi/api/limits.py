@@ -1,28 +1,25 @@
 """Limits that hold against hostile clients, and the schema extensions that enforce them.
 
 Depth, aliases and introspection depth are validation rules; tokens are counted by the
-parser. The validator classes are built once per `Limits` so that strawberry's
-ValidationCache (keyed by the rules passed in) hits across requests.
+parser. Both run once per distinct query text: `CheckedDocuments` keeps the parsed document
+and its validation errors by query text, so a client repeating a query (the usual case)
+pays for neither again, and a query over a limit is refused every time it is sent.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
-from graphql import ASTValidationRule, GraphQLError
+from graphql import ASTValidationRule, DocumentNode, GraphQLError, GraphQLSchema, parse
 from graphql.validation import MaxIntrospectionDepthRule
-from strawberry.extensions import (
-    AddValidationRules,
-    MaskErrors,
-    MaxTokensLimiter,
-    ParserCache,
-    SchemaExtension,
-    ValidationCache,
-)
+from strawberry.extensions import MaskErrors, SchemaExtension
 from strawberry.extensions.max_aliases import create_validator as alias_validator
 from strawberry.extensions.query_depth_limiter import create_validator as depth_validator
+from strawberry.schema.schema import validate_document
+
+DOCUMENTS_KEPT = 256  # distinct query texts remembered per schema
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,13 +46,55 @@ def validation_rules(limits: Limits) -> tuple[type[ASTValidationRule], ...]:
     )
 
 
+class DocumentCache:
+    """Parsed documents and their validation errors, by query text, for one schema's limits.
+
+    Keyed by the text, never by the parsed document: hashing a document walks its whole
+    tree. Failed parses (syntax errors, too many tokens) raise and are not kept.
+    """
+
+    def __init__(self, limits: Limits, maxsize: int = DOCUMENTS_KEPT) -> None:
+        self._max_tokens = limits.max_tokens
+        self._rules = validation_rules(limits)
+        self.document = lru_cache(maxsize=maxsize)(self._parse)
+        self.errors = lru_cache(maxsize=maxsize)(self._validate)
+
+    def _parse(self, query: str) -> DocumentNode:
+        return parse(query, max_tokens=self._max_tokens)
+
+    def _validate(
+        self, schema: GraphQLSchema, query: str, rules: tuple[type[ASTValidationRule], ...]
+    ) -> list[GraphQLError]:
+        return validate_document(schema, self.document(query), (*rules, *self._rules))
+
+
+class CheckedDocuments(SchemaExtension):
+    """Parse and validate through a DocumentCache: the limits above, once per query text."""
+
+    def __init__(self, documents: DocumentCache) -> None:
+        self._documents = documents
+
+    def on_parse(self) -> Iterator[None]:
+        context = self.execution_context
+        if context.query is not None:  # strawberry refuses a missing query before this
+            context.graphql_document = self._documents.document(context.query)
+        yield
+
+    def on_validate(self) -> Iterator[None]:
+        context = self.execution_context
+        if context.query is not None:
+            # Strawberry's own rules for this request, then the limits' rules.
+            rules = context.validation_rules
+            context.pre_execution_errors = self._documents.errors(
+                context.schema._schema, context.query, rules
+            )
+        yield
+
+
 def schema_extensions(limits: Limits) -> list[Callable[[], SchemaExtension]]:
-    rules = list(validation_rules(limits))
+    documents = DocumentCache(limits)
     return [
-        lambda: MaxTokensLimiter(max_token_count=limits.max_tokens),
-        lambda: AddValidationRules(rules),
-        lambda: ParserCache(maxsize=256),
-        lambda: ValidationCache(maxsize=256),
+        lambda: CheckedDocuments(documents),
         lambda: MaskErrors(should_mask_error=_is_unexpected),
     ]
 

@@ -116,15 +116,17 @@ class GoldenView:
     postal_code: str | None
     phone: str | None
     nss: str | None
-    provenance: list[GoldenSource]
+    view: strawberry.Private[DomainGoldenView]
+
+    @strawberry.field
+    def provenance(self) -> list[GoldenSource]:
+        # Built only when selected: ten objects per person that most reads never ask for.
+        return [GoldenSource.from_domain(f) for f in self.view.fields]
 
     @classmethod
     def from_domain(cls, view: DomainGoldenView) -> GoldenView:
-        r = view.as_record()
-        return cls(
-            **_demographics(r),
-            provenance=[GoldenSource.from_domain(f) for f in view.fields],
-        )
+        values: dict[str, Any] = {f.name: f.value for f in view.fields}
+        return cls(**values, view=view)
 
 
 @strawberry.type(description="An enterprise identity: one person and everything linked to it.")
