@@ -19,6 +19,7 @@ import argparse
 import asyncio
 import json
 import os
+import pickle
 import random
 import signal
 import socket
@@ -36,7 +37,7 @@ from urllib.parse import urlsplit
 import httpx
 import numpy as np
 
-from api_population import load_population
+from api_population import Loaded, load_population
 from mpi.domain.records import Record
 from mpi.services.api_keys import ApiKeys
 from mpi.store.urls import open_store
@@ -74,6 +75,8 @@ class Figures:
     p50_ms: float
     p99_ms: float
     load_average: float  # 1-minute load average of the machine when the run ended
+    server_cpu_ms: float  # CPU of the server's processes (all workers) per request
+    client_cpu_ms: float  # CPU of this load generator per request
 
 
 Payload = Callable[[int], dict[str, Any]]
@@ -193,19 +196,46 @@ def _ok(status: int, content: bytes, expected: str | None) -> bool:
     return bool(result.get("__typename") == expected)
 
 
+@dataclass(frozen=True, slots=True)
+class Running:
+    url: str
+    pid: int  # the server's main process; its workers are its children
+
+
+def tree_cpu(pid: int) -> float:
+    """CPU seconds (user + system) used so far by process `pid` and its children (Linux)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    pids = [pid]
+    while pids:
+        current = pids.pop()
+        try:
+            stat = Path(f"/proc/{current}/stat").read_text()
+            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
+        except OSError:
+            continue  # exited meanwhile
+        fields = stat.rsplit(")", 1)[1].split()
+        total += (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+        pids += [int(c) for c in children]
+    return total
+
+
 def measure(
     name: str,
-    url: str,
+    target: Running,
+    path: str,
     payload: Payload,
     expected: str | None,
     concurrency: int,
     args: argparse.Namespace,
     headers: dict[str, str],
 ) -> Figures:
+    url = target.url + path
     # A short warm-up so connection set-up and first-request caches are not measured.
     asyncio.run(
         drive(url, payload, expected, concurrency, concurrency * 5, 2.0, headers, args.client)
     )
+    server_cpu, client_cpu = tree_cpu(target.pid), time.process_time()
     issued, errors, latencies, elapsed = asyncio.run(
         drive(
             url,
@@ -218,6 +248,7 @@ def measure(
             args.client,
         )
     )
+    server_cpu, client_cpu = tree_cpu(target.pid) - server_cpu, time.process_time() - client_cpu
     ms = np.array(latencies) * 1000
     figures = Figures(
         name,
@@ -229,6 +260,8 @@ def measure(
         round(float(np.percentile(ms, 50)), 2),
         round(float(np.percentile(ms, 99)), 2),
         round(os.getloadavg()[0], 1),
+        round(server_cpu * 1000 / issued, 3),
+        round(client_cpu * 1000 / issued, 3),
     )
     print(json.dumps(asdict(figures)), flush=True)
     return figures
@@ -242,7 +275,7 @@ def free_port() -> int:
 
 
 @contextmanager
-def server(command: list[str], ready: Callable[[str], bool], log: Path) -> Iterator[str]:
+def server(command: list[str], ready: Callable[[str], bool], log: Path) -> Iterator[Running]:
     """Run a server process on a free loopback port until the block ends."""
     port = free_port()
     base = f"http://{HOST}:{port}"
@@ -254,7 +287,7 @@ def server(command: list[str], ready: Callable[[str], bool], log: Path) -> Itera
                 if proc.poll() is not None or time.monotonic() > deadline:
                     raise RuntimeError(f"server did not start; see {log}")
                 time.sleep(0.3)
-            yield base
+            yield Running(base, proc.pid)
         finally:
             proc.terminate()
             proc.wait(timeout=60)
@@ -358,13 +391,15 @@ def run_all(
     ):
         payloads = scenarios(records, person_ids, registered)
         for c in args.concurrency:
-            for label, base in (("bare plain", plain), ("bare cached", cached)):
-                out.append(measure(label, f"{base}/", lambda n: {"query": BARE}, None, c, args, {}))
+            for label, bare in (("bare plain", plain), ("bare cached", cached)):
+                out.append(measure(label, bare, "/", lambda n: {"query": BARE}, None, c, args, {}))
             for name, payload in payloads.items():
+                if name not in args.operations:
+                    continue
                 token = bench if name == "registerRecord" else admin
                 headers = {"Authorization": f"Bearer {token}"}
                 out.append(
-                    measure(name, f"{api}/graphql", payload, EXPECTED[name], c, args, headers)
+                    measure(name, api, "/graphql", payload, EXPECTED[name], c, args, headers)
                 )
     missing = _missing(url, registered)
     print(json.dumps({"registered_sent": len(registered), "missing_afterwards": missing}))
@@ -394,6 +429,18 @@ def main() -> None:
     )
     parser.add_argument("--out", type=Path, help="write all figures as JSON here")
     parser.add_argument(
+        "--operations",
+        type=lambda t: t.split(","),
+        default=list(EXPECTED),
+        help=f"comma-separated subset of {','.join(EXPECTED)} (default: all)",
+    )
+    parser.add_argument(
+        "--store-dir",
+        type=Path,
+        help="keep the loaded store here and reuse it on later runs with the same --persons "
+        "(default: a fresh temporary store, loaded every run)",
+    )
+    parser.add_argument(
         "--client",
         choices=["raw", "httpx"],
         default="raw",
@@ -404,8 +451,9 @@ def main() -> None:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     with tempfile.TemporaryDirectory(prefix="mpi-api-bench-") as tmp:
         log_dir = Path(tmp)
-        url = f"sqlite:///{log_dir / 'mpi.db'}"
-        loaded = load_population(url, args.persons)
+        store_dir = args.store_dir or log_dir
+        url = f"sqlite:///{store_dir / 'mpi.db'}"
+        loaded = prepared_population(store_dir, url, args.persons)
         print(
             json.dumps(
                 {
@@ -420,15 +468,40 @@ def main() -> None:
     report(figures, args)
 
 
+def prepared_population(store_dir: Path, url: str, persons: int) -> Loaded:
+    """The population stored at `url`, loaded now unless `store_dir` already holds one of
+    `persons` persons (then its records come from the pickle written next to the store).
+
+    A reused store keeps the BENCH records and audit entries of earlier runs; record ids
+    carry the process id, so runs never collide.
+    """
+    saved = store_dir / f"population-{persons}.pickle"
+    if saved.exists() and (store_dir / "mpi.db").exists():
+        with saved.open("rb") as f:
+            loaded: Loaded = pickle.load(f)  # written by this script, below
+        return Loaded(loaded.records, loaded.person_ids, 0.0)
+    if (store_dir / "mpi.db").exists():
+        raise SystemExit(f"{store_dir} holds a store but no {saved.name}: use an empty directory")
+    store_dir.mkdir(parents=True, exist_ok=True)
+    loaded = load_population(url, persons)
+    with saved.open("wb") as f:
+        pickle.dump(loaded, f)
+    return loaded
+
+
 def report(figures: list[Figures], args: argparse.Namespace) -> None:
     top = {f.concurrency: f.per_second for f in figures if f.name == "bare cached"}
-    print("\n| operation | clients | req/s | p50 ms | p99 ms | errors | ratio to ceiling | load |")
-    print("|---|---|---|---|---|---|---|---|")
+    print(
+        "\n| operation | clients | req/s | p50 ms | p99 ms | errors | ratio to ceiling "
+        "| server CPU ms/req | client CPU ms/req | load |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|---|")
     for f in figures:
         ratio = f.per_second / top[f.concurrency]
         print(
             f"| {f.name} | {f.concurrency} | {f.per_second:,.0f} | {f.p50_ms} | {f.p99_ms} "
-            f"| {f.errors} | {ratio:.2f} | {f.load_average} |"
+            f"| {f.errors} | {ratio:.2f} | {f.server_cpu_ms} | {f.client_cpu_ms} "
+            f"| {f.load_average} |"
         )
     if args.out:
         args.out.write_text(json.dumps([asdict(f) for f in figures], indent=1))
