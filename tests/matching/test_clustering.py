@@ -216,14 +216,15 @@ def test_a_namesake_without_curp_born_in_another_state_is_not_merged(
         ("another phone", {"phone": "3398765432"}, False),
         ("the same phone", {}, True),
         ("no phone", {"phone": None}, True),
+        ("no phone, born elsewhere", {"phone": None, "birth_state": "MN"}, False),
         ("a birth date", {"phone": "3398765432", "birth_date": BASE.birth_date}, True),
     ],
 )
 def test_a_record_without_birth_date_or_curp_and_another_phone_is_not_merged(
     make_record: MakeRecord, what: str, changes: dict[str, Any], joins: bool
 ) -> None:
-    # A junior named after his father, at his father's address, with his own phone: no
-    # birth date and no CURP say which of the two he is.
+    # A junior named after his father, at his father's address, with his own phone or
+    # born elsewhere: no birth date and no CURP say which of the two he is.
     dateless = {"curp": None, "birth_date": None, "nss": None, **changes}
     f = prepare([make_record(), make_record(**dateless)])
     clusters = cluster_links(f, *_links([(0, 1, 12.0)]))

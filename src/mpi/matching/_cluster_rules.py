@@ -46,15 +46,24 @@ def cluster_rules_may_object(
     if "dateless" in rules:
         phone, dated = f.text["phone"].ids, f.birth_date >= 0
         both = (phone[left] >= 0) & (phone[right] >= 0)
-        out |= both & (dated[left] != dated[right]) & (phone[left] != phone[right])
+        other = both & (phone[left] != phone[right])
+        recorded, in_curp = _state_codes(f)
+        undated = np.where(dated[left], right, left)
+        holder = np.where(dated[left], left, right)
+        state = recorded[undated]
+        other |= (state >= 0) & (state != recorded[holder]) & (state != in_curp[holder])
+        out |= (dated[left] != dated[right]) & other
     return out
 
 
 def _dateless(without: Side, holder: Side) -> bool:
-    # No birth date anywhere (nor a CURP to read one from), and another phone: a junior
-    # named after his father, at home, is nothing else than this.
+    # No birth date anywhere (nor a CURP to read one from): the record shows a name and a
+    # home, which a same-name junior shares with his father. Another birth state, or
+    # other phones, say it is the other one.
     if without.first_year <= without.last_year or holder.first_year > holder.last_year:
         return False
+    if without.states and not without.states & holder.states:
+        return True
     phones = {k for k in without.households if k[0] == "phone"}
     theirs = {k for k in holder.households if k[0] == "phone"}
     return bool(phones) and bool(theirs) and not phones & theirs

@@ -365,7 +365,8 @@ def cannot_link(
       states the other cluster's records and CURPs never show, sharing no NSS, phone or
       postal code with it: a namesake from another state, not a typo (born_elsewhere);
     - dateless (clustering only): records with no birth date anywhere (nor a CURP to read
-      one from) whose phones are not the other cluster's: a junior named after his father;
+      one from) born in another state, or whose phones are not the other cluster's: a
+      junior named after his father;
     - reissue (clustering only): the homonym rule yields between two clusters whose records
       show the two CURPs to be one person's reissue (reissued_curps).
 
