@@ -41,6 +41,8 @@ class IdentityReads:
         clock: Callable[[], datetime] | None = None,
     ) -> None:
         self._store = store
+        # Checked once: a runtime protocol check costs more than the write it guards.
+        self._immediate = store if isinstance(store, ImmediateWriter) else None
         self._trusted = tuple(trusted_institutions)
         self._clock = clock or (lambda: datetime.now(UTC))
 
@@ -75,12 +77,12 @@ class IdentityReads:
     def record_reads_now(self, reads: Sequence[tuple[Actor, Sequence[ReadEvent]]]) -> bool:
         """`record_reads_of_many` if the store can write at once, without waiting for
         another writer; False (nothing written) if it cannot (see `ImmediateWriter`)."""
-        if not isinstance(self._store, ImmediateWriter):
+        if self._immediate is None:
             return False
         entries = self._entries(reads)
         if not entries:
             return True
-        with self._store.write_if_free() as tx:
+        with self._immediate.write_if_free() as tx:
             if tx is None:
                 return False
             tx.append_audit(entries)
