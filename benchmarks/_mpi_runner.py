@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import gc
 import sys
 from pathlib import Path
 from typing import Any
@@ -20,21 +21,18 @@ from typing import Any
 from _measure import PhaseClock
 from mpi.domain.records import Record
 from mpi.io.assignments import write_assignments
-from mpi.io.records_file import read_records
+from mpi.io.bulk_read import read_all_records
 from mpi.matching import BatchResult, MatchingRules, link_batch, train
 from mpi.matching.weights import match_weight_to_prob, prob_to_match_weight
 from mpi.rules_file import default_rules, load_rules
 
 
 def read(path: Path) -> tuple[list[Record], int]:
-    records: list[Record] = []
-    rejected = 0
-    for row in read_records(path):
-        if isinstance(row, Record):
-            records.append(row)
-        else:
-            rejected += 1
-    return records, rejected
+    rows = read_all_records(path)  # two processes for a large file
+    records = [row for row in rows if isinstance(row, Record)]
+    # Everything read so far lives until the end: keep the collector from walking it again.
+    gc.freeze()
+    return records, len(rows) - len(records)
 
 
 def write_pairs(path: Path, result: BatchResult, link_threshold: float) -> int:

@@ -6,7 +6,9 @@ it is on, and the cap keeps one hostile multi-megabyte line from being held in m
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
@@ -23,6 +25,15 @@ def file_error(path: Path, line: int | None, rule: str, message: str) -> Validat
     return ValidationError.single("file", rule, f"{where}: {message}")
 
 
+@dataclass(frozen=True, slots=True)
+class Part:
+    """The lines from byte `start` (a line start) to byte `stop`, after `lines_before` lines."""
+
+    start: int
+    stop: int
+    lines_before: int
+
+
 class FileLines:
     """Iterates the decoded lines of a file; `line_number` is the last line handed out.
 
@@ -30,9 +41,10 @@ class FileLines:
     `drain_skipped()`, so that a reader can turn them into row errors and go on.
     """
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, part: Part | None = None) -> None:
         self.path = path
-        self.line_number = 0
+        self.line_number = part.lines_before if part is not None else 0
+        self._part = part
         self._skipped: list[int] = []
 
     def __iter__(self) -> Iterator[str]:
@@ -43,7 +55,12 @@ class FileLines:
             raise file_error(self.path, None, "unreadable", message) from exc
         with handle:
             self._refuse_binary(handle)
-            yield from self._decoded(handle)
+            if self._part is None:
+                yield from self._decoded(handle)
+                return
+            handle.seek(self._part.start)
+            data = handle.read(self._part.stop - self._part.start)
+        yield from self._decoded(io.BytesIO(data))
 
     def drain_skipped(self) -> list[int]:
         """The numbers of the over-long lines skipped since the last call."""

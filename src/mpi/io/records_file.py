@@ -65,8 +65,14 @@ def read_records(
         ValidationError: the file is missing, not UTF-8 text, or lacks required columns;
             the message names the file and the line.
     """
-    reference = today or date.today()
-    for line, raw in read_raw_rows(path, format=format):
+    return parse_rows(read_raw_rows(path, format=format), today or date.today())
+
+
+def parse_rows(
+    rows: Iterable[tuple[int, dict[str, str | None] | RowError]], reference: date
+) -> Iterator[Record | RowError]:
+    """A Record or a RowError for every (line, raw row) of `rows` (see read_raw_rows)."""
+    for line, raw in rows:
         if isinstance(raw, RowError):
             yield raw
             continue
@@ -86,7 +92,7 @@ def read_raw_rows(
     chosen = format or detect_format(path)
     lines = FileLines(Path(path))
     if chosen == "csv":
-        yield from _csv_rows(lines)
+        yield from csv_rows(lines)
     else:
         yield from _ndjson_rows(lines)
 
@@ -122,9 +128,19 @@ def _skipped_rows(lines: FileLines) -> Iterator[tuple[int, RowError]]:
         yield line, RowError(line, None, (Problem("row", "max_length", message),))
 
 
-def _csv_rows(lines: FileLines) -> Iterator[tuple[int, dict[str, str | None] | RowError]]:
+def csv_header(path: Path) -> list[str]:
+    """The checked header row of a CSV record file (lower-cased column names)."""
+    lines = FileLines(path)
+    return _csv_header(lines, csv.reader(lines))
+
+
+def csv_rows(
+    lines: FileLines, header: list[str] | None = None
+) -> Iterator[tuple[int, dict[str, str | None] | RowError]]:
+    """(line, column -> text) for each CSV data row of `lines`; `header` when they start
+    after the header row (a part of the file read by another process)."""
     reader = csv.reader(lines)
-    header = _csv_header(lines, reader)
+    header = header if header is not None else _csv_header(lines, reader)
     known = [(i, name) for i, name in enumerate(header) if name in RECORD_FIELDS]
     start = lines.line_number + 1
     while True:
