@@ -6,9 +6,10 @@ only), so "what would happen" and "what happened" can never disagree.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from mpi.domain.persons import PersonWithRecords
 from mpi.domain.records import Record
 from mpi.domain.stored_records import StoredRecord
 from mpi.services.decide import Decision, decide
@@ -55,8 +56,7 @@ def evaluate(
         extra: more records to score whatever their keys (e.g. its current person's).
         cap: the largest block searched; defaults to the model's cap.
     """
-    pool = _pool(tx, model, record, block_keys, extra, cap)
-    return _decided(tx, model, record, pool, model.score(record, pool.linked))
+    return evaluate_many(tx, model, [record], [block_keys], cap, [extra])[0]
 
 
 def evaluate_many(
@@ -65,13 +65,31 @@ def evaluate_many(
     records: Sequence[Record],
     block_keys: Sequence[Sequence[str]],
     cap: int | None = None,
+    extras: Sequence[Sequence[StoredRecord]] | None = None,
 ) -> list[Evaluation]:
-    """`evaluate` of each record (block_keys[i] are records[i]'s), with the same answers;
-    the records' candidates are scored together in one table (see `LinkingModel.score_many`).
+    """`evaluate` of each record (block_keys[i] and extras[i] are records[i]'s), with the
+    same answers; the records share each store lookup and one scoring table (see
+    `LinkingModel.score_many`), which costs less than evaluating them one by one.
     """
-    pools = [_pool(tx, model, r, k, (), cap) for r, k in zip(records, block_keys, strict=True)]
+    pools = _pools(tx, model, records, block_keys, cap, extras or [()] * len(records))
     scores = model.score_many([(r, p.linked) for r, p in zip(records, pools, strict=True)])
-    return [_decided(tx, model, r, p, s) for r, p, s in zip(records, pools, scores, strict=True)]
+    vetoed = _not_same_persons(tx, [r.key for r in records], pools)
+    decisions = [
+        decide((s.scored for s in group), model.thresholds, veto)
+        for group, veto in zip(scores, vetoed, strict=True)
+    ]
+    linkable = {p.person_id for d in decisions for p in d.persons if p.linkable}
+    persons = tx.persons(sorted(linkable)) if linkable else {}
+    out = []
+    for record, pool, group, veto, decision in zip(
+        records, pools, scores, vetoed, decisions, strict=True
+    ):
+        hard = _cannot_link_persons(model, record, decision, group, persons)
+        if hard:
+            decision = decide((s.scored for s in group), model.thresholds, veto, hard)
+        ranked = tuple(sorted(group, key=lambda s: (-s.scored.probability, s.scored.record_key)))
+        out.append(Evaluation(decision, ranked, pool.oversized_keys))
+    return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,69 +99,71 @@ class _Pool:
     oversized_keys: tuple[str, ...]
 
 
-def _pool(
+def _pools(
     tx: ReadTx,
     model: LinkingModel,
-    record: Record,
-    block_keys: Sequence[str],
-    extra: Sequence[StoredRecord],
+    records: Sequence[Record],
+    block_keys: Sequence[Sequence[str]],
     cap: int | None,
-) -> _Pool:
-    found = tx.candidates(block_keys, cap or model.candidate_cap)
-    pool = {c.record.key: c.record for c in found.candidates}
-    pool.update((r.key, r) for r in extra)
-    linked = [r for key, r in sorted(pool.items()) if key != record.key and r.person_id]
-    return _Pool(pool, linked, found.oversized_keys)
-
-
-def _decided(
-    tx: ReadTx,
-    model: LinkingModel,
-    record: Record,
-    pool: _Pool,
-    scores: list[CandidateScore],
-) -> Evaluation:
-    vetoed = _not_same_persons(tx, record.key, pool.records)
-    decision = decide((s.scored for s in scores), model.thresholds, vetoed)
-    hard = _cannot_link_persons(tx, model, record, decision, scores)
-    if hard:
-        decision = decide((s.scored for s in scores), model.thresholds, vetoed, hard)
-    ranked = tuple(sorted(scores, key=lambda s: (-s.scored.probability, s.scored.record_key)))
-    return Evaluation(decision, ranked, pool.oversized_keys)
+    extras: Sequence[Sequence[StoredRecord]],
+) -> list[_Pool]:
+    # One lookup for all the records' keys: each block is capped on its own, so a record's
+    # share of the answer (the candidates matching one of its keys) is its own lookup's.
+    wanted = sorted({key for keys in block_keys for key in keys})
+    found = tx.candidates(wanted, cap or model.candidate_cap)
+    oversized = set(found.oversized_keys)
+    out = []
+    for record, keys, extra in zip(records, block_keys, extras, strict=True):
+        mine = set(keys)
+        pool = {
+            c.record.key: c.record for c in found.candidates if mine.intersection(c.matched_keys)
+        }
+        pool.update((r.key, r) for r in extra)
+        linked = [r for key, r in sorted(pool.items()) if key != record.key and r.person_id]
+        out.append(_Pool(pool, linked, tuple(sorted(mine & oversized))))
+    return out
 
 
 def _cannot_link_persons(
-    tx: ReadTx,
     model: LinkingModel,
     record: Record,
     decision: Decision,
     scores: Sequence[CandidateScore],
+    persons: Mapping[str, PersonWithRecords],
 ) -> set[str]:
     """Persons the record would be linked to that the batch clustering would keep apart.
 
     Blocking surfaces only the records sharing a key; a person is judged on all
-    of its records, as batch clustering judges a cluster. When every record of
-    the person was scored and none carries pairwise hard evidence, the
-    clustering could not refuse the join, so it is not run.
+    of its records (`persons` holds every linkable person), as batch clustering
+    judges a cluster. When every record of the person was scored and none
+    carries pairwise hard evidence, the clustering could not refuse the join, so
+    it is not run.
     """
     linkable = {p.person_id: p.best_record_key for p in decision.persons if p.linkable}
-    if not linkable:
-        return set()
     flags = {s.scored.record_key: s.scored.cannot_link for s in scores}
     barred = set()
-    for pid, person in tx.persons(linkable).items():
+    for pid, best_key in linkable.items():
+        person = persons.get(pid)
+        if person is None:
+            continue
         others = [r for r in person.records if r.key != record.key]
         if all(flags.get(r.key) is False for r in others):
             continue
-        if not model.joinable(record, others, linkable[pid]):
+        if not model.joinable(record, others, best_key):
             barred.add(pid)
     return barred
 
 
-def _not_same_persons(tx: ReadTx, key: str, pool: dict[str, StoredRecord]) -> set[str]:
-    others = {ns.other(key) for ns in tx.not_same_pairs([key])}
-    if not others:
-        return set()
-    missing = [k for k in others if k not in pool]
-    known = {k: pool[k] for k in others if k in pool} | tx.get_records(missing)
-    return {r.person_id for r in known.values() if r.person_id}
+def _not_same_persons(tx: ReadTx, keys: Sequence[str], pools: Sequence[_Pool]) -> list[set[str]]:
+    """For each record key, the persons holding a record declared NOT_SAME as it."""
+    pairs = tx.not_same_pairs(sorted(set(keys)))
+    out: list[set[str]] = []
+    for key, pool in zip(keys, pools, strict=True):
+        others = {ns.other(key) for ns in pairs if key in (ns.a_key, ns.b_key)}
+        if not others:
+            out.append(set())
+            continue
+        missing = [k for k in others if k not in pool.records]
+        known = {k: pool.records[k] for k in others if k in pool.records} | tx.get_records(missing)
+        out.append({r.person_id for r in known.values() if r.person_id})
+    return out
