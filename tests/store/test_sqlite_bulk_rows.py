@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import sqlite3
 from datetime import UTC, date, datetime
 
 import pytest
@@ -8,7 +9,7 @@ from mpi.domain.errors import ConflictError, ValidationError
 from mpi.domain.persons import Link
 from mpi.domain.records import Record
 from mpi.domain.stored_records import BlockKeyRuns
-from mpi.store.sqlite_bulk_rows import check, key_rows, record_rows, runs_of
+from mpi.store.sqlite_bulk_rows import check, insert_rows, key_rows, record_rows, runs_of
 
 T0 = datetime(2026, 3, 1, tzinfo=UTC)
 RECORDS = [
@@ -25,7 +26,8 @@ def test_rows_come_in_record_key_order_with_their_sorted_block_keys_and_link() -
     assert [row[:3] for row in listed] == [(7, "IMSS:1", "IMSS"), (8, "IMSS:2", "IMSS")]
     assert listed[1][9] == "1990-05-01" and listed[0][9] is None
     assert listed[1][15] == "a:1\x1fb:1"
-    assert listed[0][16:] == ("P1", "2026-03-01T00:00:00.000000+00:00", "test", "batch-link", 0.5)
+    link = ("P1", "2026-03-01T00:00:00.000000+00:00", "test", "batch-link", 0.5)
+    assert listed[0][16:] == (*link, 1)
     assert rids.tolist() == [8, 7]
     assert list(key_rows(KEYS, rids)) == [("a:1", 7), ("a:1", 8), ("b:1", 8)]
 
@@ -54,3 +56,13 @@ def test_runs_of_many_records_are_the_runs_record_by_record(rows: list[tuple[str
         list(plain.starts),
         list(plain.key_ids),
     )
+
+
+@pytest.mark.parametrize("count", [0, 3, 7, 8])
+def test_rows_inserted_several_per_statement_are_all_inserted_once(count: int) -> None:
+    conn = sqlite3.connect(":memory:")
+    conn.execute("CREATE TABLE t (a INTEGER PRIMARY KEY, b TEXT)")
+    insert_rows(conn, "INSERT INTO t (a, b)", 2, ((i, str(i)) for i in range(count)), count, per=3)
+    assert conn.execute("SELECT a, b FROM t ORDER BY a").fetchall() == [
+        (i, str(i)) for i in range(count)
+    ]

@@ -44,13 +44,13 @@ _PRAGMAS = (
     f"PRAGMA cache_size = -{CACHE_KIB}",
     "PRAGMA mmap_size = 0",
 )
+# VALUES follow (bulk_rows.insert_rows); version is 1.
 _INSERT_LINKED = (
     "INSERT INTO records (rid, key, institution, record_id, curp, given_names, first_surname, "
-    "second_surname, sex, birth_date, birth_state, postal_code, phone, nss, version, "
-    "received_at, block_keys, person_id, linked_at, linked_by, link_rule, link_probability) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?)"
+    "second_surname, sex, birth_date, birth_state, postal_code, phone, nss, received_at, "
+    "block_keys, person_id, linked_at, linked_by, link_rule, link_probability, version)"
 )
-_ADD_KEY = "INSERT INTO block_keys (block_key, rid) VALUES (?, ?)"
+_ADD_KEY = "INSERT INTO block_keys (block_key, rid)"
 
 
 def loading_path(path: Path) -> Path:
@@ -164,5 +164,6 @@ class BulkWrites(RecordWrites):
         first = self._count("SELECT coalesce(max(rid), 0) FROM records") + 1
         # Records in key order (the key index grows at its end); block keys in key order.
         rows, rids = bulk_rows.record_rows(records, record_keys, keys, links, first, at)
-        self._conn.executemany(_INSERT_LINKED, rows)
-        self._conn.executemany(_ADD_KEY, bulk_rows.key_rows(keys, rids))
+        bulk_rows.insert_rows(self._conn, _INSERT_LINKED, 22, rows, len(records), per=20)
+        edges = bulk_rows.key_rows(keys, rids)
+        bulk_rows.insert_rows(self._conn, _ADD_KEY, 2, edges, len(keys.key_ids), per=200)
