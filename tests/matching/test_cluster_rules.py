@@ -34,3 +34,15 @@ def test_only_the_rules_the_file_names_mark_pairs(make_record: MakeRecord) -> No
     pair = np.array([0]), np.array([1])
     assert cluster_rules_may_object(f, *pair, ("dateless",)).tolist() == [True]
     assert cluster_rules_may_object(f, *pair, ("elsewhere",)).tolist() == [False]
+
+
+def test_two_records_without_curp_born_in_two_states_with_two_homes_may_be_namesakes(
+    make_record: MakeRecord,
+) -> None:
+    f = prepare([
+        make_record(curp=None),
+        make_record(curp=None, birth_state="OC", **ANOTHER_HOME),
+        make_record(curp=None, birth_state="OC"),
+    ])  # fmt: skip
+    pairs = np.array([0, 0]), np.array([1, 2])
+    assert born_elsewhere(f, *pairs).tolist() == [True, False]

@@ -72,9 +72,9 @@ def _dateless(without: Side, holder: Side) -> bool:
 def _elsewhere(without: Side, holder: Side) -> bool:
     # A cluster without any valid CURP, born (as recorded) only where the other cluster's
     # records and CURPs never say, sharing no household key with it though both record one:
-    # a namesake from another state. A wrong state on one record of the person is met by
+    # a namesake from another state (the other may lack a CURP too). A wrong state on one record of the person is met by
     # a shared address or phone, or by the person's other records.
-    if without.curps or not holder.curps or not without.states:
+    if without.curps or not without.states or not holder.states:
         return False
     if without.states & holder.states or without.households & holder.households:
         return False
@@ -105,12 +105,12 @@ def household_keys(f: Features, rows: Index) -> set[tuple[str, int]]:
 def born_elsewhere(f: Features, left: Index, right: Index) -> NDArray[np.bool_]:
     """Pairs the "elsewhere" rule may object to (clustering judges whole clusters).
 
-    One record has a valid CURP and the other none; the one without records a birth state
-    that the other shows neither recorded nor in its CURP; both record some home (NSS,
-    phone or postal code) and share none.
+    Not both records have a valid CURP; one without records a birth state that the other
+    shows neither recorded nor in its CURP; both record some home (NSS, phone or postal
+    code) and share none.
     """
     valid = f.curp.valid
-    out = as_mask(valid[left] != valid[right])
+    out = as_mask(~(valid[left] & valid[right]))
     holder = np.where(valid[left], left, right)
     other = np.where(valid[left], right, left)
     recorded, in_curp = _state_codes(f)
