@@ -72,8 +72,8 @@ def _dateless(without: Side, holder: Side) -> bool:
 def _elsewhere(without: Side, holder: Side) -> bool:
     # A cluster without any valid CURP, born (as recorded) only where the other cluster's
     # records and CURPs never say, sharing no household key with it though both record one:
-    # a namesake from another state (the other may lack a CURP too). A wrong state on one record of the person is met by
-    # a shared address or phone, or by the person's other records.
+    # a namesake from another state (the other may lack a CURP too). A wrong state on one
+    # record of the person is met by a shared address or phone, or by their other records.
     if without.curps or not without.states or not holder.states:
         return False
     if without.states & holder.states or without.households & holder.households:
