@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import sqlite3
 from datetime import UTC, date, datetime
 
 import pytest
@@ -9,7 +8,7 @@ from mpi.domain.errors import ConflictError, ValidationError
 from mpi.domain.persons import Link
 from mpi.domain.records import Record
 from mpi.domain.stored_records import BlockKeyRuns
-from mpi.store.sqlite_bulk_rows import check, insert_rows, key_rows, record_rows, runs_of
+from mpi.store.sqlite_bulk_rows import check, key_rows, record_rows, runs_of
 
 T0 = datetime(2026, 3, 1, tzinfo=UTC)
 RECORDS = [
@@ -56,13 +55,3 @@ def test_runs_of_many_records_are_the_runs_record_by_record(rows: list[tuple[str
         list(plain.starts),
         list(plain.key_ids),
     )
-
-
-@pytest.mark.parametrize("count", [0, 3, 7, 8])
-def test_rows_inserted_several_per_statement_are_all_inserted_once(count: int) -> None:
-    conn = sqlite3.connect(":memory:")
-    conn.execute("CREATE TABLE t (a INTEGER PRIMARY KEY, b TEXT)")
-    insert_rows(conn, "INSERT INTO t (a, b)", 2, ((i, str(i)) for i in range(count)), count, per=3)
-    assert conn.execute("SELECT a, b FROM t ORDER BY a").fetchall() == [
-        (i, str(i)) for i in range(count)
-    ]

@@ -29,6 +29,7 @@ from mpi.domain.stored_records import BlockKeyRuns, RecordWrite
 from mpi.store import sqlite_bulk_rows as bulk_rows
 from mpi.store.sqlite_record_writes import RecordWrites
 from mpi.store.sqlite_schema import DDL
+from mpi.store.sqlite_tx import insert_rows
 
 LOADING_SUFFIX = ".loading"
 # Dropped while loading and recreated by re-running the (idempotent) DDL afterwards:
@@ -44,7 +45,7 @@ _PRAGMAS = (
     f"PRAGMA cache_size = -{CACHE_KIB}",
     "PRAGMA mmap_size = 0",
 )
-# VALUES follow (bulk_rows.insert_rows); version is 1.
+# VALUES follow (sqlite_tx.insert_rows).
 _INSERT_LINKED = (
     "INSERT INTO records (rid, key, institution, record_id, curp, given_names, first_surname, "
     "second_surname, sex, birth_date, birth_state, postal_code, phone, nss, received_at, "
@@ -164,6 +165,6 @@ class BulkWrites(RecordWrites):
         first = self._count("SELECT coalesce(max(rid), 0) FROM records") + 1
         # Records in key order (the key index grows at its end); block keys in key order.
         rows, rids = bulk_rows.record_rows(records, record_keys, keys, links, first, at)
-        bulk_rows.insert_rows(self._conn, _INSERT_LINKED, 22, rows, len(records), per=20)
+        insert_rows(self._conn, _INSERT_LINKED, 22, rows, len(records), per=20)
         edges = bulk_rows.key_rows(keys, rids)
-        bulk_rows.insert_rows(self._conn, _ADD_KEY, 2, edges, len(keys.key_ids), per=200)
+        insert_rows(self._conn, _ADD_KEY, 2, edges, len(keys.key_ids), per=200)

@@ -8,10 +8,9 @@ the rows are the columns zipped: the same rows in a fraction of the time.
 
 from __future__ import annotations
 
-import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from datetime import datetime
-from itertools import chain, islice, repeat
+from itertools import chain, repeat
 from operator import attrgetter
 
 import numpy as np
@@ -38,25 +37,6 @@ _AFTER_BIRTH = ("birth_state", "postal_code", "phone", "nss")
 _LINK = ("by", "rule", "probability")
 
 Row = tuple[object, ...]
-
-
-def insert_rows(
-    conn: sqlite3.Connection, head: str, width: int, rows: Iterable[Row], count: int, per: int
-) -> None:
-    """`head VALUES (?, …)` for `count` rows of `width` values, `per` rows per statement.
-
-    Binding a statement is what costs most per row once the B-tree only appends:
-    many rows per statement cut a bulk insert's time by a fifth (records) to two
-    fifths (block keys).
-    """
-    values = "(" + ", ".join(["?"] * width) + ")"
-    rows = iter(rows)
-    full = count // per * per
-    # islice takes exactly the full statements' rows, so the rest stays in `rows`.
-    flat = chain.from_iterable(islice(rows, full))
-    statements = zip(*[flat] * (width * per), strict=True)
-    conn.executemany(f"{head} VALUES " + ", ".join([values] * per), statements)
-    conn.executemany(f"{head} VALUES {values}", rows)
 
 
 def runs_of(rows: Sequence[tuple[str, ...]]) -> BlockKeyRuns:
