@@ -3,7 +3,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from mpi.matching import features, pipeline
+from mpi.matching import features, pipeline, split_clusters
 from mpi.matching.pipeline import link_batch
 from mpi.matching.rules import MatchingRules
 from tests.matching.conftest import Labelled
@@ -55,6 +55,7 @@ def test_two_processes_give_the_same_clusters_and_weights_as_one(
     monkeypatch.setenv("MPI_WORKERS", "2")
     monkeypatch.setattr(features, "PARALLEL_RECORDS", 10)
     monkeypatch.setattr(pipeline, "PARALLEL_PAIRS", 10)
+    monkeypatch.setattr(split_clusters, "PARALLEL_LINKS", 10)
     parallel = link_batch(labelled.records, rules, keep_pairs=True)
     assert serial.pairs is not None and parallel.pairs is not None
     assert np.array_equal(serial.cluster, parallel.cluster)

@@ -12,10 +12,10 @@ from numpy.typing import NDArray
 from mpi.domain.records import Record
 from mpi.matching._forked import forked_map
 from mpi.matching.blocking import OversizedBlock, candidate_pairs
-from mpi.matching.clustering import cluster_links
 from mpi.matching.engine import MatchEngine
 from mpi.matching.features import Features, prepare
 from mpi.matching.rules import MatchingRules
+from mpi.matching.split_clusters import cluster_links_split
 from mpi.matching.term_frequency import TermFrequencies
 from mpi.matching.weights import prob_to_match_weight
 
@@ -111,7 +111,7 @@ def link_batch(
     weights = score_in_chunks(MatchEngine(rules, tf), f, blocked.left, blocked.right)
     lap("score")
     is_link = weights >= prob_to_match_weight(rules.thresholds.link)
-    clusters = cluster_links(
+    clusters = cluster_links_split(
         f,
         blocked.left[is_link],
         blocked.right[is_link],

@@ -1,0 +1,95 @@
+"""Clustering on two processes: the link graph's components are independent of each other.
+
+Every decision of clustering.cluster_links (which components are dirty, the greedy
+agglomeration, the ambiguity test) reads one connected component of the link graph at a
+time. So the components are split into two groups of about equal link counts, each group is
+clustered in its own process, and the results are joined. Clusters are then numbered by
+their first record, which makes the numbering independent of the split (and of the number
+of processes); the partition itself is cluster_links'.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+from numpy.typing import NDArray
+
+from mpi.matching._forked import forked_map
+from mpi.matching.clustering import Clusters, cluster_links, connected_components
+from mpi.matching.features import Features
+from mpi.matching.hard_negatives import HARD_NEGATIVE_RULES
+
+PARALLEL_LINKS = 200_000  # below this a fork costs more than the second core saves
+
+
+def cluster_links_split(
+    f: Features,
+    left: NDArray[np.intp],
+    right: NDArray[np.intp],
+    match_weight: NDArray[np.float64],
+    not_same: Iterable[tuple[int, int]] = (),
+    rules: Sequence[str] = HARD_NEGATIVE_RULES,
+    ambiguity_margin: float | None = None,
+) -> Clusters:
+    """cluster_links (same arguments, same partition), on two processes for many links.
+
+    Cluster ids are numbered in the order of each cluster's smallest record index.
+    """
+    constraints = list(not_same)
+    if len(left) < PARALLEL_LINKS:
+        one = cluster_links(f, left, right, match_weight, constraints, rules, ambiguity_margin)
+        return _joined(f.n, [one], [np.ones(f.n, dtype=np.bool_)])
+    components = connected_components(f.n, left, right)
+    # Components in index order, cut where half of the links have been seen.
+    per_component = np.bincount(components[left], minlength=f.n)
+    second = np.cumsum(per_component) > len(left) // 2
+    in_second = second[components[left]]
+    selections = [~in_second, in_second]
+    results = forked_map(
+        lambda s: cluster_links(
+            f,
+            left[s],
+            right[s],
+            match_weight[s],
+            constraints,
+            rules,
+            ambiguity_margin,
+        ),
+        selections,
+    )
+    owner = second[components]
+    return _joined(f.n, results, [~owner, owner])
+
+
+def _joined(n: int, parts: list[Clusters], owned: list[NDArray[np.bool_]]) -> Clusters:
+    # Each part labels every record; a record takes its label from the part that owns its
+    # component (records without links are alone in every part).
+    labels = np.zeros(n, dtype=np.int64)
+    offset = 0
+    for part, mine in zip(parts, owned, strict=True):
+        labels[mine] = part.labels[mine] + offset
+        offset += part.count
+    review = sorted(
+        (pair for part in parts for pair in part.review_pairs), key=lambda pair: pair[0]
+    )
+    return Clusters(
+        _by_first_record(labels),
+        sum(p.links_applied for p in parts),
+        sum(p.refused_hard_negative for p in parts),
+        sum(p.refused_constraint for p in parts),
+        tuple(sorted(x for p in parts for x in p.ambiguous)),
+        tuple(review),
+    )
+
+
+def _by_first_record(labels: NDArray[np.int64]) -> NDArray[np.int64]:
+    """The same partition, clusters numbered 0, 1, ... by their smallest record index."""
+    if not len(labels):
+        return labels
+    first = np.full(int(labels.max()) + 1, len(labels), dtype=np.int64)
+    np.minimum.at(first, labels, np.arange(len(labels), dtype=np.int64))
+    used = np.flatnonzero(first < len(labels))
+    rank = np.full(len(first), -1, dtype=np.int64)
+    rank[used[np.argsort(first[used], kind="stable")]] = np.arange(len(used), dtype=np.int64)
+    return rank[labels]
