@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import csv
 import gc
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -33,6 +34,12 @@ def read(path: Path) -> tuple[list[Record], int]:
     # Everything read so far lives until the end: keep the collector from walking it again.
     gc.freeze()
     return records, len(rows) - len(records)
+
+
+def _pairs_at_threshold(result: BatchResult, link_threshold: float) -> int:
+    if result.pairs is None:
+        return 0
+    return int((result.pairs.match_weight >= prob_to_match_weight(link_threshold)).sum())
 
 
 def write_pairs(path: Path, result: BatchResult, link_threshold: float) -> int:
@@ -69,10 +76,23 @@ def run(
     clock.lap("link")
     for name, seconds in result.timings.items():
         clock.phases[f"link.{name}"] = round(seconds, 3)
+    # The two files are independent: the pairs are written by a forked child meanwhile.
+    child = os.fork() if hasattr(os, "fork") else -1
+    if child == 0:
+        try:
+            write_pairs(out_dir / "pairs.csv", result, rules.thresholds.link)
+        finally:
+            os._exit(0)
     write_assignments(
         out_dir / "clusters.csv", zip(result.keys, (str(c) for c in result.cluster), strict=True)
     )
-    pairs = write_pairs(out_dir / "pairs.csv", result, rules.thresholds.link)
+    if child < 0:
+        pairs = write_pairs(out_dir / "pairs.csv", result, rules.thresholds.link)
+    else:
+        _, status = os.waitpid(child, 0)
+        if status != 0:
+            raise RuntimeError("writing pairs.csv failed")
+        pairs = _pairs_at_threshold(result, rules.thresholds.link)
     clock.lap("write")
     clock.facts["counts"] = _counts(result, len(records), rejected, pairs)
     clock.write(out_dir)
