@@ -6,6 +6,7 @@ import pytest
 
 from mpi.domain.records import Record
 from mpi.domain.stored_records import StoredRecord
+from mpi.matching.blocking_keys import block_keys
 from mpi.matching.features import prepare
 from mpi.matching.term_frequency import TermFrequencies
 from mpi.rules_file import default_rules
@@ -41,8 +42,10 @@ def _scores(scores: list[CandidateScore]) -> list[tuple[object, ...]]:
 def test_block_keys_of_many_records_are_each_records_block_keys(
     model: LinkingModel, sample: list[Record]
 ) -> None:
+    kinds = model.rules.blocking.keys
     together = model.block_keys_of_many(sample)
-    assert together == [model.block_keys(r) for r in sample]
+    assert together == [block_keys(prepare([r]), 0, kinds) for r in sample]
+    assert [model.block_keys(r) for r in sample] == together
     assert all(together)
 
 
