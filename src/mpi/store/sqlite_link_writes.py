@@ -13,15 +13,19 @@ from mpi.domain.persons import Link, Person, PersonStatus
 from mpi.store import sqlite_codec as codec
 from mpi.store.sqlite_checks import WriteChecks
 from mpi.store.sqlite_steward_reads import StewardReads
-from mpi.store.sqlite_tx import json_keys
+from mpi.store.sqlite_tx import execute_rows, json_keys
 
 _SET_LINK = (
     "UPDATE records SET person_id = ?, linked_at = ?, linked_by = ?, link_rule = ?, "
     "link_probability = ? WHERE key = ?"
 )
-_LINK_IF_FREE = (
-    _SET_LINK + " AND person_id IS NULL "
-    "AND EXISTS (SELECT 1 FROM persons WHERE id = ? AND status = 'active')"
+# Links a free record to an active person, many links per statement (sqlite_tx.execute_rows
+# fills in the VALUES).
+_LINK_MANY_IF_FREE = (
+    "UPDATE records SET person_id = v.column1, linked_at = v.column2, linked_by = v.column3, "
+    "link_rule = v.column4, link_probability = v.column5 FROM (VALUES {values}) AS v "
+    "WHERE records.key = v.column6 AND records.person_id IS NULL "
+    "AND EXISTS (SELECT 1 FROM persons WHERE id = v.column1 AND status = 'active')"
 )
 _CLEAR_LINK = (
     "UPDATE records SET person_id = NULL, linked_at = NULL, linked_by = NULL, "
@@ -56,9 +60,8 @@ class LinkWrites(WriteChecks, StewardReads):
         # Fast path, checked row by row inside SQLite: the record is free and the person
         # active. If any row did not apply, find out which rule it broke.
         ordered = sorted(links, key=lambda link: link.record_key)
-        rows = [(*_link_values(link), link.record_key, link.person_id) for link in ordered]
-        cursor = self._conn.executemany(_LINK_IF_FREE, rows)
-        if cursor.rowcount != len(rows):
+        rows = [(*_link_values(link), link.record_key) for link in ordered]
+        if execute_rows(self._conn, _LINK_MANY_IF_FREE, 6, rows, len(rows), per=50) != len(rows):
             self._require_active_persons({link.person_id for link in links})
             self._explain_link_failures(links)
 
