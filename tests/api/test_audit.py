@@ -5,6 +5,7 @@ import sqlite3
 import threading
 import time
 from collections.abc import Sequence
+from contextlib import ExitStack
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -90,6 +91,38 @@ def test_a_store_that_stays_busy_gets_the_batch_written_by_a_thread() -> None:
     on_loop = LoopWrites(busy=len(RETRY_DELAYS))
     five_reads(AuditBatcher(in_thread.append, on_loop))
     assert on_loop.batches == []
+    assert [len(batch) for batch in in_thread] == [5]
+
+
+def served_reads(batcher: AuditBatcher, others_executing: int) -> None:
+    """Five requests that read, while `others_executing` more are being served."""
+
+    async def one_read() -> None:
+        with batcher.serving():
+            await batcher.submit(ACTOR, [ReadEvent("person", "person", ("P1",))])
+
+    async def requests() -> None:
+        with ExitStack() as others:
+            for _ in range(others_executing):
+                others.enter_context(batcher.serving())
+            await asyncio.gather(*(one_read() for _ in range(5)))
+
+    asyncio.run(requests())
+
+
+def test_when_every_request_served_waits_for_the_audit_it_is_written_on_the_loop() -> None:
+    in_thread: list[Sequence[Reads]] = []
+    on_loop = LoopWrites()
+    served_reads(AuditBatcher(in_thread.append, on_loop), others_executing=0)
+    assert [len(batch) for batch in on_loop.batches] == [5]
+    assert in_thread == []
+
+
+def test_while_other_requests_execute_the_audit_is_written_by_a_thread() -> None:
+    in_thread: list[Sequence[Reads]] = []
+    on_loop = LoopWrites()
+    served_reads(AuditBatcher(in_thread.append, on_loop), others_executing=1)
+    assert on_loop.attempts == 0
     assert [len(batch) for batch in in_thread] == [5]
 
 

@@ -37,7 +37,8 @@ class GraphQLEndpoint(GraphQL[Context, None]):
             response = await self.render_graphql_ide(Request(scope, receive))
             await response(scope, receive, send)
             return
-        await super().__call__(scope, receive, send)
+        with self._audit.serving():
+            await super().__call__(scope, receive, send)
 
     async def get_context(self, request: Request, response: Response) -> Context:  # type: ignore[override]
         return Context(

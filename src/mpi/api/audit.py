@@ -10,7 +10,8 @@ queue behind one commit each.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable, Iterable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 
 from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
@@ -55,12 +56,14 @@ class AuditBatcher:
     """Group commit for the audit of reads.
 
     The first request to finish schedules a write; requests finishing before it is
-    committed join it, or else the next one. The write runs on the event loop when
-    `write_now` can start it without waiting (no thread hand-off, which on a busy machine
-    costs more than the write itself), retrying briefly while another writer holds the
-    store, and otherwise in a worker thread, so that waiting for the write lock never
-    stalls the loop. Each request returns only once its own entries are committed, and
-    gets the write's exception if it failed.
+    committed join it, or else the next one. Normally the write runs in a worker thread,
+    so that the requests still executing go on meanwhile and waiting for the write lock
+    never stalls the event loop. When every request being served (see `serving`) waits
+    for this write, the loop has nothing else to do: the write then runs on the loop if
+    `write_now` can start it without waiting for the lock (retried briefly while another
+    writer holds it), which saves the thread hand-off, on a busy machine dearer than the
+    write itself. Each request returns only once its own entries are committed, and gets
+    the write's exception if it failed.
     """
 
     def __init__(
@@ -73,6 +76,16 @@ class AuditBatcher:
         self._pending: Waiting = []
         self._draining = False
         self._drainer: asyncio.Task[None] | None = None  # kept so it is not collected mid-run
+        self._serving = 0
+
+    @contextmanager
+    def serving(self) -> Iterator[None]:
+        """Wrap the handling of each request, so the batcher knows how many are underway."""
+        self._serving += 1
+        try:
+            yield
+        finally:
+            self._serving -= 1
 
     async def submit(self, actor: Actor, events: Sequence[ReadEvent]) -> None:
         loop = asyncio.get_running_loop()
@@ -99,12 +112,14 @@ class AuditBatcher:
             self._draining = False
 
     async def _written_on_loop(self, batch: Waiting) -> bool:
-        """Try to commit `batch` (growing it with later arrivals) without waiting for the
-        write lock; False if the store stayed busy or offers no such write."""
+        """Try to commit `batch` (growing it with later arrivals) on the loop; False if
+        other requests are executing, or the store stayed busy or offers no such write."""
         if self._write_now is None:
             return False
         for delay in RETRY_DELAYS:
             batch += self._take()
+            if self._serving > len(batch):
+                return False
             if self._write_now([r for r, _ in batch]):
                 return True
             await asyncio.sleep(delay)
