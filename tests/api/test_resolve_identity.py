@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import asyncio
+import gc
+import weakref
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -126,3 +128,16 @@ def test_a_failing_batch_answers_each_resolution_alone(
 
     monkeypatch.setattr(served.services.linking, "resolve_many", broken)
     assert asyncio.run(_ask(served, inputs)) == expected
+
+
+def test_resolving_keeps_no_service_alive(tmp_path: Path) -> None:
+    services = api_services(build(Settings(store_url=f"sqlite:///{tmp_path / 'mpi.db'}")))
+    token = services.keys.create("admin").token
+    app = create_app(services)
+    served = Served(app, services, token, [])
+    asyncio.run(_ask(served, [{"firstSurname": "GOMEZ"}]))
+    alive = weakref.ref(services.linking)
+    services.close()
+    del served, app, services
+    gc.collect()
+    assert alive() is None

@@ -126,14 +126,17 @@ class _Coalescer:
     """Resolutions asked for in one turn of the event loop, answered by one resolve_many."""
 
     def __init__(self, linking: LinkingService) -> None:
-        self._linking = linking
+        # Weakly: the coalescer is the value of a weak-key map keyed by this service.
+        self._service = weakref.ref(linking)
         self._pending: list[tuple[Record, int, asyncio.Future[Resolution]]] = []
         self._loop: asyncio.AbstractEventLoop | None = None
 
     async def resolve(self, record: Record, limit: int) -> Resolution:
         loop = asyncio.get_running_loop()
         if self._pending and loop is not self._loop:
-            return self._linking.resolve(record, limit)  # another loop's batch is open
+            if self._loop is not None and not self._loop.is_closed():
+                return self._linking.resolve(record, limit)  # another loop's batch is open
+            self._pending = []  # left by a loop that closed before answering them
         if not self._pending:
             self._loop = loop
             loop.call_soon(self._flush)
@@ -157,6 +160,12 @@ class _Coalescer:
             return
         for (_, _, future), answer in zip(batch, answers, strict=True):
             _settle(future, answer)
+
+    @property
+    def _linking(self) -> LinkingService:
+        linking = self._service()
+        assert linking is not None  # a pending request's context holds the service
+        return linking
 
 
 def _settle(future: asyncio.Future[Resolution], answer: Resolution | Exception) -> None:
