@@ -14,8 +14,9 @@ from numpy.typing import NDArray
 
 from mpi.domain.records import Record
 from mpi.matching._encode import first_positions, unique_ints
+from mpi.matching._forked import forked_map
 from mpi.matching.blocking_keys import BLOCK_KEYS, block_keys, key_codes, key_text
-from mpi.matching.features import Features, prepare
+from mpi.matching.features import PARALLEL_RECORDS, Features, prepare
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,8 +100,13 @@ def candidate_pairs(f: Features, kinds: Sequence[str], max_block_size: int) -> C
     chunks: list[NDArray[np.int64]] = []
     oversized: list[OversizedBlock] = []
     per_key: dict[str, int] = {}
-    for kind in kinds:
-        found, big = _pairs_of_kind(f, kind, max_block_size)
+    # Key kinds are independent: a large batch shares them between two processes.
+    per_kind = forked_map(
+        lambda kind: _pairs_of_kind(f, kind, max_block_size),
+        list(kinds),
+        parallel=f.n >= PARALLEL_RECORDS,
+    )
+    for kind, (found, big) in zip(kinds, per_kind, strict=True):
         chunks.extend(found)
         oversized.extend(big)
         per_key[kind] = sum(len(c) for c in found)

@@ -297,11 +297,11 @@ def _curp_check(value: str, today: date) -> curp_rules.CurpCheck:
 
 def _char_matrix(keys: list[str | None]) -> NDArray[np.uint8]:
     # CURPs are ASCII once Ñ is folded; one byte per position makes Hamming tests vectorised.
+    # Each key is cut or NUL-padded to 18 characters, one byte each once encoded.
+    present = np.array([k is not None for k in keys], dtype=np.bool_)
+    fixed = "".join(k[:18].ljust(18, "\0") for k in keys if k is not None)
     out = np.zeros((len(keys), 18), dtype=np.uint8)
-    for i, key in enumerate(keys):
-        if key is not None:
-            raw = key[:18].encode("ascii", "replace")
-            out[i, : len(raw)] = np.frombuffer(raw, dtype=np.uint8)
+    out[present] = np.frombuffer(fixed.encode("ascii", "replace"), dtype=np.uint8).reshape(-1, 18)
     return out
 
 
