@@ -93,10 +93,10 @@ def _distinct_texts(
     _, first, inverse = np.unique(codes, return_index=True, return_inverse=True)
     prefix = f"{kind}:"
     firsts = rows[first].tolist()
-    if len(parts) == 1:
-        text = parts[0].text
-        return [prefix + text(row) for row in firsts], inverse
-    return [prefix + "|".join([p.text(row) for p in parts]) for row in firsts], inverse
+    # One map per part, then C-level joins: no Python frame per key beyond the part's own.
+    columns = [map(part.text, firsts) for part in parts]
+    joined = columns[0] if len(parts) == 1 else map("|".join, zip(*columns, strict=True))
+    return list(map(prefix.__add__, joined)), inverse
 
 
 def _texts(
