@@ -197,3 +197,21 @@ def test_many_persons_in_one_query_cost_one_store_call(tmp_path: Path) -> None:
     services.close()
     assert data["c"] == {"__typename": "NotFound"}
     assert counting.calls == [(ids["ana"], ids["luis"], "P0NONE")]
+
+
+def test_a_person_asked_for_inside_a_fragment_is_read_too(tmp_path: Path) -> None:
+    services = api_services(build(Settings(store_url=f"sqlite:///{tmp_path / 'mpi.db'}")))
+    counting = CountingReads(services.linking.store)
+    counting.calls = []
+    app = create_app(replace(services, reads=counting))
+    api = Api(
+        app, services.linking.store, {"admin": services.keys.create("admin").token}, services.keys
+    )
+    ids = seed(api.store)
+    query = """query($a: ID!, $b: ID!) { a: person(id: $a) { ... on Person { id } } ...Other }
+               fragment Other on Query { b: person(id: $b) { ... on Person { id } } }"""
+    data = api.data(query, a=ids["ana"], b=ids["luis"])
+    services.close()
+    assert data == {"a": {"id": ids["ana"]}, "b": {"id": ids["luis"]}}
+    # The fragment's person is not seen ahead of time: it costs its own store call.
+    assert counting.calls == [(ids["ana"],), (ids["luis"],)]

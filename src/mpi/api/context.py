@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 import strawberry
@@ -46,11 +46,21 @@ class Context:
     loaders: Loaders
     audit: AuditBatcher
     reads: ReadLog = field(default_factory=ReadLog)
+    fetched: dict[str, PersonWithRecords | None] = field(default_factory=dict)
 
     @property
     def actor(self) -> Actor:
         p = self.principal
         return Actor(f"key:{p.key_id}", p.role.value, p.institution, purpose="api")
+
+    def person(self, person_id: str, along: Iterable[str] = ()) -> PersonWithRecords | None:
+        """A person, read once per request; the persons `along` it (others the request
+        asks for) are read in the same store call."""
+        if person_id not in self.fetched:
+            wanted = [i for i in dict.fromkeys([*along, person_id]) if i not in self.fetched]
+            found = self.services.reads.persons(wanted)
+            self.fetched.update({i: found.get(i) for i in wanted})
+        return self.fetched[person_id]
 
     async def flush_reads(self) -> None:
         events = self.reads.events()
