@@ -84,21 +84,22 @@ def _elsewhere(without: Side, holder: Side) -> bool:
 HOUSEHOLD_FIELDS = ("nss", "phone", "postal_code")
 
 
-def birth_states(f: Features, rows: Index) -> set[str]:
-    """Birth states the records show: recorded, and encoded in valid CURPs (positions 12-13)."""
-    values = f.text["birth_state"].values
-    out = {str(values[i]) for i in rows.tolist() if values[i] is not None}
-    curps = f.curp.column.values
-    out |= {str(curps[i])[11:13] for i in rows.tolist() if f.curp.valid[i]}
+def birth_states(f: Features, i: int) -> set[str]:
+    """Birth states record i shows: recorded, and encoded in a valid CURP (positions 12-13)."""
+    recorded = f.text["birth_state"].values[i]
+    out = {str(recorded)} if recorded is not None else set()
+    if f.curp.valid[i]:
+        out.add(str(f.curp.column.values[i])[11:13])
     return out
 
 
-def household_keys(f: Features, rows: Index) -> set[tuple[str, int]]:
-    """(field, value id) of every NSS, phone and postal code the records hold."""
+def household_keys(f: Features, i: int) -> set[tuple[str, int]]:
+    """(field, value id) of record i's NSS, phone and postal code."""
     out: set[tuple[str, int]] = set()
     for field in HOUSEHOLD_FIELDS:
-        ids = f.text[field].ids[rows]
-        out |= {(field, int(v)) for v in ids[ids >= 0].tolist()}
+        value = int(f.text[field].ids[i])
+        if value >= 0:
+            out.add((field, value))
     return out
 
 

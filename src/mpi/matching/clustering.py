@@ -103,6 +103,7 @@ class _Agglomeration:
         self.f = f
         self.held_apart = set(held_apart)
         self.rules = tuple(rules)
+        self.not_homonym = tuple(r for r in self.rules if r != "homonym")
         self.parent = list(range(f.n))
         self.summaries: dict[int, _Summary] = {}
         self.forbidden: dict[int, set[int]] = {}
@@ -134,8 +135,8 @@ class _Agglomeration:
             year if year is not None else 1 << 30,
             year if year is not None else -(1 << 30),
             {int(f.text["given_names"].ids[i])},
-            birth_states(f, np.array([i])),
-            household_keys(f, np.array([i])),
+            birth_states(f, i),
+            household_keys(f, i),
         )
 
     def can_join(self, i: int, root: int) -> bool:
@@ -205,9 +206,13 @@ class _Agglomeration:
         left = np.repeat(np.array(sa.members, dtype=np.intp), len(sb.members))
         right = np.tile(np.array(sb.members, dtype=np.intp), len(sa.members))
         if several_curps or span >= GENERATION_YEARS:
-            bad = different_people(self.f, left, right, self.rules)
-            if bad.any() and not self._reissue(left[bad], right[bad], [*sa.members, *sb.members]):
+            if different_people(self.f, left, right, self.not_homonym).any():
                 return True
+            if "homonym" in self.rules:
+                hit = different_people(self.f, left, right, ("homonym",))
+                members = [*sa.members, *sb.members]
+                if hit.any() and not self._reissue(left[hit], right[hit], members):
+                    return True
         if several_names and "twins" in self.rules:
             return self._twins_between(left, right, [*sa.members, *sb.members])
         return False
@@ -216,10 +221,7 @@ class _Agglomeration:
         # Every objection is only "same root, another homoclave" between CURPs that records
         # of the merged cluster already show to be one person's reissue (a shared household
         # key and one name): the person moved since, so later records share nothing.
-        if "reissue" not in self.rules or "homonym" not in self.rules:
-            return False
-        others = tuple(r for r in self.rules if r != "homonym")
-        if different_people(self.f, left, right, others).any():
+        if "reissue" not in self.rules:
             return False
         return reissued_curps(self.f, left, right, np.array(members, dtype=np.intp))
 
