@@ -2,7 +2,7 @@
 
 Every decision of clustering.cluster_links (which components are dirty, the greedy
 agglomeration, the ambiguity test) reads one connected component of the link graph at a
-time. So the components are split into two groups of about equal link counts, each group is
+time. So the components are split into two interleaved groups, each group is
 clustered in its own process, and the results are joined. Clusters are then numbered by
 their first record, which makes the numbering independent of the split (and of the number
 of processes); the partition itself is cluster_links'.
@@ -41,9 +41,11 @@ def cluster_links_split(
         one = cluster_links(f, left, right, match_weight, constraints, rules, ambiguity_margin)
         return _joined(f.n, [one], [np.ones(f.n, dtype=np.bool_)])
     components = connected_components(f.n, left, right)
-    # Components in index order, cut where half of the links have been seen.
-    per_component = np.bincount(components[left], minlength=f.n)
-    second = np.cumsum(per_component) > len(left) // 2
+    # Every other component with links goes to the second group: files are often ordered
+    # (look-alikes appended last), and interleaving spreads every kind over both groups.
+    linked = np.flatnonzero(np.bincount(components[left], minlength=f.n))
+    second = np.zeros(f.n, dtype=np.bool_)
+    second[linked[1::2]] = True
     in_second = second[components[left]]
     selections = [~in_second, in_second]
     results = forked_map(
