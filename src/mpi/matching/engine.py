@@ -120,8 +120,11 @@ class MatchEngine:
                 weights[hit, c] += np.log2(level.u / np.maximum(freq, floor))
 
     def _frequencies(self, f: Features) -> dict[str, NDArray[np.float64]]:
-        if self._tf_cache is not None and self._tf_cache[0] is f:
-            return self._tf_cache[1]
+        # One read of the cache: the API scores on its event loop while registrations score
+        # in a worker thread, and another thread may replace the entry between two reads.
+        cached = self._tf_cache
+        if cached is not None and cached[0] is f:
+            return cached[1]
         assert self.term_frequencies is not None
         fields = {
             c.field for c in self.rules.comparisons if any(x.term_frequency for x in c.levels)
