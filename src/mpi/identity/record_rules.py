@@ -18,7 +18,7 @@ from functools import lru_cache
 from mpi.domain.errors import Problem, ValidationError
 from mpi.domain.records import RECORD_FIELDS, Record
 from mpi.identity import codes
-from mpi.identity.dates import check_birth_date
+from mpi.identity.dates import DateCheck, check_birth_date
 
 MAX_FIELD_LENGTH = 200
 MAX_KEY_LENGTH = 64
@@ -146,8 +146,14 @@ def _normalize_or_none(normalize: Callable[[str], str | None], text: str) -> str
         return None
 
 
+@lru_cache(maxsize=1 << 16)
+def _date_check(text: str, today: date) -> DateCheck:
+    # A file holds a few tens of thousands of distinct birth dates for a million rows.
+    return check_birth_date(text, today=today)
+
+
 def _birth_date(field: str, text: str, problems: list[Problem], today: date) -> date | None:
-    check = check_birth_date(text, today=today)
+    check = _date_check(text, today)
     # Placeholders such as 1900-01-01 are kept: the row is real, only its date is unknown,
     # and the matcher treats the value as missing.
     if check.valid or check.is_placeholder:
