@@ -238,3 +238,15 @@ def test_the_curp_says_where_its_holder_was_born_when_the_record_does_not(
     namesake = make_record(curp=None, birth_state="OC", **ANOTHER_HOME)
     f = prepare([holder, namesake])
     assert cluster_links(f, *_links([(0, 1, 15.0)])).count == 2
+
+
+def test_a_newborn_of_the_other_sex_is_kept_apart_from_the_named_twin(
+    make_record: MakeRecord,
+) -> None:
+    f = prepare([
+        make_record(curp=None),
+        make_record(curp=None),
+        make_record(curp=None, given_names="RECIEN NACIDO", sex="H"),
+    ])  # fmt: skip
+    clusters = cluster_links(f, *_links([(0, 1, 30.0), (1, 2, 20.0)]))
+    assert clusters.labels.tolist() == [0, 0, 1]

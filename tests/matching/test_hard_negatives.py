@@ -41,6 +41,8 @@ CASES: list[tuple[str, dict[str, Any], bool]] = [
     ("nickname", {"curp": None, "given_names": "LUPE"}, False),
     ("initial", {"curp": None, "given_names": "MA. G."}, False),
     ("only MARIA", {"curp": None, "given_names": "MARIA"}, False),
+    ("newborn twin brother", {"curp": None, "given_names": "RECIEN NACIDO", "sex": "H"}, True),
+    ("newborn, same sex", {"curp": None, "given_names": "RECIEN NACIDO"}, False),
     ("day and month swapped", {"curp": None, "birth_date": date(1985, 3, 14)}, False),
 ]
 

@@ -47,6 +47,7 @@ from mpi.matching.hard_negatives import (
     different_people,
     names_say_two_people,
     reissued_curps,
+    unnamed_of_other_sex,
 )
 
 # Components up to this size are checked pair by pair; bigger ones are agglomerated.
@@ -237,6 +238,8 @@ class _Agglomeration:
             for a, b in zip(left.tolist(), right.tolist(), strict=True)
             if given[a] != given[b] and given[a] >= 0 and given[b] >= 0 and self._names_differ(a, b)
         ]
+        if self._unnamed_twin(left, right):
+            return True
         if not suspects:
             return False
         a_idx = np.array([a for a, _ in suspects], dtype=np.intp)
@@ -248,6 +251,13 @@ class _Agglomeration:
             not self._bridged(int(a), int(b), members)
             for a, b in zip(a_idx[close], b_idx[close], strict=True)
         )
+
+    def _unnamed_twin(self, left: NDArray[np.intp], right: NDArray[np.intp]) -> bool:
+        # RECIEN NACIDO of one sex next to a named record of the other, born the same day.
+        other = unnamed_of_other_sex(self.f, left, right)
+        if not other.any():
+            return False
+        return bool(dates_close(self.f, left[other], right[other]).any())
 
     def _key(self, a: int, b: int) -> tuple[int, int, bool]:
         # The test reads the two given names and whether the recorded sexes disagree.

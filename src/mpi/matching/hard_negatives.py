@@ -166,7 +166,16 @@ def twins(f: Features, left: Index, right: Index) -> NDArray[np.bool_]:
 
 def names_say_two_people(f: Features, left: Index, right: Index) -> NDArray[np.bool_]:
     """The given names (with the recorded sex) cannot belong to one person."""
-    return given_names_differ(f, left, right) | _sexes_and_names_differ(f, left, right)
+    out = given_names_differ(f, left, right) | _sexes_and_names_differ(f, left, right)
+    return out | unnamed_of_other_sex(f, left, right)
+
+
+def unnamed_of_other_sex(f: Features, left: Index, right: Index) -> NDArray[np.bool_]:
+    """One record without a given name (none, or RECIEN NACIDO), the recorded sexes differ:
+    with the same surnames and birth date, the newborn's twin of the other sex."""
+    sex, given = f.text["sex"].ids, f.text["given_names"].ids
+    out = (sex[left] >= 0) & (sex[right] >= 0) & (sex[left] != sex[right])
+    return as_mask(out & ((given[left] < 0) ^ (given[right] < 0)))
 
 
 def _different_roots(f: Features, left: Index, right: Index) -> NDArray[np.bool_]:
