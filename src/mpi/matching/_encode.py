@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import numpy as np
 from numpy.typing import NDArray
 
 MISSING = -1
+_SMALL = 64  # up to this many values, map them one by one
 T = TypeVar("T")
 IntArray = TypeVar("IntArray", NDArray[np.int32], NDArray[np.int64])
 
@@ -58,6 +59,9 @@ def encode_mapped(
     New values enter `vocab` in the order of their first appearance in the column, so the ids
     are those `vocab.encode([func(v) for v in column])` would give.
     """
+    if len(ids) <= _SMALL:
+        # A handful of records (the service path): numpy's per-call overhead would dominate.
+        return vocab.encode([None if i < 0 else func(source.values[i]) for i in ids.tolist()])
     present = ids[ids >= 0]
     order = present[np.sort(first_positions(present))] if len(present) else present
     lookup = np.full(len(source) + 1, MISSING, dtype=np.int32)  # [-1] stays missing
@@ -84,16 +88,13 @@ def object_array(values: Sequence[str | None]) -> NDArray[np.object_]:
 def unique_ints(values: IntArray) -> IntArray:
     """np.unique(values) for an integer array, by sorting."""
     ordered = np.sort(values)
-    if len(ordered) < 2:
-        return ordered
-    return ordered[np.r_[True, ordered[1:] != ordered[:-1]]]
+    return ordered[_starts(ordered)]
 
 
 def first_positions(values: IntArray) -> NDArray[np.intp]:
     """np.unique(values, return_index=True)[1]: where each distinct value first occurs."""
     order = np.argsort(values, kind="stable")
-    ordered = values[order]
-    return order[np.r_[True, ordered[1:] != ordered[:-1]]] if len(order) else order
+    return order[_starts(values[order])]
 
 
 def dense_ranks(values: IntArray) -> NDArray[np.int64]:
@@ -101,6 +102,13 @@ def dense_ranks(values: IntArray) -> NDArray[np.int64]:
     order = np.argsort(values, kind="stable")
     ordered = values[order]
     ranks = np.empty(len(values), dtype=np.int64)
-    if len(values):
-        ranks[order] = np.cumsum(np.r_[False, ordered[1:] != ordered[:-1]])
+    ranks[order] = np.cumsum(_starts(ordered)) - 1
     return ranks
+
+
+def _starts(ordered: NDArray[Any]) -> NDArray[np.bool_]:
+    """Where a new value begins in a sorted array."""
+    starts = np.empty(len(ordered), dtype=np.bool_)
+    starts[:1] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=starts[1:])
+    return starts
