@@ -45,10 +45,10 @@ Reads = tuple[Actor, Sequence[ReadEvent]]
 
 Waiting = list[tuple[Reads, "asyncio.Future[None]"]]
 
-# Pauses between attempts to write on the event loop while another writer holds the store
-# (~12 ms in all), before handing the batch to a thread that waits for the lock. Another
-# worker's audit commit holds it for a fraction of a millisecond; SQLite's own busy
-# handler would sleep 1, 2, 5, ... ms between its attempts.
+# Pauses before each attempt to write on the event loop (the later ones while another writer
+# holds the store; ~12 ms in all), before handing the batch to a thread that waits for the
+# lock. Another worker's audit commit holds it for a fraction of a millisecond; SQLite's own
+# busy handler would sleep 1, 2, 5, ... ms between its attempts.
 RETRY_DELAYS = (0.0, 0.0, 0.0005, 0.001, 0.001, 0.002, 0.002, 0.005)
 
 
@@ -117,12 +117,13 @@ class AuditBatcher:
         if self._write_now is None:
             return False
         for delay in RETRY_DELAYS:
+            # The first pause (0) lets requests that arrived meanwhile start, and count.
+            await asyncio.sleep(delay)
             batch += self._take()
             if self._serving > len(batch):
                 return False
             if self._write_now([r for r, _ in batch]):
                 return True
-            await asyncio.sleep(delay)
         return False
 
     def _take(self) -> Waiting:
