@@ -32,6 +32,7 @@ _CODE_FIELDS = PLAIN_FIELDS[1:]  # sex may come from the CURP: made once the CUR
 NAME_FIELDS = ("given_names", "first_surname", "second_surname")
 # From this many records prepare runs on two processes (a fork costs ~0.05 s per GB).
 PARALLEL_RECORDS = 50_000
+_FEW = 64  # up to this many records, names are mapped record by record
 # Share of the distinct CURPs the child checks besides the names: the parent has more to do
 # after the join (at 1M records: parent ~5.5 s, child ~5.0 s of CPU).
 CHILD_SHARE_OF_CURPS = 0.55
@@ -48,6 +49,11 @@ class TextColumn:
     def value(self, i: int) -> str | None:
         value = self.values[i]
         return None if value is None else str(value)
+
+    def __reduce__(self) -> tuple[object, tuple[NDArray[np.int32], Vocabulary]]:
+        # Between processes only ids and vocabulary travel: the values are rebuilt from them
+        # (pickling a million strings one by one costs more than indexing the vocabulary).
+        return _text, (self.ids, self.vocab)
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,22 +102,19 @@ def prepare(records: Sequence[Record]) -> Features:
     assert plain.text is not None and plain.birth_date is not None and named.names is not None
     assert named.phonetic is not None and named.given is not None
     curps = _CurpTable.of(curp_index, curp_values, [named.checks, plain.checks])
-    names = {field: _text(*named.names[field]) for field in NAME_FIELDS}
+    names = {field: named.names[field] for field in NAME_FIELDS}
     return Features(
         keys=plain.keys,
         text={"sex": _sex_column(records, curps), **plain.text, **names},
-        phonetic={field: _text(*named.phonetic[field]) for field in NAME_FIELDS},
+        phonetic={field: named.phonetic[field] for field in NAME_FIELDS},
         curp=curps.features(),
-        birth_date=np.where(
-            plain.birth_date == MISSING, curps.birth_date[curps.index], plain.birth_date
-        ),
+        birth_date=_with_curp_dates(plain.birth_date, curps),
         given=named.given,
     )
 
 
-Encoded = tuple[NDArray[np.int32], Vocabulary]
-# Per distinct CURP: valid, placeholder, sex and YYYYMMDD birth date (from a valid CURP).
-_Checks = tuple[NDArray[np.bool_], NDArray[np.bool_], list[str | None], NDArray[np.int32]]
+# Per distinct CURP: valid, placeholder, and the sex and birth date a valid CURP encodes.
+_Checks = tuple[NDArray[np.bool_], NDArray[np.bool_], list[str | None], list[date | None]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,8 +127,8 @@ class _Half:
     birth_date: NDArray[np.int32] = dataclasses.field(
         default_factory=lambda: np.zeros(0, dtype=np.int32)
     )
-    names: dict[str, Encoded] | None = None
-    phonetic: dict[str, Encoded] | None = None
+    names: dict[str, TextColumn] | None = None
+    phonetic: dict[str, TextColumn] | None = None
     given: GivenTokens | None = None
 
 
@@ -154,10 +157,22 @@ def _name_half(records: Sequence[Record], curps: list[str]) -> _Half:
     phonetic = _phonetic_columns(names)
     return _Half(
         checks=checks,
-        names={f: (c.ids, c.vocab) for f, c in names.items()},
-        phonetic={f: (c.ids, c.vocab) for f, c in phonetic.items()},
+        names=names,
+        phonetic=phonetic,
         given=given_tokens(names["given_names"].values),
     )
+
+
+def _with_curp_dates(own: NDArray[np.int32], curps: _CurpTable) -> NDArray[np.int32]:
+    # Missing or a placeholder such as 1900-01-01: a valid CURP may still carry the date.
+    need = np.flatnonzero(own == MISSING)
+    if not len(need):
+        return own
+    cache: dict[date, int] = {}
+    dates = curps.birth_date
+    out = own.copy()
+    out[need] = [_cached_date(dates[j], cache) for j in curps.index[need].tolist()]
+    return out
 
 
 def _text(ids: NDArray[np.int32], vocab: Vocabulary) -> TextColumn:
@@ -174,17 +189,21 @@ def _column(values: list[str | None], vocab: Vocabulary | None = None) -> TextCo
     return TextColumn(object_array(values), vocab.encode(values), vocab)
 
 
-def _mapped(
-    func: Callable[[str], str | None], ids: NDArray[np.int32], source: Vocabulary, vocab: Vocabulary
-) -> TextColumn:
+def _mapped(func: Callable[[str], str | None], column: TextColumn, vocab: Vocabulary) -> TextColumn:
+    """func of every value of `column`, encoded in `vocab`."""
+    if len(column.ids) <= _FEW:
+        # The service path: calling the (cached) function per record is cheapest.
+        return _column([None if v is None else func(v) for v in column.values.tolist()], vocab)
     # func runs once per distinct value; ids are what encoding func(value) per record gives.
-    mapped = encode_mapped(func, ids, source, vocab)
+    mapped = encode_mapped(func, column.ids, column.vocab, vocab)
     return TextColumn(values_of(mapped, vocab), mapped, vocab)
 
 
-def _raw(records: Sequence[Record], name: str) -> tuple[NDArray[np.int32], Vocabulary]:
-    vocab = Vocabulary()
-    return vocab.encode([getattr(r, name) for r in records]), vocab
+def _raw(records: Sequence[Record], name: str) -> TextColumn:
+    values = [getattr(r, name) for r in records]
+    if len(values) <= _FEW:  # only the values are read (_mapped)
+        return TextColumn(object_array(values), np.zeros(len(values), np.int32), Vocabulary())
+    return _column(values)
 
 
 def _sex_column(records: Sequence[Record], curps: _CurpTable) -> TextColumn:
@@ -205,9 +224,9 @@ def _name_columns(records: Sequence[Record]) -> dict[str, TextColumn]:
     # One vocabulary for both surnames so a swapped pair compares ids across columns.
     surnames = Vocabulary()
     return {
-        "given_names": _mapped(_joined_given, *_raw(records, "given_names"), Vocabulary()),
-        "first_surname": _mapped(_maiden_key, *_raw(records, "first_surname"), surnames),
-        "second_surname": _mapped(_maiden_key, *_raw(records, "second_surname"), surnames),
+        "given_names": _mapped(_joined_given, _raw(records, "given_names"), Vocabulary()),
+        "first_surname": _mapped(_maiden_key, _raw(records, "first_surname"), surnames),
+        "second_surname": _mapped(_maiden_key, _raw(records, "second_surname"), surnames),
     }
 
 
@@ -226,11 +245,9 @@ def _phonetic(value: str) -> str | None:
 
 def _phonetic_columns(names: Mapping[str, TextColumn]) -> dict[str, TextColumn]:
     surnames = Vocabulary()
-    given = names["given_names"]
-    out = {"given_names": _mapped(_phonetic, given.ids, given.vocab, Vocabulary())}
+    out = {"given_names": _mapped(_phonetic, names["given_names"], Vocabulary())}
     for field in ("first_surname", "second_surname"):
-        column = names[field]
-        out[field] = _mapped(_phonetic, column.ids, column.vocab, surnames)
+        out[field] = _mapped(_phonetic, names[field], surnames)
     return out
 
 
@@ -243,7 +260,7 @@ class _CurpTable:
     valid: NDArray[np.bool_]
     placeholder: NDArray[np.bool_]
     sex: list[str | None]  # per value, from a valid CURP only; [-1] = None
-    birth_date: NDArray[np.int32]  # YYYYMMDD from a valid CURP, else -1; [-1] = -1
+    birth_date: list[date | None]  # per value, from a valid CURP only; [-1] = None
 
     @classmethod
     def of(cls, index: NDArray[np.int32], values: list[str], parts: list[_Checks]) -> _CurpTable:
@@ -251,10 +268,8 @@ class _CurpTable:
         valid = np.concatenate([p[0] for p in parts])
         placeholder = np.concatenate([p[1] for p in parts])
         sexes = [s for p in parts for s in p[2]]
-        dates = np.concatenate([p[3] for p in parts])
-        return cls(
-            index, values, valid, placeholder, [*sexes, None], np.append(dates, np.int32(MISSING))
-        )
+        dates = [d for p in parts for d in p[3]]
+        return cls(index, values, valid, placeholder, [*sexes, None], [*dates, None])
 
     def features(self) -> CurpFeatures:
         # Placeholders count as missing; the kept values get ids in order of appearance.
@@ -278,15 +293,11 @@ class _CurpTable:
 
 def _check_curps(values: list[str], today: date) -> _Checks:
     checks = [_curp_check(v, today) for v in values]
-    dates = [
-        _date_number(c.birth_date) if c.valid and c.birth_date is not None else MISSING
-        for c in checks
-    ]
     return (
         np.array([c.valid for c in checks], dtype=np.bool_),
         np.array([c.is_placeholder for c in checks], dtype=np.bool_),
         [c.sex if c.valid else None for c in checks],
-        np.array(dates, dtype=np.int32),
+        [c.birth_date if c.valid else None for c in checks],
     )
 
 
