@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TextIO
 
@@ -14,9 +14,11 @@ from mpi.services.importer import Rejection
 REJECTED_FIELDS = ("line", "record_key", "field", "rule", "message")
 
 
-def records_or_rejections(path: Path) -> Iterator[Record | Rejection]:
-    """Every row of `path`: a Record, or a Rejection with the row's problems."""
-    for row in read_records(path):
+def records_or_rejections(
+    path: Path, rows: Iterable[Record | RowError] | None = None
+) -> Iterator[Record | Rejection]:
+    """Every row of `path` (or the `rows` already read from it): a Record, or a Rejection."""
+    for row in read_records(path) if rows is None else rows:
         if isinstance(row, RowError):
             yield Rejection(row.line, row.record_key, row.problems)
         else:

@@ -22,6 +22,7 @@ from mpi.cli._batch_options import add_batch_options, rejected_path, settings_fr
 from mpi.cli._rejected import RejectedWriter, records_or_rejections
 from mpi.domain.records import Record
 from mpi.io.assignments import write_assignments
+from mpi.io.bulk_read import read_all_records
 from mpi.services.audit import Actor
 from mpi.services.batch_link import BatchLinkResult, link_records
 from mpi.services.model import term_frequencies_state
@@ -87,7 +88,8 @@ def _read(path: Path, rejected_path: Path) -> tuple[list[Record], int]:
     rejected = 0
     with rejected_path.open("w", encoding="utf-8", newline="") as out:
         writer = RejectedWriter(out)
-        for row in records_or_rejections(path):
+        # The whole file is linked at once anyway, so it is read on both cores.
+        for row in records_or_rejections(path, read_all_records(path)):
             if isinstance(row, Record):
                 records.append(row)
             else:

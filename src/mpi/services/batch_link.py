@@ -30,11 +30,11 @@ from mpi.domain.persons import PERSON_ID_PREFIX, Link
 from mpi.domain.records import Record
 from mpi.domain.review import REVIEW_ID_PREFIX, ReviewTask
 from mpi.matching.blocking import OversizedBlock, candidate_pairs
-from mpi.matching.clustering import cluster_links
 from mpi.matching.engine import MatchEngine
 from mpi.matching.features import Features, prepare
 from mpi.matching.pipeline import score_in_chunks
 from mpi.matching.rules import MatchingRules
+from mpi.matching.split_clusters import cluster_links_split
 from mpi.matching.term_frequency import TermFrequencies
 from mpi.matching.weights import match_weights_to_probs, prob_to_match_weight
 from mpi.services.audit import Actor, audit_entry
@@ -181,7 +181,7 @@ def _link(f: Features, rules: MatchingRules, timings: dict[str, float]) -> _Link
     timings["block+score"] = time.perf_counter() - clock
     is_link = weights >= prob_to_match_weight(rules.thresholds.link)
     left, right = blocked.left[is_link], blocked.right[is_link]
-    clusters = cluster_links(
+    clusters = cluster_links_split(
         f,
         left,
         right,
