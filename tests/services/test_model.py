@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
@@ -62,3 +63,26 @@ def test_scoring_groups_together_scores_each_group_as_alone(
     assert [] in together
     assert any(s.scored.cannot_link for group in together for s in group)
     assert model.score_many([]) == []
+
+
+def test_the_online_join_check_applies_the_rules_files_hard_negative_rules(
+    model: LinkingModel,
+) -> None:
+    # Twins: same surnames, birth date and home, other given names, no CURP to tell them.
+    blanca = Record(
+        institution="IMSS",
+        record_id="1",
+        curp=None,
+        given_names="BLANCA",
+        first_surname="PEREZ",
+        second_surname="SOLIS",
+        sex="M",
+        birth_date=datetime(1985, 3, 14).date(),
+        birth_state="JC",
+        postal_code="44100",
+    )
+    florencia = replace(blanca, institution="ISSSTE", given_names="FLORENCIA")
+    person = [StoredRecord(florencia, 1, T0, "P1")]
+    without_rules = LinkingModel(replace(model.rules, hard_negatives=()), model.term_frequencies)
+    assert not model.joinable(blanca, person, florencia.key)
+    assert without_rules.joinable(blanca, person, florencia.key)

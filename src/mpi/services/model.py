@@ -198,7 +198,7 @@ class LinkingModel:
         left = np.concatenate([inner, np.zeros(int(links.sum()), dtype=np.intp)])
         right = np.concatenate([inner + 1, outer[links]])
         strength = np.concatenate([np.full(n - 1, _INNER_WEIGHT), weights[links]])
-        labels = cluster_links(f, left, right, strength).labels
+        labels = cluster_links(f, left, right, strength, rules=self.rules.hard_negatives).labels
         best = 1 + next(i for i, s in enumerate(others) if _key(s) == best_key)
         return bool(labels[0] == labels[best])
 
