@@ -22,6 +22,7 @@ from mpi.store.sqlite_reads import RecordReads
 from mpi.store.sqlite_record_writes import RecordWrites
 from mpi.store.sqlite_steward_reads import StewardReads
 from mpi.store.sqlite_steward_writes import StewardWrites
+from mpi.store.sqlite_writer_lock import WriterLock
 
 
 class SqliteReadTx(RecordReads, StewardReads):
@@ -48,6 +49,8 @@ class SqliteStore:
         # Re-entrant: a write opened inside another write in the same thread then fails
         # with SQLite's busy timeout (a StoreError) instead of hanging for ever.
         self._writer = threading.RLock()
+        # Queues this store's writers behind other processes' (see sqlite_writer_lock).
+        self._queue = WriterLock(path)
         self._closed = False
 
     @contextmanager
@@ -57,9 +60,11 @@ class SqliteStore:
 
     @contextmanager
     def write(self) -> Iterator[SqliteWriteTx]:
-        # Threads of this process queue here and hand over at once; SQLite's busy
-        # handler (which sleeps in steps) only arbitrates between processes.
-        with self._writer, self._transaction("BEGIN IMMEDIATE") as conn:
+        # Threads of this process queue on the RLock, processes on the file lock; both
+        # wake their next writer at once, and the file lock is let go first, so the other
+        # process's waiter gets its turn. SQLite's busy handler (which sleeps in steps)
+        # only waits for writers that take neither.
+        with self._writer, self._queue.hold(), self._transaction("BEGIN IMMEDIATE") as conn:
             yield SqliteWriteTx(conn)
 
     @contextmanager
@@ -69,8 +74,12 @@ class SqliteStore:
             yield None
             return
         try:
-            with self._transaction_if_free() as conn:
-                yield None if conn is None else SqliteWriteTx(conn)
+            with self._queue.hold_if_free() as free:
+                if not free:
+                    yield None
+                    return
+                with self._transaction_if_free() as conn:
+                    yield None if conn is None else SqliteWriteTx(conn)
         finally:
             self._writer.release()
 
@@ -113,6 +122,7 @@ class SqliteStore:
                 conn.close()
             self._all.clear()
             self._idle.clear()
+        self._queue.close()
 
     @contextmanager
     def _transaction(self, begin: str) -> Iterator[sqlite3.Connection]:
