@@ -24,6 +24,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from api_inprocess import call
 from api_load import RESOLVE, identity_input
 from api_population import load_population, population_records
 from mpi.api.app import create_app
@@ -55,43 +56,11 @@ class AsgiCaller:
 
     def __init__(self, app: Callable[..., Any], token: str) -> None:
         self._app = app
-        self._headers = [
-            (b"content-type", b"application/json"),
-            (b"authorization", f"Bearer {token}".encode()),
-        ]
+        self._token = token.encode()
 
     async def post(self, body: bytes) -> dict[str, Any]:
-        scope = {
-            "type": "http",
-            "asgi": {"version": "3.0"},
-            "http_version": "1.1",
-            "method": "POST",
-            "scheme": "http",
-            "path": "/graphql",
-            "raw_path": b"/graphql",
-            "query_string": b"",
-            "root_path": "",
-            "headers": [*self._headers, (b"content-length", str(len(body)).encode())],
-            "client": ("127.0.0.1", 1),
-            "server": ("127.0.0.1", 8000),
-            "state": {},
-        }
-        sent = False
-        chunks: list[bytes] = []
-
-        async def receive() -> dict[str, Any]:
-            nonlocal sent
-            if sent:
-                await asyncio.sleep(3600)
-            sent = True
-            return {"type": "http.request", "body": body, "more_body": False}
-
-        async def send(message: dict[str, Any]) -> None:
-            if message["type"] == "http.response.body":
-                chunks.append(message.get("body", b""))
-
-        await self._app(scope, receive, send)
-        answer: dict[str, Any] = json.loads(b"".join(chunks))
+        _, response = await call(self._app, self._token, body)
+        answer: dict[str, Any] = json.loads(response)
         return answer
 
 
