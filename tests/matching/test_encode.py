@@ -21,7 +21,7 @@ def test_sorting_helpers_agree_with_np_unique(size: int) -> None:
     assert np.array_equal(dense_ranks(values), inverse)
 
 
-@pytest.mark.parametrize("repeats", [1, 20])  # a short column is mapped value by value
+@pytest.mark.parametrize("repeats", [1, 20])
 def test_mapping_distinct_values_gives_the_ids_of_mapping_every_value(repeats: int) -> None:
     column = ["b", None, "a", "b", "c", "a", None] * repeats
     source = Vocabulary()

@@ -9,7 +9,6 @@ import numpy as np
 from numpy.typing import NDArray
 
 MISSING = -1
-_SMALL = 64  # up to this many values, map them one by one
 T = TypeVar("T")
 IntArray = TypeVar("IntArray", NDArray[np.int32], NDArray[np.int64])
 
@@ -57,11 +56,9 @@ def encode_mapped(
     once per distinct value.
 
     New values enter `vocab` in the order of their first appearance in the column, so the ids
-    are those `vocab.encode([func(v) for v in column])` would give.
+    are those `vocab.encode([func(v) for v in column])` would give. For a handful of
+    values numpy's set-up dominates: callers map those one by one (features._mapped).
     """
-    if len(ids) <= _SMALL:
-        # A handful of records (the service path): numpy's per-call overhead would dominate.
-        return vocab.encode([None if i < 0 else func(source.values[i]) for i in ids.tolist()])
     present = ids[ids >= 0]
     order = present[np.sort(first_positions(present))] if len(present) else present
     lookup = np.full(len(source) + 1, MISSING, dtype=np.int32)  # [-1] stays missing
