@@ -18,22 +18,14 @@ from numpy.typing import NDArray
 
 from mpi.domain.errors import ConflictError
 from mpi.domain.persons import Link
-from mpi.domain.records import Record
+from mpi.domain.records import RECORD_FIELDS, Record
 from mpi.domain.stored_records import BlockKeyRuns, RecordWrite
 from mpi.store import sqlite_codec as codec
 from mpi.store.sqlite_record_writes import validate
 
 # records columns after rid and key, up to birth_date, then after it (sqlite_bulk's INSERT).
-_BEFORE_BIRTH = (
-    "institution",
-    "record_id",
-    "curp",
-    "given_names",
-    "first_surname",
-    "second_surname",
-    "sex",
-)
-_AFTER_BIRTH = ("birth_state", "postal_code", "phone", "nss")
+_BIRTH = RECORD_FIELDS.index("birth_date")
+_BEFORE_BIRTH, _AFTER_BIRTH = RECORD_FIELDS[:_BIRTH], RECORD_FIELDS[_BIRTH + 1 :]
 _LINK = ("by", "rule", "probability")
 
 Row = tuple[object, ...]
