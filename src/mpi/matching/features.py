@@ -137,12 +137,8 @@ def _plain_half(records: Sequence[Record], curps: list[str]) -> _Half:
     return _Half(
         checks=_check_curps(curps, date.today()),
         keys=tuple(r.key for r in records),
-        text={
-            name: _column([getattr(r, name) for r in records])
-            for name in PLAIN_FIELDS
-            if name != "sex"
-        },
-        # Missing or a placeholder such as 1900-01-01: a valid CURP may still carry the date.
+        text={name: _column([getattr(r, name) for r in records]) for name in _CODE_FIELDS},
+        # The recorded dates only: the CURPs' fill the gaps once all are checked.
         birth_date=np.fromiter(
             (_cached_date(r.birth_date, cache) for r in records),
             dtype=np.int32,
@@ -195,8 +191,7 @@ def _mapped(func: Callable[[str], str | None], column: TextColumn, vocab: Vocabu
         # The service path: calling the (cached) function per record is cheapest.
         return _column([None if v is None else func(v) for v in column.values.tolist()], vocab)
     # func runs once per distinct value; ids are what encoding func(value) per record gives.
-    mapped = encode_mapped(func, column.ids, column.vocab, vocab)
-    return TextColumn(values_of(mapped, vocab), mapped, vocab)
+    return _text(encode_mapped(func, column.ids, column.vocab, vocab), vocab)
 
 
 def _raw(records: Sequence[Record], name: str) -> TextColumn:
@@ -283,7 +278,7 @@ class _CurpTable:
         roots = Vocabulary().encode(k[:16] if len(k) >= 16 else None for k in kept)
         digits = np.fromiter((_date_digits(k) for k in kept), dtype=np.int32, count=len(kept))
         return CurpFeatures(
-            column=TextColumn(values_of(ids, vocab), ids, vocab),
+            column=_text(ids, vocab),
             valid=np.append(self.valid[kept_mask], False)[ids],
             root=np.append(roots, np.int32(MISSING))[ids],
             date_digits=np.append(digits, np.int32(MISSING))[ids],
