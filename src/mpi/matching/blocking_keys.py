@@ -194,15 +194,29 @@ def key_codes(f: Features, kind: str) -> NDArray[np.int64]:
 
 def key_text(f: Features, kind: str, emission: int, i: int) -> str:
     """The string form of one emission of `kind` for record i."""
-    parts = emissions(f, kind)[emission]
-    return f"{kind}:" + "|".join(part.text(i) for part in parts)
+    return _text(kind, emissions(f, kind)[emission], i)
 
 
 def block_keys(f: Features, i: int, kinds: Sequence[str] = BLOCK_KEYS) -> tuple[str, ...]:
     """The block keys of record i as prefixed strings, e.g. ("curp:…", "curp_root:…")."""
     keys: list[str] = []
     for kind in kinds:
-        for e, parts in enumerate(emissions(f, kind)):
+        for parts in emissions(f, kind):
             if all(part.ids[i] >= 0 for part in parts):
-                keys.append(key_text(f, kind, e, i))
+                keys.append(_text(kind, parts, i))
     return tuple(dict.fromkeys(keys))
+
+
+def block_keys_of_rows(f: Features, kinds: Sequence[str] = BLOCK_KEYS) -> list[tuple[str, ...]]:
+    """`block_keys(f, i, kinds)` of every row i, building each kind's parts once."""
+    keys: list[list[str]] = [[] for _ in range(f.n)]
+    for kind in kinds:
+        for parts in emissions(f, kind):
+            present = np.logical_and.reduce([part.ids >= 0 for part in parts])
+            for i in np.flatnonzero(present).tolist():
+                keys[i].append(_text(kind, parts, i))
+    return [tuple(dict.fromkeys(k)) for k in keys]
+
+
+def _text(kind: str, parts: Sequence[Part], i: int) -> str:
+    return f"{kind}:" + "|".join(part.text(i) for part in parts)

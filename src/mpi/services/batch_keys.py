@@ -1,11 +1,11 @@
 """Block keys of many records at once, as the strings the store indexes.
 
-`mpi.matching.blocking_keys.block_keys(f, i)` formats one record's keys and
-rebuilds every key part on each call, which is right for one record and far
-too slow for a million. This combines each emission's parts into one code per
-record once (`combine`, the batch blocking's own grouping), formats each
-distinct code once, and works chunk by chunk so memory holds one chunk's
-strings at a time. The strings are identical (a test compares them).
+`mpi.matching.blocking_keys.block_keys(f, i)` formats one record's keys key by
+key, which is right for one record and far too slow for a million. This
+combines each emission's parts into one code per record once (`combine`, the
+batch blocking's own grouping), formats each distinct code once, and works
+chunk by chunk so memory holds one chunk's strings at a time. The strings are
+identical (a test compares them).
 """
 
 from __future__ import annotations

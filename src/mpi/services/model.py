@@ -21,7 +21,7 @@ from numpy.typing import NDArray
 
 from mpi.domain.records import Record
 from mpi.domain.stored_records import StoredRecord
-from mpi.matching.blocking_keys import emissions
+from mpi.matching.blocking_keys import block_keys_of_rows
 from mpi.matching.clustering import cluster_links
 from mpi.matching.engine import MatchEngine, ScoredPairs
 from mpi.matching.explain import Explanation, explain
@@ -103,11 +103,11 @@ class LinkingModel:
 
     def block_keys(self, record: Record) -> tuple[str, ...]:
         """The record's block keys as the store indexes them."""
-        return _keys_of_rows(_single(record), self.rules.blocking.keys)[0]
+        return block_keys_of_rows(_single(record), self.rules.blocking.keys)[0]
 
     def block_keys_of_many(self, records: Sequence[Record]) -> list[tuple[str, ...]]:
         """`block_keys` of each record, from one feature table for them all."""
-        return _keys_of_rows(prepare(records), self.rules.blocking.keys)
+        return block_keys_of_rows(prepare(records), self.rules.blocking.keys)
 
     def score(self, record: Record, candidates: Sequence[StoredRecord]) -> list[CandidateScore]:
         """Score `record` against linked candidate records, best first, the best explained."""
@@ -254,18 +254,6 @@ def _uncount(tf: TermFrequencies, f: Features) -> None:
         if counter[value] == 0:
             del counter[value]
         tf.totals[name] -= 1
-
-
-def _keys_of_rows(f: Features, kinds: Sequence[str]) -> list[tuple[str, ...]]:
-    # `blocking_keys.block_keys(f, i, kinds)` of every row, building each kind's parts once
-    # (block_keys rebuilds them for every key it formats).
-    keys: list[list[str]] = [[] for _ in range(f.n)]
-    for kind in kinds:
-        for parts in emissions(f, kind):
-            present = np.logical_and.reduce([part.ids >= 0 for part in parts])
-            for i in np.flatnonzero(present).tolist():
-                keys[i].append(f"{kind}:" + "|".join(part.text(i) for part in parts))
-    return [tuple(dict.fromkeys(k)) for k in keys]
 
 
 @functools.lru_cache(maxsize=64)
