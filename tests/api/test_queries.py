@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from mpi.api.app import create_app
+from mpi.api.context import ApiServices
 from mpi.api.wiring import api_services
 from mpi.bootstrap import build
 from mpi.config import Settings
@@ -181,7 +182,8 @@ class CountingReads(IdentityReads):
         return super().persons(person_ids)
 
 
-def test_many_persons_in_one_query_cost_one_store_call(tmp_path: Path) -> None:
+def counted_api(tmp_path: Path) -> tuple[ApiServices, CountingReads, Api]:
+    """An admin's API over a fresh database whose person reads are counted."""
     services = api_services(build(Settings(store_url=f"sqlite:///{tmp_path / 'mpi.db'}")))
     counting = CountingReads(services.linking.store)
     counting.calls = []
@@ -189,6 +191,11 @@ def test_many_persons_in_one_query_cost_one_store_call(tmp_path: Path) -> None:
     api = Api(
         app, services.linking.store, {"admin": services.keys.create("admin").token}, services.keys
     )
+    return services, counting, api
+
+
+def test_many_persons_in_one_query_cost_one_store_call(tmp_path: Path) -> None:
+    services, counting, api = counted_api(tmp_path)
     ids = seed(api.store)
     query = """query($a: ID!, $b: ID!) { a: person(id: $a) { ... on Person { records { key } } }
                                        b: person(id: $b) { ... on Person { records { key } } }
@@ -200,13 +207,7 @@ def test_many_persons_in_one_query_cost_one_store_call(tmp_path: Path) -> None:
 
 
 def test_a_person_asked_for_inside_a_fragment_is_read_too(tmp_path: Path) -> None:
-    services = api_services(build(Settings(store_url=f"sqlite:///{tmp_path / 'mpi.db'}")))
-    counting = CountingReads(services.linking.store)
-    counting.calls = []
-    app = create_app(replace(services, reads=counting))
-    api = Api(
-        app, services.linking.store, {"admin": services.keys.create("admin").token}, services.keys
-    )
+    services, counting, api = counted_api(tmp_path)
     ids = seed(api.store)
     query = """query($a: ID!, $b: ID!) { a: person(id: $a) { ... on Person { id } } ...Other }
                fragment Other on Query { b: person(id: $b) { ... on Person { id } } }"""
