@@ -35,7 +35,7 @@ from mpi.matching._cluster_rules import (
     clusters_object,
     household_keys,
 )
-from mpi.matching._name_bridges import curp_letters_fit, held_by
+from mpi.matching._twins import TwinsTest
 from mpi.matching.ambiguity import ambiguous_records
 from mpi.matching.blocking import pairs_within_blocks
 from mpi.matching.features import Features
@@ -43,11 +43,8 @@ from mpi.matching.hard_negatives import (
     GENERATION_YEARS,
     HARD_NEGATIVE_RULES,
     cannot_link,
-    dates_close,
     different_people,
-    names_say_two_people,
     reissued_curps,
-    unnamed_of_other_sex,
 )
 
 # Components up to this size are checked pair by pair; bigger ones are agglomerated.
@@ -114,9 +111,7 @@ class _Agglomeration:
         self.refused_hard = 0
         self.refused_constraint = 0
         self.applied = 0
-        self.twin_names: dict[tuple[int, int, bool], bool] = {}
-        self.given: list[int] = f.text["given_names"].ids.tolist()
-        self.sex: list[int] = f.text["sex"].ids.tolist()
+        self.twins = TwinsTest(f)
 
     def summary(self, root: int) -> _Summary:
         found = self.summaries.get(root)
@@ -215,7 +210,7 @@ class _Agglomeration:
                 if hit.any() and not self._reissue(left[hit], right[hit], members):
                     return True
         if several_names and "twins" in self.rules:
-            return self._twins_between(left, right, [*sa.members, *sb.members])
+            return self.twins.between(left, right, [*sa.members, *sb.members])
         return False
 
     def _reissue(self, left: NDArray[np.intp], right: NDArray[np.intp], members: list[int]) -> bool:
@@ -225,81 +220,6 @@ class _Agglomeration:
         if "reissue" not in self.rules:
             return False
         return reissued_curps(self.f, left, right, np.array(members, dtype=np.intp))
-
-    def _twins_between(
-        self, left: NDArray[np.intp], right: NDArray[np.intp], members: list[int]
-    ) -> bool:
-        # Different given names with (nearly) the same birth date are twins, unless a record
-        # of the merged cluster shows a compound name holding both (JUAN / CARLOS, bridged by
-        # JUAN CARLOS). Names are tested first: that test is cached by the two name ids.
-        given = self.given
-        suspects = [
-            (a, b)
-            for a, b in zip(left.tolist(), right.tolist(), strict=True)
-            if given[a] != given[b] and given[a] >= 0 and given[b] >= 0 and self._names_differ(a, b)
-        ]
-        if self._unnamed_twin(left, right):
-            return True
-        if not suspects:
-            return False
-        a_idx = np.array([a for a, _ in suspects], dtype=np.intp)
-        b_idx = np.array([b for _, b in suspects], dtype=np.intp)
-        close = dates_close(self.f, a_idx, b_idx)
-        curp = self.f.curp.column.ids
-        close &= (curp[a_idx] != curp[b_idx]) | (curp[a_idx] < 0)
-        return any(
-            not self._bridged(int(a), int(b), members)
-            for a, b in zip(a_idx[close], b_idx[close], strict=True)
-        )
-
-    def _unnamed_twin(self, left: NDArray[np.intp], right: NDArray[np.intp]) -> bool:
-        # RECIEN NACIDO of one sex next to a named record of the other, born the same day.
-        other = unnamed_of_other_sex(self.f, left, right)
-        if not other.any():
-            return False
-        return bool(dates_close(self.f, left[other], right[other]).any())
-
-    def _key(self, a: int, b: int) -> tuple[int, int, bool]:
-        # The test reads the two given names and whether the recorded sexes disagree.
-        ga, gb, sa, sb = self.given[a], self.given[b], self.sex[a], self.sex[b]
-        return min(ga, gb), max(ga, gb), sa >= 0 and sb >= 0 and sa != sb
-
-    def _names_differ(self, a: int, b: int) -> bool:
-        key = self._key(a, b)
-        found = self.twin_names.get(key)
-        if found is None:
-            found = bool(names_say_two_people(self.f, np.array([a]), np.array([b]))[0])
-            self.twin_names[key] = found
-        return found
-
-    def seed_name_cache(self, left: NDArray[np.intp], right: NDArray[np.intp]) -> None:
-        """Test the given names of many pairs at once (the links), vectorised."""
-        differ = names_say_two_people(self.f, left, right)
-        for a, b, d in zip(left.tolist(), right.tolist(), differ.tolist(), strict=True):
-            self.twin_names[self._key(a, b)] = d
-
-    def _bridged(self, a: int, b: int, members: list[int]) -> bool:
-        # A record of the merged cluster holding both names (JUAN and CARLOS inside JUAN
-        # CARLOS; PEPE and LUIS inside JOSE LUIS), both names under one valid CURP, or a
-        # MARIA whose CURP was made from MARIA <the other name>. ALEJANDRA and ALEJANDRO
-        # are not both "inside" ALEJANDRA, however alike they look.
-        g = self.f.given
-        outer = g.tokens[np.array(members, dtype=np.intp)]
-        if (held_by(g, g.significant[a], outer) & held_by(g, g.significant[b], outer)).any():
-            return True
-        if curp_letters_fit(self.f, a, b) or curp_letters_fit(self.f, b, a):
-            return True
-        return self._one_curp(a, b, members)
-
-    def _one_curp(self, a: int, b: int, members: list[int]) -> bool:
-        # Both names were recorded under one valid CURP (MARIA and ANGELES for MARIA DE LOS
-        # ANGELES): one person's names, whatever the words.
-        f, given = self.f, self.given
-        curps: dict[int, set[int]] = {given[a]: set(), given[b]: set()}
-        for m in members:
-            if f.curp.valid[m] and given[m] in curps:
-                curps[given[m]].add(int(f.curp.column.ids[m]))
-        return bool(curps[given[a]] & curps[given[b]])
 
     def counts(self) -> tuple[int, int, int]:
         """Links applied, refused for hard negative evidence, refused for a constraint."""
@@ -411,7 +331,7 @@ def _agglomerate(
     held_apart: Iterable[int] = (),
 ) -> _Agglomeration:
     agglomeration = _Agglomeration(f, not_same, rules, held_apart)
-    agglomeration.seed_name_cache(left, right)
+    agglomeration.twins.seed(left, right)
     for a, b in zip(left.tolist(), right.tolist(), strict=True):
         agglomeration.merge(a, b)
     return agglomeration
