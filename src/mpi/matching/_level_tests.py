@@ -24,6 +24,8 @@ def as_mask(values: object) -> Mask:
 
 
 LevelTest = Callable[[Features, str, Index, Index, LevelSpec], Mask]
+# For rules that call a level test outside any level (no thresholds of their own).
+ANY_SPEC = LevelSpec(kind="any", label="")
 
 
 def _ids(f: Features, field: str) -> NDArray[np.int32]:

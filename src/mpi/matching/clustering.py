@@ -35,6 +35,7 @@ from mpi.matching._cluster_rules import (
     clusters_object,
     household_keys,
 )
+from mpi.matching._homonym import reissued_curps
 from mpi.matching._twins import TwinsTest
 from mpi.matching.ambiguity import ambiguous_records
 from mpi.matching.blocking import pairs_within_blocks
@@ -44,7 +45,6 @@ from mpi.matching.hard_negatives import (
     HARD_NEGATIVE_RULES,
     cannot_link,
     different_people,
-    reissued_curps,
 )
 
 # Components up to this size are checked pair by pair; bigger ones are agglomerated.

@@ -13,21 +13,19 @@ import numpy as np
 from numpy.typing import NDArray
 
 from mpi.matching import similarity
+from mpi.matching._homonym import homonym_homoclave, typo_apart
 from mpi.matching._level_tests import (
+    ANY_SPEC,
     Index,
     as_mask,
     containment,
-    curp_one_edit,
-    curp_transposition,
     day_month_swapped,
     nickname,
     one_digit,
     year_off_by_one,
 )
 from mpi.matching.features import Features
-from mpi.matching.rules import LevelSpec
 
-_ANY = LevelSpec(kind="any", label="")
 # Parent and child given the same name are a generation apart; typos never move a year this far.
 GENERATION_YEARS = 12
 # Two given-name tokens this similar (Jaro-Winkler) may be one name with a typo.
@@ -41,11 +39,6 @@ def _dates_differ(f: Features, left: Index, right: Index) -> NDArray[np.bool_]:
     digits = f.curp.date_digits
     apart = ~dates_close(f, left, right)
     return as_mask(np.where(recorded, apart, digits[left] != digits[right]))
-
-
-def _typo_apart(f: Features, left: Index, right: Index) -> NDArray[np.bool_]:
-    one = curp_one_edit(f, "curp", left, right, _ANY)
-    return one | curp_transposition(f, "curp", left, right, _ANY)
 
 
 def fuzzy_contained(
@@ -86,7 +79,7 @@ def given_names_differ(f: Features, left: Index, right: Index) -> NDArray[np.boo
     if out.any():
         idx = np.flatnonzero(out)
         a, b = left[idx], right[idx]
-        related = nickname(f, "given_names", a, b, _ANY)
+        related = nickname(f, "given_names", a, b, ANY_SPEC)
         related |= fuzzy_contained(f, a, b) | fuzzy_contained(f, b, a)
         values = f.text["given_names"].values  # a typo can split a token (OL1VER -> OL VER)
         related |= similarity.jaro_winkler_batch(values[a], values[b]) >= TOKEN_SIMILARITY
@@ -101,8 +94,8 @@ def dates_close(f: Features, left: Index, right: Index) -> NDArray[np.bool_]:
     idx = np.flatnonzero(out & (bl != br))
     if len(idx):
         a, b = left[idx], right[idx]
-        out[idx] = one_digit(f, "", a, b, _ANY) | day_month_swapped(f, "", a, b, _ANY)
-        out[idx] |= year_off_by_one(f, "", a, b, _ANY)
+        out[idx] = one_digit(f, "", a, b, ANY_SPEC) | day_month_swapped(f, "", a, b, ANY_SPEC)
+        out[idx] |= year_off_by_one(f, "", a, b, ANY_SPEC)
     return out
 
 
@@ -148,8 +141,8 @@ def _sexes_and_names_differ(f: Features, left: Index, right: Index) -> NDArray[n
     idx = np.flatnonzero(out)
     if len(idx):
         a, b = left[idx], right[idx]
-        related = containment(f, "given_names", a, b, _ANY) | nickname(f, "given_names", a, b, _ANY)
-        out[idx] = ~related
+        related = containment(f, "given_names", a, b, ANY_SPEC)
+        out[idx] = ~(related | nickname(f, "given_names", a, b, ANY_SPEC))
     return out
 
 
@@ -185,7 +178,7 @@ def _different_roots(f: Features, left: Index, right: Index) -> NDArray[np.bool_
     idx = np.flatnonzero(out)
     if len(idx):
         a, b = left[idx], right[idx]
-        excused = _typo_apart(f, a, b) & ~_corroborated(f, a, b, "birth_state", slice(11, 13))
+        excused = typo_apart(f, a, b) & ~_corroborated(f, a, b, "birth_state", slice(11, 13))
         excused &= ~_corroborated(f, a, b, "sex", slice(10, 11))
         out[idx[excused]] = False
     return out
@@ -252,87 +245,8 @@ def _one_name(f: Features, left: Index, right: Index) -> NDArray[np.bool_]:
     """Equal, contained (compound names) or nickname-equivalent given names."""
     ids = f.text["given_names"].ids
     same = as_mask(ids[left] == ids[right])
-    same |= containment(f, "given_names", left, right, _ANY)
-    return as_mask(same | nickname(f, "given_names", left, right, _ANY))
-
-
-def _plainly_one_name(f: Features, left: Index, right: Index) -> NDArray[np.bool_]:
-    """Equal given names, a nickname, or every word of one (MARIA and JOSE too) in the other."""
-    tokens = f.given.tokens
-    a, b = tokens[left], tokens[right]
-    a_in_b = ((a[:, :, None] == b[:, None, :]).any(axis=2) | (a < 0)).all(axis=1)
-    b_in_a = ((b[:, :, None] == a[:, None, :]).any(axis=2) | (b < 0)).all(axis=1)
-    present = (a >= 0).any(axis=1) & (b >= 0).any(axis=1)
-    same = as_mask(present & (a_in_b | b_in_a))
-    return as_mask(same | nickname(f, "given_names", left, right, _ANY))
-
-
-def _homonym_homoclave(f: Features, left: Index, right: Index) -> NDArray[np.bool_]:
-    """Same root, different homoclave (not a one-character typo), no shared household key.
-
-    RENAPO tells homonyms apart by position 17; a reissued CURP of one person also changes
-    it, but that person's records then share an NSS, a phone or a postal code (and a name).
-    """
-    root, ids = f.curp.root, f.curp.column.ids
-    out = as_mask((root[left] == root[right]) & (root[left] >= 0) & (ids[left] != ids[right]))
-    household = np.zeros(len(left), dtype=np.bool_)
-    for field in ("nss", "phone", "postal_code"):
-        key = f.text[field].ids
-        household |= (key[left] == key[right]) & (key[left] >= 0)
-    # Twins share the household and often the root (ESTELA / ESTEFANIA), and are often named
-    # alike (DULCE / DULCE MARIA): a shared household excuses the homoclave only under the
-    # same given name or a nickname of it (clustering lets a reissued key's short forms in).
-    excused = np.flatnonzero(out & household)
-    if len(excused):
-        a, b = left[excused], right[excused]
-        same_name = f.text["given_names"].ids[a] == f.text["given_names"].ids[b]
-        same_name |= nickname(f, "given_names", a, b, _ANY)
-        out[excused] = ~same_name
-    idx = np.flatnonzero(out)
-    if len(idx):
-        a, b = left[idx], right[idx]
-        values = f.curp.column.values
-        differs = np.fromiter(
-            (
-                len(str(values[x])) == len(str(values[y])) == 18
-                and str(values[x])[16] != str(values[y])[16]
-                for x, y in zip(a, b, strict=True)
-            ),
-            dtype=np.bool_,
-            count=len(a),
-        )
-        both_valid = f.curp.valid[a] & f.curp.valid[b]
-        out[idx] = differs & (both_valid | ~_typo_apart(f, a, b))
-    return out
-
-
-def reissued_curps(f: Features, left: Index, right: Index, members: Index) -> bool:
-    """Whether every pair's two valid same-root CURPs are, by `members`' records, one person's.
-
-    Each pair must carry plainly one name (every word of one in the other, or a nickname:
-    twins JOSE LUIS and LUIS MANUEL share a word, not a name), and some records of
-    `members` carrying its two CURPs must be excused by the homonym rule (a shared NSS,
-    phone or postal code, and one name): a RENAPO reissue of one person's key.
-    """
-    valid, root, ids = f.curp.valid, f.curp.root, f.curp.column.ids
-    both = valid[left] & valid[right] & (root[left] == root[right]) & (ids[left] != ids[right])
-    # Each objecting pair must itself carry one name: twins share a household and often a
-    # root, and only their names tell them apart.
-    if not (both.all() and _plainly_one_name(f, left, right).all()):
-        return False
-    wanted = {
-        (min(a, b), max(a, b)) for a, b in zip(ids[left].tolist(), ids[right].tolist(), strict=True)
-    }
-    holders: dict[int, list[int]] = {}
-    for m in members.tolist():
-        holders.setdefault(int(ids[m]), []).append(m)
-    for ca, cb in wanted:
-        xs, ys = holders.get(ca, []), holders.get(cb, [])
-        a = np.repeat(np.array(xs, dtype=np.intp), len(ys))
-        b = np.tile(np.array(ys, dtype=np.intp), len(xs))
-        if not len(a) or _homonym_homoclave(f, a, b).all():
-            return False
-    return True
+    same |= containment(f, "given_names", left, right, ANY_SPEC)
+    return as_mask(same | nickname(f, "given_names", left, right, ANY_SPEC))
 
 
 def _generation_apart(f: Features, left: Index, right: Index) -> NDArray[np.bool_]:
@@ -341,7 +255,7 @@ def _generation_apart(f: Features, left: Index, right: Index) -> NDArray[np.bool
     out = as_mask(far)
     idx = np.flatnonzero(out)
     if len(idx):
-        out[idx[one_digit(f, "birth_date", left[idx], right[idx], _ANY)]] = False
+        out[idx[one_digit(f, "birth_date", left[idx], right[idx], ANY_SPEC)]] = False
     return out
 
 
@@ -377,7 +291,7 @@ def cannot_link(
       one from) born in another state, or whose phones are not the other cluster's: a
       junior named after his father;
     - reissue (clustering only): the homonym rule yields between two clusters whose records
-      show the two CURPs to be one person's reissue (reissued_curps).
+      show the two CURPs to be one person's reissue (_homonym.reissued_curps).
 
     The same CURP on both records exempts a pair from every rule.
     """
@@ -398,7 +312,7 @@ def different_people(
     """cannot_link without the twins rule (whose name test clustering refines)."""
     out = np.zeros(len(left), dtype=np.bool_)
     if "homonym" in rules:
-        out |= _homonym_homoclave(f, left, right)
+        out |= homonym_homoclave(f, left, right)
     if "generation" in rules:
         out |= _generation_apart(f, left, right)
     roots = _different_roots(f, left, right) if "different_curps" in rules else out & False
