@@ -157,13 +157,13 @@ def _cannot_link_persons(
 def _not_same_persons(tx: ReadTx, keys: Sequence[str], pools: Sequence[_Pool]) -> list[set[str]]:
     """For each record key, the persons holding a record declared NOT_SAME as it."""
     pairs = tx.not_same_pairs(sorted(set(keys)))
+    others = [{ns.other(key) for ns in pairs if key in (ns.a_key, ns.b_key)} for key in keys]
+    # The records outside every pool, read in one store call for all the keys.
+    asked = zip(others, pools, strict=True)
+    missing = sorted({k for mine, pool in asked for k in mine if k not in pool.records})
+    fetched = tx.get_records(missing) if missing else {}
     out: list[set[str]] = []
-    for key, pool in zip(keys, pools, strict=True):
-        others = {ns.other(key) for ns in pairs if key in (ns.a_key, ns.b_key)}
-        if not others:
-            out.append(set())
-            continue
-        missing = [k for k in others if k not in pool.records]
-        known = {k: pool.records[k] for k in others if k in pool.records} | tx.get_records(missing)
-        out.append({r.person_id for r in known.values() if r.person_id})
+    for mine, pool in zip(others, pools, strict=True):
+        known = [pool.records.get(k) or fetched.get(k) for k in mine]
+        out.append({r.person_id for r in known if r is not None and r.person_id})
     return out
