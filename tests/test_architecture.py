@@ -13,10 +13,10 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "mpi"
 ALLOWED: dict[str, set[str]] = {
     "domain": {"domain"},
     "identity": {"domain", "identity"},
-    "matching": {"domain", "identity", "matching"},
+    "matching": {"_fork", "domain", "identity", "matching"},
     "store": {"domain", "store"},
     "synthetic": {"domain", "identity", "synthetic"},
-    "io": {"domain", "identity", "io"},
+    "io": {"_fork", "domain", "identity", "io"},
     "evaluation": {"domain", "evaluation"},
     "services": {"domain", "identity", "matching", "store", "services"},
     "api": {"api", "domain", "identity", "matching", "services", "bootstrap", "config"},

@@ -71,5 +71,5 @@ def test_a_file_with_quotes_is_read_in_one_pass(tmp_path: Path) -> None:
     # A quoted field may hold a line break, so a cut at a line break could split a row.
     rows = [*_rows(5), 'IMSS,q,,"ANA\nMARIA",LOPEZ,,M,,,,,', *_rows(5)]
     path = _file(tmp_path, rows)
-    assert bulk_read._cut(path, None) is None
+    assert bulk_read._parts(path, None) is None
     assert read_all_records(path, today=TODAY) == list(read_records(path, today=TODAY))

@@ -48,19 +48,25 @@ def parse_record(raw: Mapping[str, str | None], *, today: date | None = None) ->
     problems: list[Problem] = []
     values: dict[str, object] = {}
     reference = today or date.today()
-    for field, rule in _RULES:
-        value = raw.get(field)
-        text = _clean(field, value, problems) if value else None
-        if text is None:
-            if field in REQUIRED_FIELDS:
-                problems.append(Problem(field, "required", "is required"))
-            continue
-        parsed = rule(field, text, problems, reference)
+    for field in RECORD_FIELDS:
+        parsed = parse_field(field, raw.get(field), reference, problems)
         if parsed is not None:
             values[field] = parsed
     if problems:
         raise ValidationError(problems)
     return Record(**values)  # type: ignore[arg-type]
+
+
+def parse_field(field: str, value: str | None, today: date, problems: list[Problem]) -> object:
+    """One field of parse_record: its parsed value (None when missing or refused); the rules
+    it breaks are appended to `problems`. Depends only on its arguments, so a caller may
+    parse each distinct value of a column once."""
+    text = _clean(field, value, problems) if value else None
+    if text is None:
+        if field in REQUIRED_FIELDS:
+            problems.append(Problem(field, "required", "is required"))
+        return None
+    return _FIELD_RULES.get(field, _keep)(field, text, problems, today)
 
 
 def record_key_of(raw: Mapping[str, str | None]) -> str | None:
@@ -222,6 +228,3 @@ _FIELD_RULES: dict[str, _Rule] = {
     "phone": _phone,
     "nss": _nss,
 }
-_RULES: tuple[tuple[str, _Rule], ...] = tuple(
-    (f, _FIELD_RULES.get(f, _keep)) for f in RECORD_FIELDS
-)

@@ -1,26 +1,26 @@
-"""Reading a whole record file into memory, the second half of a large CSV in a forked child.
+"""Reading a whole record file into memory: column by column, on two processes when it pays.
 
-Validating rows is most of the cost of reading a million records, and rows are independent:
-the file is cut at a line break near the middle, a child reads the second part while this
-process reads the first, and the child's Records come back as columns (pickled per field,
-about a third of the cost of pickling Record objects). The cut is exact only when no field
-can span lines, so files holding a quote character, NDJSON files, small files and
-MPI_WORKERS=1 are read in one pass. Either way the result equals list(read_records(path)).
+A plain CSV file (no quote character, see io/_csv_columns.py) is parsed column by column,
+each distinct value once. A large one is cut at a line break near the middle and a forked
+child (mpi._fork) reads the second part while this process reads the first; the child's
+rows come back as columns (pickled per field, about a third of the cost of pickling Record
+objects). The cut is exact only when no field can span lines, so files holding a quote
+character, NDJSON files and small files are read in one pass, and parts that are not plain
+are read row by row. Either way the result equals list(read_records(path)).
 """
 
 from __future__ import annotations
 
 import gc
-import os
-import pickle
-import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
-from mpi.domain.errors import ValidationError
+from mpi._fork import forked_map, workers
+from mpi.domain.errors import Problem, ValidationError
 from mpi.domain.records import RECORD_FIELDS, Record
+from mpi.io._csv_columns import Packed, read_columns, unpack
 from mpi.io._lines import FileLines, Part
 from mpi.io.records_file import (
     Format,
@@ -33,16 +33,17 @@ from mpi.io.records_file import (
 )
 
 PARALLEL_BYTES = 8 << 20  # ~90,000 records: below this a fork is not worth it
-PARENT_SHARE = 0.54  # the parent also unpickles the child's part (balanced at 1M records)
-_ENV = "MPI_WORKERS"
+PARENT_SHARE = 0.54  # the parent also builds the child's Records (balanced at 1M records)
 
 Rows = list[Record | RowError]
+# A part's rows as columns, or the problems of the first line that made it unreadable.
+_Result = tuple[Packed | None, tuple[Problem, ...]]
 
 
 def read_all_records(
     path: str | Path, *, format: Format | None = None, today: date | None = None
 ) -> Rows:
-    """list(read_records(path, format=format, today=today)), on two processes when it pays.
+    """list(read_records(path, format=format, today=today)), faster for a CSV file.
 
     Raises:
         ValidationError: as read_records, for the first unreadable line.
@@ -50,24 +51,21 @@ def read_all_records(
     path = Path(path)
     reference = today or date.today()
     with _collector_paused():
-        cut = _cut(path, format)
-        if cut is None:
+        found = _parts(path, format)
+        if found is None:
             return list(read_records(path, format=format, today=reference))
+        data, parts = found
         header = csv_header(path)
-        first, second = Part(0, cut[0], 0), Part(cut[0], cut[1], cut[2])
-        read_end, write_end = os.pipe()
-        pid = os.fork()
-        if pid == 0:  # pragma: no cover - runs in the child
-            os.close(read_end)
-            _child(path, second, header, reference, write_end)
-        os.close(write_end)
-        try:
-            rows = list(parse_rows(csv_rows(FileLines(path, first)), reference))
-        finally:
-            with os.fdopen(read_end, "rb") as pipe:
-                payload = pipe.read()
-            os.waitpid(pid, 0)
-        rows.extend(_unpack(payload))
+        results = forked_map(
+            lambda part: _read_part(path, data, part, header, reference),
+            parts,
+            parallel=len(parts) > 1,
+        )
+        rows: Rows = []
+        for packed, problems in results:
+            if packed is None:
+                raise ValidationError(problems)
+            rows.extend(unpack(packed))
         return rows
 
 
@@ -84,73 +82,41 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _workers() -> int:
-    configured = os.environ.get(_ENV, "").strip()
-    if configured.isdigit() and int(configured) > 0:
-        return int(configured)
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
-
-
-def _cut(path: Path, format: Format | None) -> tuple[int, int, int] | None:
-    """(byte where the second part starts, file size, lines before it), or None."""
-    if not hasattr(os, "fork") or _workers() < 2:
-        return None
+def _parts(path: Path, format: Format | None) -> tuple[bytes, list[Part]] | None:
+    """The file's bytes and the parts to read, or None to read it row by row in one pass."""
     try:
-        size = path.stat().st_size
-        if size < PARALLEL_BYTES or (format or detect_format(path)) != "csv":
+        if (format or detect_format(path)) != "csv":
             return None
         data = path.read_bytes()
     except (OSError, ValidationError):
         return None  # the one-pass reader reports it
     if b'"' in data:
         return None
+    whole = [Part(0, len(data), 0)]
+    if len(data) < PARALLEL_BYTES or workers() < 2:
+        return data, whole
     newline = data.find(b"\n", int(len(data) * PARENT_SHARE))
     if newline < 0 or newline + 1 >= len(data):
-        return None
-    return newline + 1, len(data), data.count(b"\n", 0, newline + 1)
+        return data, whole
+    cut = newline + 1
+    return data, [Part(0, cut, 0), Part(cut, len(data), data.count(b"\n", 0, cut))]
 
 
-def _child(
-    path: Path, part: Part, header: list[str], today: date, write_end: int
-) -> None:  # pragma: no cover - runs in the child
-    code = 0
+def _read_part(path: Path, data: bytes, part: Part, header: list[str], today: date) -> _Result:
     try:
-        try:
-            rows = list(parse_rows(csv_rows(FileLines(path, part), header), today))
-            payload = pickle.dumps(("ok", _pack(rows)), protocol=5)
-        except ValidationError as exc:
-            payload = pickle.dumps(("invalid", exc.problems), protocol=5)
-        except BaseException:
-            payload = pickle.dumps(("error", traceback.format_exc()), protocol=5)
-            code = 1
-        with os.fdopen(write_end, "wb") as pipe:
-            pipe.write(payload)
-    finally:
-        os._exit(code)
-
-
-Packed = tuple[list[list[object]], list[tuple[int, RowError]]]
+        packed = read_columns(data[part.start : part.stop], part, header, today)
+        if packed is None:
+            # Not plain: row by row (a part after the first starts without the header).
+            lines = FileLines(path, part)
+            rows = parse_rows(csv_rows(lines, header if part.start else None), today)
+            packed = _pack(list(rows))
+    except ValidationError as exc:
+        return None, exc.problems
+    return packed, ()
 
 
 def _pack(rows: Rows) -> Packed:
     records = [row for row in rows if isinstance(row, Record)]
     errors = [(i, row) for i, row in enumerate(rows) if isinstance(row, RowError)]
-    columns = [[getattr(r, name) for r in records] for name in RECORD_FIELDS]
+    columns: list[list[object]] = [[getattr(r, name) for r in records] for name in RECORD_FIELDS]
     return columns, errors
-
-
-def _unpack(payload: bytes) -> Rows:
-    if not payload:
-        raise RuntimeError("the reading child died without a result")
-    status, value = pickle.loads(payload)
-    if status == "invalid":
-        raise ValidationError(value)
-    if status != "ok":
-        raise RuntimeError(f"the reading child failed:\n{value}")
-    columns, errors = value
-    records: Rows = list(map(Record, *columns))
-    if not errors:
-        return records
-    at = dict(errors)  # position in the child's rows -> the RowError there
-    built = iter(records)
-    return [at[i] if i in at else next(built) for i in range(len(records) + len(errors))]

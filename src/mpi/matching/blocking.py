@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import NDArray
 
+from mpi._fork import forked_map
 from mpi.domain.records import Record
 from mpi.matching._encode import first_positions, unique_ints
-from mpi.matching._forked import forked_map
 from mpi.matching.blocking_keys import BLOCK_KEYS, block_keys, key_codes, key_text
 from mpi.matching.features import PARALLEL_RECORDS, Features, prepare
 

@@ -12,13 +12,13 @@ from datetime import date
 import numpy as np
 from numpy.typing import NDArray
 
+from mpi._fork import forked_map
 from mpi.domain.records import Record
 from mpi.identity import curp as curp_rules
 from mpi.identity.dates import check_birth_date
 from mpi.identity.names import given_name_tokens, split_married_surname, surname_key
 from mpi.identity.phonetic import phonetic_key
 from mpi.matching._encode import MISSING, Vocabulary, encode_mapped, object_array, values_of
-from mpi.matching._forked import forked_map
 from mpi.matching._given import GivenTokens, given_tokens
 
 # The service path prepares a handful of records per request, mostly the same stored

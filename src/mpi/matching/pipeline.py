@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import NDArray
 
+from mpi._fork import forked_map
 from mpi.domain.records import Record
-from mpi.matching._forked import forked_map
 from mpi.matching.blocking import OversizedBlock, candidate_pairs
 from mpi.matching.engine import MatchEngine
 from mpi.matching.features import Features, prepare

@@ -4,7 +4,7 @@ import os
 
 import pytest
 
-from mpi.matching._forked import forked_map, workers
+from mpi._fork import forked_map, workers
 
 
 def test_results_come_back_in_task_order_from_both_processes(
