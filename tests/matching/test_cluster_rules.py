@@ -5,9 +5,10 @@ from typing import Any
 import numpy as np
 import pytest
 
-from mpi.matching._cluster_rules import born_elsewhere, cluster_rules_may_object
+from mpi.identity.curp import complete_curp
+from mpi.matching._cluster_rules import born_elsewhere, cluster_rules_may_object, namesake_key
 from mpi.matching.features import prepare
-from tests.matching.conftest import MakeRecord
+from tests.matching.conftest import BASE, MakeRecord
 
 ANOTHER_HOME = {"postal_code": "68000", "phone": "9511234567", "nss": None}
 
@@ -46,3 +47,29 @@ def test_two_records_without_curp_born_in_two_states_with_two_homes_may_be_names
     ])  # fmt: skip
     pairs = np.array([0, 0]), np.array([1, 2])
     assert born_elsewhere(f, *pairs).tolist() == [True, False]
+
+
+ROOT = BASE.curp[:16] if BASE.curp else ""
+FIRST_KEY, LATER_KEY = complete_curp(ROOT, "0"), complete_curp(ROOT, "1")
+
+
+@pytest.mark.parametrize(
+    ("what", "holder", "other", "marked"),
+    [
+        ("a later key, no CURP, another home", {"curp": LATER_KEY}, ANOTHER_HOME, True),
+        ("RENAPO's first key of the root", {"curp": FIRST_KEY}, ANOTHER_HOME, False),
+        ("a later key, the same phone", {"curp": LATER_KEY}, {"postal_code": "68000"}, False),
+        ("a later key on both records", {"curp": LATER_KEY}, {"curp": LATER_KEY}, False),
+    ],
+)
+def test_a_record_without_curp_may_be_the_namesake_a_later_homoclave_speaks_of(
+    make_record: MakeRecord,
+    what: str,
+    holder: dict[str, Any],
+    other: dict[str, Any],
+    marked: bool,
+) -> None:
+    f = prepare([make_record(**holder), make_record(**{"curp": None, **other})])
+    pair = np.array([0]), np.array([1])
+    assert namesake_key(f, *pair).tolist() == [marked]
+    assert cluster_rules_may_object(f, *pair, ("homoclave",)).tolist() == [marked]

@@ -1,7 +1,15 @@
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
 import pytest
 
+from mpi.bootstrap import Services, build
+from mpi.domain.records import Record
+from mpi.identity.curp import complete_curp, derive_root
+from mpi.services.batch_link import link_records
 from mpi.services.decide import (
     REVIEW_AMBIGUOUS,
     REVIEW_POSSIBLE_MATCH,
@@ -13,6 +21,8 @@ from mpi.services.decide import (
     decide,
     rank_persons,
 )
+from tests.services.conftest import sqlite_settings
+from tests.services.people import CLERK, partition
 
 T = Thresholds(link=0.95, review=0.5)
 
@@ -111,3 +121,43 @@ def test_the_rules_ambiguity_margin_decides_how_clear_a_best_link_must_be(
 def test_persons_are_ranked_best_first_with_ties_by_id() -> None:
     ranked = rank_persons([sc("A:1", "P2", 0.7), sc("A:2", "P1", 0.7), sc("A:3", "P3", 0.9)], T)
     assert [p.person_id for p in ranked] == ["P3", "P1", "P2"]
+
+
+# A person holding a later homoclave of a root (RENAPO gave the root to a namesake first),
+# and records with that name and birth date but no CURP.
+_BORN = date(1985, 3, 14)
+_KEY = complete_curp(derive_root("ROSA ELENA", "PEREZ", "SOLIS", _BORN, "M", "JC"), "1")
+_HOLDER = Record(
+    "IMSS", "H1", curp=_KEY, given_names="ROSA ELENA", first_surname="PEREZ",
+    second_surname="SOLIS", sex="M", birth_date=_BORN, birth_state="JC",
+    postal_code="44100", phone="3312345678",
+)  # fmt: skip
+_NAMESAKE_CASES = [
+    # (what, the record without CURP, whether it joins the key's holder)
+    ("another home: review", replace(_HOLDER, institution="SSA", record_id="X1", curp=None,
+                                     postal_code="06000", phone="5587654321"), False),
+    ("the holder's phone: linked", replace(_HOLDER, institution="SSA", record_id="X2",
+                                           curp=None, postal_code="06000"), True),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("what", "record", "joins"), _NAMESAKE_CASES, ids=[c[0] for c in _NAMESAKE_CASES]
+)
+def test_online_and_batch_agree_on_a_record_without_curp_next_to_a_later_homoclave(
+    tmp_path: Path, services: Services, what: str, record: Record, joins: bool
+) -> None:
+    records = [_HOLDER, record]
+    keys = [r.key for r in records]
+    link_records(services.store, records, services.rules, CLERK)
+    batch = partition(services.store, keys)
+    (tmp_path / "online").mkdir()
+    online_services = build(sqlite_settings(tmp_path / "online"))
+    try:
+        outcomes = [online_services.linking.register(r, CLERK).outcome for r in records]
+        online = partition(online_services.store, keys)
+    finally:
+        online_services.close()
+    assert batch == online
+    assert (batch[record.key] == {_HOLDER.key, record.key}) is joins
+    assert outcomes[1] is (Outcome.LINKED if joins else Outcome.REVIEW)

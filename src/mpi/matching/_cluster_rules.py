@@ -2,7 +2,7 @@
 
 A namesake without a CURP born in another state, or a same-name junior without a birth
 date, agrees with the other person on everything one record pair shows; what the
-clusters hold together (every state, home and birth year their records show) says two
+clusters hold together (every state, home, birth year and CURP their records show) says two
 people. Pairwise, `cluster_rules_may_object` only marks the pairs that could start such an
 objection, so that clustering looks at their clusters at all.
 """
@@ -22,6 +22,7 @@ from mpi.matching.features import Features
 class Side(Protocol):
     """What a cluster being formed shows (clustering's summary of its records)."""
 
+    members: list[int]
     curps: set[int]
     first_year: int
     last_year: int
@@ -29,11 +30,13 @@ class Side(Protocol):
     households: set[tuple[str, int]]
 
 
-def clusters_object(a: Side, b: Side, rules: Sequence[str]) -> bool:
+def clusters_object(f: Features, a: Side, b: Side, rules: Sequence[str]) -> bool:
     """Whether a cluster rule the rules file names says `a` and `b` are two people."""
     if "elsewhere" in rules and (_elsewhere(a, b) or _elsewhere(b, a)):
         return True
-    return "dateless" in rules and (_dateless(a, b) or _dateless(b, a))
+    if "dateless" in rules and (_dateless(a, b) or _dateless(b, a)):
+        return True
+    return "homoclave" in rules and (namesake_of_key(f, a, b) or namesake_of_key(f, b, a))
 
 
 def cluster_rules_may_object(
@@ -43,6 +46,8 @@ def cluster_rules_may_object(
     out = np.zeros(len(left), dtype=np.bool_)
     if "elsewhere" in rules:
         out |= born_elsewhere(f, left, right)
+    if "homoclave" in rules:
+        out |= namesake_key(f, left, right)
     if "dateless" in rules:
         phone, dated = f.text["phone"].ids, f.birth_date >= 0
         both = (phone[left] >= 0) & (phone[right] >= 0)
@@ -81,7 +86,44 @@ def _elsewhere(without: Side, holder: Side) -> bool:
     return bool(without.households) and bool(holder.households)
 
 
+def namesake_of_key(f: Features, without: Side, holder: Side) -> bool:
+    """Whether `without` may be the namesake that `holder`'s keys say exists ("homoclave").
+
+    Every valid CURP of the holder carries a later homoclave (position 17): RENAPO gave
+    its root (name letters, birth date, sex and state) to someone else first. A cluster
+    without any valid CURP that shares no NSS, phone or postal code with the holder may
+    be that someone.
+    """
+    if without.curps or not holder.curps or without.households & holder.households:
+        return False
+    return all(_later_homoclave(f, curp) for curp in holder.curps)
+
+
+def _later_homoclave(f: Features, curp: int) -> bool:
+    return str(f.curp.column.vocab.values[curp])[16:17] not in FIRST_HOMOCLAVES
+
+
+# RENAPO's first key of a root: '0' for births up to 1999, 'A' from 2000 (DOMAIN-MX.md §1).
+FIRST_HOMOCLAVES = ("0", "A")
 HOUSEHOLD_FIELDS = ("nss", "phone", "postal_code")
+
+
+def namesake_key(f: Features, left: Index, right: Index) -> NDArray[np.bool_]:
+    """Pairs the "homoclave" rule may object to (clustering judges whole clusters).
+
+    One record has a valid CURP with a later homoclave (not RENAPO's first key of its
+    root), the other no valid CURP, and they share no NSS, phone or postal code.
+    """
+    valid = f.curp.valid
+    holder = np.where(valid[left], left, right)
+    other = np.where(valid[left], right, left)
+    out = as_mask(valid[holder] & ~valid[other])
+    homoclave = f.curp.chars[holder, 16]
+    out &= ~np.isin(homoclave, [ord(c) for c in FIRST_HOMOCLAVES])
+    for field in HOUSEHOLD_FIELDS:
+        key = f.text[field].ids
+        out &= ~((key[left] == key[right]) & (key[left] >= 0))
+    return out
 
 
 def birth_states(f: Features, i: int) -> set[str]:

@@ -4,20 +4,36 @@ A record without a valid CURP that agrees with two namesakes (same name and birt
 different CURPs) on everything it records cannot be given to either automatically: a
 wrong link joins two people's medical histories. Clustering holds such a record apart and
 a steward decides; the online decision (services/decide.py) applies the same margin.
+
+A cluster that the "homoclave" rule keeps the record out of (its keys say a namesake got
+their root first) still counts as one of the persons the record may belong to: the record
+is not handed to the namesake's cluster because the key holder's was refused, and when the
+refused cluster is its best, it is held apart too.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Protocol
 
 import numpy as np
 from numpy.typing import NDArray
 
+from mpi.matching._cluster_rules import Side, household_keys, namesake_of_key
+from mpi.matching.features import Features
+
 
 class ClusterView(Protocol):
     """What the test reads of clusters being formed (clustering's agglomeration)."""
 
+    f: Features
+    rules: Sequence[str]
+
     def find(self, i: int) -> int: ...
+
+    def single(self, i: int) -> Side: ...
+
+    def summary(self, root: int) -> Side: ...
 
     def can_join(self, i: int, root: int) -> bool: ...
 
@@ -53,18 +69,48 @@ def ambiguous_records(
     out: dict[int, list[int]] = {}
     for x, per_cluster in reach.items():
         # A valid CURP says whose record it is: the CURP rules judge it, not the margin.
-        if len(per_cluster) < 2 or valid[x]:
+        if valid[x]:
             continue
-        joinable = [(w, p, r) for r, (w, p) in per_cluster.items() if agglomeration.can_join(x, r)]
-        if len(joinable) < 2:
-            continue
-        joinable.sort(key=lambda c: -c[0])
-        best_weight, best, best_root = joinable[0]
-        rivals = [
-            p
-            for w, p, r in joinable[1:]
-            if best_weight - w < margin and agglomeration.apart(best_root, r)
-        ]
-        if rivals:
-            out[x] = [best, *rivals]
+        found = _candidates(agglomeration, x, per_cluster)
+        joinable = [(w, p, r) for w, p, r, ok in found if ok]
+        refused = [p for w, p, r, ok in found if not ok]
+        rivals: list[int] = []
+        if joinable:
+            joinable.sort(key=lambda c: -c[0])
+            best_weight, best, best_root = joinable[0]
+            rivals = [
+                p
+                for w, p, r in joinable[1:]
+                if best_weight - w < margin and agglomeration.apart(best_root, r)
+            ]
+            # Refused as a key holder's possible namesake: the record may be either person
+            # unless it shares a home with the cluster it would join.
+            if refused and not _shares_home(agglomeration, x, best_root):
+                rivals += refused
+            if rivals:
+                out[x] = [best, *rivals]
+        elif refused:
+            out[x] = refused
+    return out
+
+
+def _shares_home(agglomeration: ClusterView, x: int, root: int) -> bool:
+    mine = household_keys(agglomeration.f, x)
+    members = agglomeration.summary(root).members
+    return any(household_keys(agglomeration.f, m) & mine for m in members if m != x)
+
+
+def _candidates(
+    agglomeration: ClusterView, x: int, per_cluster: dict[int, tuple[float, int]]
+) -> list[tuple[float, int, int, bool]]:
+    # (weight, partner, cluster, joinable) of the clusters x could join, and of those the
+    # "homoclave" rule alone may have refused (x may be the key holder's namesake).
+    out = []
+    for root, (weight, partner) in per_cluster.items():
+        if agglomeration.can_join(x, root):
+            out.append((weight, partner, root, True))
+        elif "homoclave" in agglomeration.rules and namesake_of_key(
+            agglomeration.f, agglomeration.single(x), agglomeration.summary(root)
+        ):
+            out.append((weight, partner, root, False))
     return out

@@ -190,7 +190,7 @@ class _Agglomeration:
         return any(self.find(x) == other for x in records)
 
     def _hard_negative_between(self, sa: _Summary, sb: _Summary) -> bool:
-        if clusters_object(sa, sb, self.rules):
+        if clusters_object(self.f, sa, sb, self.rules):
             return True
         # Only two distinct valid CURPs or a generation-wide span of birth years can
         # trigger a rule; otherwise skip the pairwise test.

@@ -267,6 +267,7 @@ HARD_NEGATIVE_RULES: tuple[str, ...] = (
     "reissue",
     "elsewhere",
     "dateless",
+    "homoclave",
 )
 
 
@@ -290,6 +291,9 @@ def cannot_link(
     - dateless (clustering only): records with no birth date anywhere (nor a CURP to read
       one from) born in another state, or whose phones are not the other cluster's: a
       junior named after his father;
+    - homoclave (clustering only): a cluster whose every valid CURP carries a later
+      homoclave (a namesake got the root first) takes no cluster without a valid CURP
+      unless they share an NSS, phone or postal code;
     - reissue (clustering only): the homonym rule yields between two clusters whose records
       show the two CURPs to be one person's reissue (_homonym.reissued_curps).
 

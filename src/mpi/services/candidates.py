@@ -136,11 +136,12 @@ def _cannot_link_persons(
     Blocking surfaces only the records sharing a key; a person is judged on all
     of its records (`persons` holds every linkable person), as batch clustering
     judges a cluster. When every record of the person was scored and none
-    carries pairwise hard evidence, the clustering could not refuse the join, so
-    it is not run.
+    carries pairwise hard evidence nor a pair a cluster rule may start from
+    (homoclave, elsewhere, dateless), the clustering could not refuse the join,
+    so it is not run.
     """
     linkable = {p.person_id: p.best_record_key for p in decision.persons if p.linkable}
-    flags = {s.scored.record_key: s.scored.cannot_link for s in scores}
+    flags = {s.scored.record_key: s.scored.cannot_link or s.cluster_rule_may_object for s in scores}
     barred = set()
     for pid, best_key in linkable.items():
         person = persons.get(pid)

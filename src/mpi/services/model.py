@@ -21,6 +21,7 @@ from numpy.typing import NDArray
 
 from mpi.domain.records import Record
 from mpi.domain.stored_records import StoredRecord
+from mpi.matching._cluster_rules import cluster_rules_may_object
 from mpi.matching.blocking_keys import block_keys_of_rows
 from mpi.matching.clustering import cluster_links
 from mpi.matching.engine import MatchEngine, ScoredPairs
@@ -50,6 +51,8 @@ class CandidateScore:
     scored: ScoredCandidate
     band: Band
     explainer: Callable[[], Explanation] | None = field(default=None, repr=False, compare=False)
+    # A rule of batch clustering that reads whole clusters may object (joinable decides).
+    cluster_rule_may_object: bool = field(default=False, compare=False)
 
     @property
     def explanation(self) -> Explanation | None:
@@ -138,11 +141,12 @@ class LinkingModel:
         engine = self.engine
         scored = engine.score_pairs(f, lefts, rights)
         barred = engine.cannot_link(f, lefts, rights)
+        unsure = cluster_rules_may_object(f, lefts, rights, self.rules.hard_negatives)
         out: list[list[CandidateScore]] = []
         start = 0
         for _, candidates in groups:
             pairs = range(start, start + len(candidates))
-            out.append(self._ranked(engine, f, scored, barred, pairs, candidates))
+            out.append(self._ranked(engine, f, scored, (barred, unsure), pairs, candidates))
             start += len(candidates)
         return out
 
@@ -151,10 +155,11 @@ class LinkingModel:
         engine: MatchEngine,
         f: Features,
         scored: ScoredPairs,
-        barred: NDArray[np.bool_],
+        flags: tuple[NDArray[np.bool_], NDArray[np.bool_]],
         pairs: range,
         candidates: Sequence[StoredRecord],
     ) -> list[CandidateScore]:
+        barred, unsure = flags
         # Pair k scores candidates[k - pairs.start] (row scored.right[k] of `f`).
         order = sorted(pairs, key=lambda k: (-scored.probability[k], f.keys[scored.right[k]]))
         out = []
@@ -175,7 +180,8 @@ class LinkingModel:
                 explained.add(stored.person_id)
                 i, j = int(scored.left[k]), int(scored.right[k])
                 why = functools.cache(functools.partial(explain, engine, f, i, j))
-            out.append(CandidateScore(candidate, self.thresholds.band(probability), why))
+            band = self.thresholds.band(probability)
+            out.append(CandidateScore(candidate, band, why, bool(unsure[k])))
         return out
 
     def joinable(self, record: Record, person: Sequence[StoredRecord], best_key: str) -> bool:

@@ -1,0 +1,82 @@
+"""The ambiguity test of clustering, read through cluster_links on a few real records."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+
+from mpi.identity.curp import complete_curp
+from mpi.matching.clustering import cluster_links
+from mpi.matching.features import prepare
+from tests.matching.conftest import BASE, MakeRecord
+
+ROOT = BASE.curp[:16] if BASE.curp else ""
+# Born 1985: RENAPO's first key of the root ends in homoclave 0, a namesake's in 1.
+FIRST_KEY, LATER_KEY = complete_curp(ROOT, "0"), complete_curp(ROOT, "1")
+HOME_A = {"postal_code": "44100", "phone": "3312345678", "nss": "12345678903"}
+HOME_B = {"postal_code": "06000", "phone": "5587654321", "nss": None}
+NO_HOME = {"postal_code": "68000", "phone": "9511234567", "nss": None}
+MARGIN = 10.0
+
+
+def _cluster(records: list[Any], links: list[tuple[int, int, float]]) -> Any:
+    f = prepare(records)
+    left = np.array([a for a, _, _ in links], dtype=np.intp)
+    right = np.array([b for _, b, _ in links], dtype=np.intp)
+    weight = np.array([w for _, _, w in links])
+    return cluster_links(f, left, right, weight, ambiguity_margin=MARGIN)
+
+
+@pytest.mark.parametrize(
+    ("what", "key", "home", "joins"),
+    [
+        ("a later key, another home: review", LATER_KEY, NO_HOME, False),
+        ("a later key, its home: linked", LATER_KEY, HOME_A, True),
+        ("RENAPO's first key, another home: linked", FIRST_KEY, NO_HOME, True),
+    ],
+)
+def test_a_record_without_curp_joins_a_later_homoclave_only_at_its_home(
+    make_record: MakeRecord, what: str, key: str, home: dict[str, Any], joins: bool
+) -> None:
+    holder = make_record(curp=key, **HOME_A)
+    record = make_record(curp=None, **home)
+    clusters = _cluster([holder, record], [(0, 1, 20.0)])
+    labels = clusters.labels.tolist()
+    assert (labels[0] == labels[1]) is joins
+    assert clusters.review_pairs == (() if joins else ((1, 0),))
+
+
+@pytest.mark.parametrize(
+    ("what", "home", "ends"),
+    [
+        ("the first key's home: joins it", HOME_B, "first"),
+        ("neither home: review", NO_HOME, "alone"),
+    ],
+)
+def test_a_record_without_curp_between_both_keys_of_a_root(
+    make_record: MakeRecord, what: str, home: dict[str, Any], ends: str
+) -> None:
+    # Both namesakes are in the batch: the later key at home A, the first key at home B.
+    later = make_record(curp=LATER_KEY, **HOME_A)
+    first = make_record(curp=FIRST_KEY, **HOME_B)
+    record = make_record(curp=None, **home)
+    clusters = _cluster([later, first, record], [(0, 2, 20.0), (1, 2, 20.0)])
+    labels = clusters.labels.tolist()
+    assert labels[0] != labels[1]
+    if ends == "first":
+        assert labels[2] == labels[1]
+        assert clusters.ambiguous == ()
+    else:
+        assert labels[2] not in (labels[0], labels[1])
+        assert clusters.ambiguous == (2,)
+
+
+def test_records_without_curp_of_one_namesake_stay_together(make_record: MakeRecord) -> None:
+    # Two records of the namesake share their home; the later key's holder lives elsewhere.
+    holder = make_record(curp=LATER_KEY, **HOME_A)
+    one, two = make_record(curp=None, **NO_HOME), make_record(curp=None, **NO_HOME)
+    clusters = _cluster([holder, one, two], [(1, 2, 25.0), (0, 1, 20.0), (0, 2, 20.0)])
+    labels = clusters.labels.tolist()
+    assert labels[1] == labels[2] != labels[0]
