@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from operator import mul
 
 from mpi.domain.errors import ValidationError
 from mpi.identity._curp_compare import CurpComparison, classify_pair, compare, root
@@ -94,7 +95,15 @@ def check_digit(first17: str) -> str:
         raise ValidationError.single(
             "curp", "check_digit_input", "needs exactly 17 characters from 0-9, A-Z and Ñ"
         )
-    total = sum(CHAR_VALUE[char] * (18 - index) for index, char in enumerate(key))
+    return _digit(key)
+
+
+_WEIGHTS = range(18, 1, -1)  # of positions 1-17
+
+
+def _digit(key: str) -> str:
+    # key[:17] holds only CHAR_VALUE characters (checked by the caller).
+    total = sum(map(mul, map(CHAR_VALUE.__getitem__, key[:17]), _WEIGHTS))
     return str((10 - total % 10) % 10)
 
 
@@ -117,7 +126,10 @@ def is_placeholder(text: str) -> bool:
     XXXX999999XXXXXX99 (DGIS generic CURP) and any value made only of X, 0 and 9,
     ignoring whitespace and case.
     """
-    key = compact(text)
+    return _is_placeholder_key(compact(text))
+
+
+def _is_placeholder_key(key: str) -> bool:
     return key in KNOWN_PLACEHOLDERS or _PLACEHOLDER_SHAPE.fullmatch(key) is not None
 
 
@@ -136,6 +148,12 @@ def validate(text: str, *, today: date | None = None) -> CurpCheck:
     if not isinstance(text, str) or not text.strip():
         return CurpCheck(False, EMPTY)
     key = text.strip().upper()
+    if key.isascii() and key.isalnum():
+        # The usual key: nothing for compact() to remove or change, and every placeholder
+        # starts with X, 0 or 9. Same verdicts as below, without the regular expressions.
+        if key[0] in "X09" and _is_placeholder_key(key):
+            return CurpCheck(False, _PLACEHOLDER, key if len(key) == 18 else None, True)
+        return _check_key(key, today or date.today())
     if is_placeholder(key):
         curp = compact(key)
         return CurpCheck(False, _PLACEHOLDER, curp if len(curp) == 18 else None, True)
@@ -143,7 +161,7 @@ def validate(text: str, *, today: date | None = None) -> CurpCheck:
 
 
 def _check_key(key: str, today: date) -> CurpCheck:
-    if _WHITESPACE.search(key):
+    if not key.isalnum() and _WHITESPACE.search(key):  # whitespace is never alphanumeric
         return _with_inner_whitespace(compact(key), today)
     if len(key) != 18:
         return CurpCheck(False, Reason("length", f"has {len(key)} characters, needs 18"))
@@ -152,8 +170,7 @@ def _check_key(key: str, today: date) -> CurpCheck:
     birth_date = _birth_date(key)
     sex = key[10] if key[10] in SEX_CODES else None
     state = key[11:13] if key[11:13] in STATE_CODES else None
-    parsed = CurpCheck(False, OK, key, False, birth_date, sex, state)
-    reason = _first_failure(key, parsed, today)
+    reason = _first_failure(key, birth_date, sex, state, today)
     return CurpCheck(reason is OK, reason, key, False, birth_date, sex, state)
 
 
@@ -196,22 +213,25 @@ def _birth_date(key: str) -> date | None:
         return None
 
 
-def _first_failure(key: str, parsed: CurpCheck, today: date) -> Reason:
+def _first_failure(
+    key: str, birth_date: date | None, sex: str | None, state: str | None, today: date
+) -> Reason:
+    # `key` has the CURP shape (_SHAPE), so all its characters have a check value.
     if key[1] not in VOWELS and key[1] != "X":
         return Reason("structure", "position 2 must be a vowel or X")
-    if any(char in VOWELS for char in key[13:16]):
+    if not VOWELS.isdisjoint(key[13:16]):
         return Reason("structure", "positions 14-16 must be consonants or X")
-    if parsed.birth_date is None:
+    if birth_date is None:
         return Reason("date", f"{key[4:10]} is not a real date (YYMMDD)")
-    if parsed.birth_date > today:
-        return Reason("future_date", f"birth date {parsed.birth_date} is after {today}")
-    if parsed.sex is None:
+    if birth_date > today:
+        return Reason("future_date", f"birth date {birth_date} is after {today}")
+    if sex is None:
         return Reason("sex", f"sex {key[10]!r} is not H, M or X")
-    if parsed.state is None:
+    if state is None:
         return Reason("state", f"{key[11:13]!r} is not a state code")
     if key[:4] in INCONVENIENT_WORDS:
         return Reason("inconvenient_word", f"{key[:4]} is an Anexo 2 word; RENAPO uses X at 2")
-    expected = check_digit(key[:17])
+    expected = _digit(key)
     if key[17] != expected:
         return Reason("check_digit", f"check digit is {key[17]}, expected {expected}")
     return OK

@@ -8,6 +8,8 @@ import functools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from operator import attrgetter
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -133,18 +135,17 @@ class _Half:
 
 
 def _plain_half(records: Sequence[Record], curps: list[str]) -> _Half:
-    cache: dict[date, int] = {}
     return _Half(
         checks=_check_curps(curps, date.today()),
-        keys=tuple(r.key for r in records),
-        text={name: _column([getattr(r, name) for r in records]) for name in _CODE_FIELDS},
+        keys=tuple(map(attrgetter("key"), records)),
+        text={name: _column(_values(records, name)) for name in _CODE_FIELDS},
         # The recorded dates only: the CURPs' fill the gaps once all are checked.
-        birth_date=np.fromiter(
-            (_cached_date(r.birth_date, cache) for r in records),
-            dtype=np.int32,
-            count=len(records),
-        ),
+        birth_date=_date_numbers(_values(records, "birth_date")),
     )
+
+
+def _values(records: Sequence[Record], name: str) -> list[Any]:
+    return list(map(attrgetter(name), records))
 
 
 def _name_half(records: Sequence[Record], curps: list[str]) -> _Half:
@@ -164,10 +165,9 @@ def _with_curp_dates(own: NDArray[np.int32], curps: _CurpTable) -> NDArray[np.in
     need = np.flatnonzero(own == MISSING)
     if not len(need):
         return own
-    cache: dict[date, int] = {}
     dates = curps.birth_date
     out = own.copy()
-    out[need] = [_cached_date(dates[j], cache) for j in curps.index[need].tolist()]
+    out[need] = _date_numbers([dates[j] for j in curps.index[need].tolist()])
     return out
 
 
@@ -195,7 +195,7 @@ def _mapped(func: Callable[[str], str | None], column: TextColumn, vocab: Vocabu
 
 
 def _raw(records: Sequence[Record], name: str) -> TextColumn:
-    values = [getattr(r, name) for r in records]
+    values = _values(records, name)
     if len(values) <= _FEW:  # only the values are read (_mapped)
         return TextColumn(object_array(values), np.zeros(len(values), np.int32), Vocabulary())
     return _column(values)
@@ -287,7 +287,9 @@ class _CurpTable:
 
 
 def _check_curps(values: list[str], today: date) -> _Checks:
-    checks = [_curp_check(v, today) for v in values]
+    # Distinct values: a cache pays only for the few records of the service path.
+    check = _curp_check if len(values) <= _FEW else _validate_curp
+    checks = [check(v, today) for v in values]
     return (
         np.array([c.valid for c in checks], dtype=np.bool_),
         np.array([c.is_placeholder for c in checks], dtype=np.bool_),
@@ -299,6 +301,10 @@ def _check_curps(values: list[str], today: date) -> _Checks:
 @functools.lru_cache(maxsize=_NAME_CACHE)
 def _curp_check(value: str, today: date) -> curp_rules.CurpCheck:
     # Keyed by the day too: validity depends on it (no birth date in the future).
+    return curp_rules.validate(value, today=today)
+
+
+def _validate_curp(value: str, today: date) -> curp_rules.CurpCheck:
     return curp_rules.validate(value, today=today)
 
 
@@ -324,12 +330,11 @@ def _date_number(value: date) -> int:
     return check.value.year * 10000 + check.value.month * 100 + check.value.day
 
 
-def _cached_date(value: date | None, cache: dict[date, int]) -> int:
-    if value is None:
-        return MISSING
-    if value not in cache:
-        cache[value] = _date_number(value)
-    return cache[value]
+def _date_numbers(dates: list[date | None]) -> NDArray[np.int32]:
+    # Each distinct date checked once (a million records hold some tens of thousands).
+    number: dict[date | None, int] = {d: _date_number(d) for d in dict.fromkeys(dates) if d}
+    number[None] = MISSING
+    return np.fromiter(map(number.__getitem__, dates), dtype=np.int32, count=len(dates))
 
 
 def format_date(number: int) -> str | None:
