@@ -6,8 +6,15 @@ from typing import Any
 import numpy as np
 import pytest
 
+from mpi.matching import _cluster_pairs, clustering
+from mpi.matching.blocking import candidate_pairs
 from mpi.matching.clustering import cluster_links
-from mpi.matching.features import prepare
+from mpi.matching.engine import MatchEngine
+from mpi.matching.features import Features, prepare
+from mpi.matching.rules import MatchingRules
+from mpi.matching.weights import prob_to_match_weight
+from mpi.rules_file import default_rules
+from mpi.synthetic.generate import generate
 from tests.matching.conftest import BASE, MakeRecord
 
 
@@ -250,3 +257,47 @@ def test_a_newborn_of_the_other_sex_is_kept_apart_from_the_named_twin(
     ])  # fmt: skip
     clusters = cluster_links(f, *_links([(0, 1, 30.0), (1, 2, 20.0)]))
     assert clusters.labels.tolist() == [0, 0, 1]
+
+
+@pytest.fixture(scope="module")
+def population_links() -> tuple[Features, np.ndarray, np.ndarray, np.ndarray]:
+    # Seed 12 holds review pairs, and merges only a flagged pair of a later member refuses.
+    rules = default_rules()
+    f = prepare(list(generate(600, seed=12).records()))
+    blocked = candidate_pairs(f, rules.blocking.keys, rules.blocking.max_block_size)
+    weights = MatchEngine(rules).score_pairs(f, blocked.left, blocked.right).match_weight
+    link = weights >= prob_to_match_weight(0.5)  # more links: more to refuse and review
+    return f, blocked.left[link], blocked.right[link], weights[link]
+
+
+def test_flagged_pairs_give_the_clusters_of_testing_every_pair_at_each_merge(
+    population_links: tuple[Features, np.ndarray, np.ndarray, np.ndarray],
+    rules: MatchingRules,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The driver evaluates the pairwise rules once per batch and, at a merge, only looks at
+    # the flagged pairs that cross it. Testing the whole cross product of the two clusters
+    # at every merge (every component agglomerated, every pair handed to the twins test)
+    # must give the same clusters, refusals and review pairs.
+    args = (*population_links, [(0, 1)], rules.hard_negatives, 2.0)
+    fast = cluster_links(*args)
+    flags = _cluster_pairs.pair_flags
+    monkeypatch.setattr(clustering, "MAX_CHECKED_COMPONENT", 0)
+    monkeypatch.setattr(
+        clustering, "pair_flags", lambda *a: flags(*a) | np.uint8(_cluster_pairs.NAMES)
+    )
+    every = cluster_links(*args)
+    assert fast.refused_hard_negative > 0 and fast.review_pairs
+    assert _partition(fast.labels) == _partition(every.labels)
+    assert (fast.refused_hard_negative, fast.refused_constraint) == (
+        every.refused_hard_negative,
+        every.refused_constraint,
+    )
+    assert (fast.ambiguous, fast.review_pairs) == (every.ambiguous, every.review_pairs)
+
+
+def _partition(labels: np.ndarray) -> set[frozenset[int]]:
+    groups: dict[int, set[int]] = {}
+    for i, label in enumerate(labels.tolist()):
+        groups.setdefault(label, set()).add(i)
+    return {frozenset(g) for g in groups.values()}
