@@ -6,7 +6,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from mpi.matching import _cluster_pairs, clustering
+from mpi.matching import _cluster_agglomeration, _cluster_pairs, clustering
 from mpi.matching.blocking import candidate_pairs
 from mpi.matching.clustering import cluster_links
 from mpi.matching.engine import MatchEngine
@@ -284,7 +284,9 @@ def test_flagged_pairs_give_the_clusters_of_testing_every_pair_at_each_merge(
     flags = _cluster_pairs.pair_flags
     monkeypatch.setattr(clustering, "MAX_CHECKED_COMPONENT", 0)
     monkeypatch.setattr(
-        clustering, "pair_flags", lambda *a: flags(*a) | np.uint8(_cluster_pairs.NAMES)
+        _cluster_agglomeration,
+        "pair_flags",
+        lambda *a: flags(*a) | np.uint8(_cluster_pairs.NAMES),
     )
     every = cluster_links(*args)
     assert fast.refused_hard_negative > 0 and fast.review_pairs
