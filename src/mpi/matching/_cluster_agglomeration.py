@@ -19,6 +19,9 @@ from mpi.matching._twins import TwinsTest
 from mpi.matching.features import Features
 from mpi.matching.hard_negatives import GENERATION_YEARS
 
+# What a link did (Agglomeration.merge); counts() counts the first three.
+APPLIED, REFUSED_HARD, REFUSED_CONSTRAINT, NOTHING = range(4)
+
 
 @dataclass(slots=True)
 class Summary:
@@ -157,18 +160,19 @@ class Agglomeration:
             parent[i], i = root, parent[i]
         return root
 
-    def merge(self, a: int, b: int) -> bool:
+    def merge(self, a: int, b: int) -> int:
+        """Apply the link (a, b): APPLIED, REFUSED_HARD, REFUSED_CONSTRAINT or NOTHING."""
         ra, rb = self.find(a), self.find(b)
         if ra == rb:
-            return False
+            return NOTHING
         if a in self.held_apart or b in self.held_apart:
-            return False
+            return NOTHING
         if self._violates_constraint(ra, rb):
             self.refused_constraint += 1
-            return False
+            return REFUSED_CONSTRAINT
         if self._clusters_apart(ra, rb):
             self.refused_hard += 1
-            return False
+            return REFUSED_HARD
         sa, sb = self.summary(ra), self.summary(rb)
         if len(sa.members) < len(sb.members):
             ra, rb, sa, sb = rb, ra, sb, sa
@@ -179,7 +183,7 @@ class Agglomeration:
         moved = self.forbidden.pop(rb, None)
         if moved:
             self.forbidden.setdefault(ra, set()).update(moved)
-        return True
+        return APPLIED
 
     def _violates_constraint(self, ra: int, rb: int) -> bool:
         if not self.forbidden:

@@ -34,7 +34,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from mpi.matching._cluster_agglomeration import Agglomeration, Evidence
+from mpi.matching._cluster_agglomeration import NOTHING, Agglomeration, Evidence
 from mpi.matching._cluster_pairs import FlaggedPairs
 from mpi.matching._cluster_rules import cluster_rules_may_object
 from mpi.matching._twins import TwinsTest
@@ -144,7 +144,7 @@ def cluster_links(
     in_dirty = np.isin(components[left], dirty)
     order = np.flatnonzero(in_dirty)[np.argsort(-match_weight[in_dirty], kind="stable")]
     links = left[order], right[order]
-    agglomeration = _agglomerate(evidence, *links, constraints)
+    agglomeration, outcomes = _agglomerate(evidence, *links, constraints)
     review: dict[int, list[int]] = {}
     if ambiguity_margin is not None:
         review = ambiguous_records(
@@ -160,9 +160,9 @@ def cluster_links(
         held = np.array(sorted(review), dtype=np.intp)
         again = np.isin(components[links[0]], components[held])
         subset = links[0][again], links[1][again]
-        first = _agglomerate(evidence, *subset, constraints)
-        second = _agglomerate(evidence, *subset, constraints, review)
-        counts += np.array(second.counts()) - np.array(first.counts())
+        second, _ = _agglomerate(evidence, *subset, constraints, review)
+        first = np.bincount(outcomes[again], minlength=NOTHING + 1)[:NOTHING]
+        counts += np.array(second.counts()) - first
         redone = np.flatnonzero(np.isin(components, components[held]))
         labels[redone] = [second.find(i) for i in redone.tolist()]
     _, dense = np.unique(labels, return_inverse=True)
@@ -183,8 +183,9 @@ def _agglomerate(
     right: NDArray[np.intp],
     not_same: Iterable[tuple[int, int]],
     held_apart: Iterable[int] = (),
-) -> Agglomeration:
+) -> tuple[Agglomeration, NDArray[np.intp]]:
+    """The agglomeration after applying the links in order, and what each link did."""
     agglomeration = Agglomeration(evidence, not_same, held_apart)
-    for a, b in zip(left.tolist(), right.tolist(), strict=True):
-        agglomeration.merge(a, b)
-    return agglomeration
+    merge = agglomeration.merge
+    outcomes = [merge(a, b) for a, b in zip(left.tolist(), right.tolist(), strict=True)]
+    return agglomeration, np.array(outcomes, dtype=np.intp)
