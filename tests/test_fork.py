@@ -36,3 +36,18 @@ def test_a_failure_in_the_child_is_raised_in_the_parent(monkeypatch: pytest.Monk
 
     with pytest.raises(RuntimeError, match="task 1"):
         forked_map(fail_on_odd, [0, 1])
+
+
+def test_a_transport_carries_only_the_childs_results(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MPI_WORKERS", "2")
+    parent = os.getpid()
+
+    def ship(result: tuple[int, bool]) -> tuple[str, int, bool]:
+        return ("shipped", *result)
+
+    def land(shipped: tuple[str, int, bool]) -> tuple[int, bool]:
+        assert shipped[0] == "shipped"
+        return shipped[1], shipped[2]
+
+    out = forked_map(lambda t: (t, os.getpid() == parent), [1, 2, 3], transport=(ship, land))
+    assert out == [(1, True), (2, False), (3, True)]

@@ -14,7 +14,7 @@ import pickle
 import sys
 import traceback
 from collections.abc import Callable, Sequence
-from typing import TypeVar
+from typing import Any, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -32,13 +32,26 @@ def workers() -> int:
     return min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1, 2)
 
 
-def forked_map(func: Callable[[T], R], tasks: Sequence[T], *, parallel: bool = True) -> list[R]:
+# How a child's result crosses the pipe when pickling it as it is would cost more: `ship`
+# turns it into something cheap to pickle (in the child), `land` back into the result.
+Transport = tuple[Callable[[Any], Any], Callable[[Any], Any]]
+
+
+def forked_map(
+    func: Callable[[T], R],
+    tasks: Sequence[T],
+    *,
+    parallel: bool = True,
+    transport: Transport | None = None,
+) -> list[R]:
     """[func(t) for t in tasks], with the tasks of odd position computed in a forked child.
 
     Args:
         func: a pure function; it may read anything the caller holds (inherited by fork).
         tasks: the inputs, in order; results come back in the same order.
         parallel: False forces the serial path (small inputs: a fork costs ~0.1 s at 1 GB).
+        transport: (ship, land) applied to the child's results only, around the pipe;
+            land(ship(r)) must equal r.
 
     Raises:
         RuntimeError: the child failed (its traceback is in the message) or died.
@@ -51,7 +64,8 @@ def forked_map(func: Callable[[T], R], tasks: Sequence[T], *, parallel: bool = T
     pid = os.fork()
     if pid == 0:  # pragma: no cover - the child's coverage is not collected
         os.close(read_end)
-        _child(func, [tasks[i] for i in theirs], write_end)
+        ship = transport[0] if transport is not None else None
+        _child(func, [tasks[i] for i in theirs], write_end, ship)
     os.close(write_end)
     try:
         results: dict[int, R] = {i: func(tasks[i]) for i in mine}
@@ -64,15 +78,25 @@ def forked_map(func: Callable[[T], R], tasks: Sequence[T], *, parallel: bool = T
     status, value = pickle.loads(payload)
     if status != "ok":
         raise RuntimeError(f"forked worker failed:\n{value}")
+    if transport is not None:
+        value = [transport[1](shipped) for shipped in value]
     results.update(zip(theirs, value, strict=True))
     return [results[i] for i in range(len(tasks))]
 
 
-def _child(func: Callable[[T], R], tasks: list[T], write_end: int) -> None:  # pragma: no cover
+def _child(
+    func: Callable[[T], R],
+    tasks: list[T],
+    write_end: int,
+    ship: Callable[[Any], Any] | None,
+) -> None:  # pragma: no cover
     code = 0
     try:
         try:
-            payload = pickle.dumps(("ok", [func(t) for t in tasks]), protocol=5)
+            results: list[Any] = [func(t) for t in tasks]
+            if ship is not None:
+                results = [ship(r) for r in results]
+            payload = pickle.dumps(("ok", results), protocol=5)
         except BaseException:
             payload = pickle.dumps(("error", traceback.format_exc()))
             code = 1

@@ -20,7 +20,7 @@ from pathlib import Path
 from mpi._fork import forked_map, workers
 from mpi.domain.errors import Problem, ValidationError
 from mpi.domain.records import RECORD_FIELDS, Record
-from mpi.io._csv_columns import Packed, read_columns, unpack
+from mpi.io._csv_columns import Packed, Shipped, land, read_columns, ship, unpack
 from mpi.io._lines import FileLines, Part
 from mpi.io.records_file import (
     Format,
@@ -33,7 +33,7 @@ from mpi.io.records_file import (
 )
 
 PARALLEL_BYTES = 8 << 20  # ~90,000 records: below this a fork is not worth it
-PARENT_SHARE = 0.54  # the parent also builds the child's Records (balanced at 1M records)
+PARENT_SHARE = 0.42  # the parent also lands the child's columns and builds every Record
 
 Rows = list[Record | RowError]
 # A part's rows as columns, or the problems of the first line that made it unreadable.
@@ -60,6 +60,7 @@ def read_all_records(
             lambda part: _read_part(path, data, part, header, reference),
             parts,
             parallel=len(parts) > 1,
+            transport=(_ship, _land),
         )
         rows: Rows = []
         for packed, problems in results:
@@ -113,6 +114,16 @@ def _read_part(path: Path, data: bytes, part: Part, header: list[str], today: da
     except ValidationError as exc:
         return None, exc.problems
     return packed, ()
+
+
+def _ship(result: _Result) -> object:
+    packed, problems = result
+    return (None if packed is None else ship(packed)), problems
+
+
+def _land(shipped: tuple[Shipped | None, tuple[Problem, ...]]) -> _Result:
+    packed, problems = shipped
+    return (None if packed is None else land(packed)), problems
 
 
 def _pack(rows: Rows) -> Packed:
