@@ -51,7 +51,7 @@ _INSERT_LINKED = (
     "second_surname, sex, birth_date, birth_state, postal_code, phone, nss, received_at, "
     "block_keys, person_id, linked_at, linked_by, link_rule, link_probability, version)"
 )
-_ADD_KEY = "INSERT INTO block_keys (block_key, rid)"
+_ADD_KEY = "INSERT INTO block_keys (key_hash, rid)"
 
 
 def loading_path(path: Path) -> Path:

@@ -21,6 +21,7 @@ from mpi.domain.persons import Link
 from mpi.domain.records import RECORD_FIELDS, Record
 from mpi.domain.stored_records import BlockKeyRuns, RecordWrite
 from mpi.store import sqlite_codec as codec
+from mpi.store.sqlite_key_hash import key_hashes
 from mpi.store.sqlite_record_writes import validate
 
 # records columns after rid and key, up to birth_date, then after it (sqlite_bulk's INSERT).
@@ -114,11 +115,12 @@ def record_rows(
     return rows, rids
 
 
-def key_rows(keys: BlockKeyRuns, rids: NDArray[np.int64]) -> Iterator[tuple[str, int]]:
-    """(block key, rid) rows in key order, then rid order (each index page filled once)."""
+def key_rows(keys: BlockKeyRuns, rids: NDArray[np.int64]) -> Iterator[tuple[int, int]]:
+    """(block key hash, rid) rows in hash order, then rid order (each index page filled
+    once); each distinct key is hashed once."""
     starts = np.asarray(keys.starts, dtype=np.int64)
-    key_ids = np.asarray(keys.key_ids, dtype=np.int64)
+    hashes = np.asarray(key_hashes(keys.keys), dtype=np.int64)
+    hashed = hashes[np.asarray(keys.key_ids, dtype=np.intp)]
     owners = np.repeat(rids, np.diff(starts))
-    by_key = np.lexsort((owners, key_ids))
-    texts = map(keys.keys.__getitem__, key_ids[by_key].tolist())
-    return zip(texts, owners[by_key].tolist(), strict=True)
+    by_key = np.lexsort((owners, hashed))
+    return zip(hashed[by_key].tolist(), owners[by_key].tolist(), strict=True)

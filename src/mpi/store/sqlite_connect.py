@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 
 from mpi.domain.errors import StoreError
+from mpi.store.sqlite_migrate import migrate, stored_version
 from mpi.store.sqlite_schema import APPLICATION_ID, DDL, SCHEMA_VERSION
 
 BUSY_TIMEOUT_MS = 30_000
@@ -55,7 +56,9 @@ def initialise(path: Path) -> None:
         if _is_blank(conn, path):
             _ensure_wal(conn)
             _create_schema(conn, path)
-        _check_identity(conn, path)
+        _check_application(conn, path)
+        migrate(conn, path)
+        _check_version(conn, path)
         _ensure_wal(conn)
     except sqlite3.Error as exc:
         raise StoreError(f"cannot open SQLite store {str(path)!r}: {exc}") from exc
@@ -109,16 +112,19 @@ def _create_schema(conn: sqlite3.Connection, path: Path) -> None:
         raise StoreError(f"cannot create the schema in {str(path)!r}: {exc}") from exc
 
 
-def _check_identity(conn: sqlite3.Connection, path: Path) -> None:
+def _check_application(conn: sqlite3.Connection, path: Path) -> None:
     app_id = conn.execute("PRAGMA application_id").fetchone()[0]
     if app_id != APPLICATION_ID:
         raise StoreError(
             f"{str(path)!r} is a SQLite database of another application "
             f"(application_id {app_id:#x}, mpi uses {APPLICATION_ID:#x}); refusing to use it"
         )
-    row = conn.execute("SELECT value FROM meta WHERE name = 'schema_version'").fetchone()
-    if row is None or row[0] != str(SCHEMA_VERSION):
-        found = "none" if row is None else row[0]
+
+
+def _check_version(conn: sqlite3.Connection, path: Path) -> None:
+    found = stored_version(conn)
+    if found != str(SCHEMA_VERSION):
         raise StoreError(
-            f"{str(path)!r} has mpi schema version {found}; this mpi needs {SCHEMA_VERSION}"
+            f"{str(path)!r} has mpi schema version {found or 'none'}; this mpi reads "
+            f"version {SCHEMA_VERSION} and migrates version 1 (a newer mpi wrote this file?)"
         )

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any
 
@@ -15,6 +16,7 @@ from mpi.domain.persons import Person, PersonWithRecords
 from mpi.domain.stored_records import StoredRecord
 from mpi.store import sqlite_codec as codec
 from mpi.store.port import DEFAULT_PAGE_SIZE
+from mpi.store.sqlite_key_hash import key_hash
 from mpi.store.sqlite_tx import SqliteTx, check_limit, json_keys, page
 
 _R = codec.RECORD_COLUMNS
@@ -22,20 +24,29 @@ _RR = ", ".join(f"r.{c.strip()}" for c in _R.split(","))
 
 # One statement per lookup: each block is counted up to cap + 1 entries (so a huge
 # block costs no more than a capped one), and only blocks within the cap are joined.
+# Blocks are found by key hash (sqlite_key_hash); each row brings its record's key text.
 _CANDIDATES = f"""
-WITH q(block_key) AS (SELECT DISTINCT value FROM json_each(?1)),
+WITH q(key_hash) AS (SELECT DISTINCT value FROM json_each(?1)),
 sized AS (
-    SELECT q.block_key, (
+    SELECT q.key_hash, (
         SELECT count(*) FROM (
-            SELECT 1 FROM block_keys b WHERE b.block_key = q.block_key LIMIT ?2 + 1
+            SELECT 1 FROM block_keys b WHERE b.key_hash = q.key_hash LIMIT ?2 + 1
         )
     ) AS n
     FROM q
 )
-SELECT s.block_key, s.n, {_RR}
+SELECT s.key_hash, s.n, r.block_keys, {_RR}
 FROM sized s
-LEFT JOIN block_keys b ON b.block_key = s.block_key AND s.n <= ?2
+LEFT JOIN block_keys b ON b.key_hash = s.key_hash AND s.n <= ?2
 LEFT JOIN records r ON r.rid = b.rid
+"""
+# A hashed block over the cap may hold other keys' records (a hash collision): counted
+# again by key text, so that a collision never pushes a block within the cap over it.
+_EXACT_BLOCK = f"""
+SELECT r.block_keys, {_RR}
+FROM block_keys b JOIN records r ON r.rid = b.rid
+WHERE b.key_hash = ?1 AND instr(?3 || r.block_keys || ?3, ?3 || ?2 || ?3) > 0
+LIMIT ?4 + 1
 """
 _NOT_SAME = """
 SELECT a_key, b_key, by, at, reason FROM not_same
@@ -80,18 +91,26 @@ class RecordReads(SqliteTx):
     def candidates(self, block_keys: Iterable[str], cap: int) -> CandidateSet:
         if cap < 1:
             raise ValidationError.single("cap", "positive", f"must be at least 1, got {cap}")
-        matched: dict[str, list[str]] = defaultdict(list)
-        records: dict[str, StoredRecord] = {}
-        oversized: list[str] = []
-        for row in self._rows(_CANDIDATES, (json_keys(block_keys), cap)):
+        wanted: dict[int, list[str]] = defaultdict(list)
+        for key in set(block_keys):
+            wanted[key_hash(key)].append(key)
+        found = _Found()
+        for row in self._rows(_CANDIDATES, (json.dumps(list(wanted)), cap)):
+            keys = wanted[row[0]]
             if row[1] > cap:
-                oversized.append(row[0])
-            elif row[2] is not None:
-                matched[row[2]].append(row[0])
-                if row[2] not in records:
-                    records[row[2]] = codec.stored_record(row[2:])
-        found = tuple(Candidate(records[k], tuple(sorted(matched[k]))) for k in sorted(records))
-        return CandidateSet(found, tuple(sorted(oversized)))
+                for key in keys:
+                    self._exact_block(key, row[0], cap, found)
+            elif row[3] is not None:
+                found.add(keys, row[2], row[3:])
+        return found.result()
+
+    def _exact_block(self, key: str, hashed: int, cap: int, found: _Found) -> None:
+        rows = self._rows(_EXACT_BLOCK, (hashed, key, codec.KEY_SEPARATOR, cap))
+        if len(rows) > cap:
+            found.oversized.append(key)
+            return
+        for row in rows:
+            found.add([key], row[0], row[1:])
 
     def not_same_pairs(self, record_keys: Iterable[str]) -> tuple[NotSame, ...]:
         rows = self._rows(_NOT_SAME, (json_keys(record_keys),))
@@ -117,6 +136,30 @@ class RecordReads(SqliteTx):
             params.append(given_names)
         rows = self._rows(sql + " ORDER BY key LIMIT ?", [*params, limit + 1])
         return page(rows, limit, codec.stored_record, lambda r: r.key)
+
+
+class _Found:
+    """Candidates gathered row by row; a row counts for the wanted keys its record holds."""
+
+    def __init__(self) -> None:
+        self.matched: dict[str, list[str]] = defaultdict(list)
+        self.records: dict[str, StoredRecord] = {}
+        self.oversized: list[str] = []
+
+    def add(self, keys: list[str], key_text: str, row: Sequence[Any]) -> None:
+        # Usually one key; a record from another key's block (hash collision) holds none.
+        texts = key_text.split(codec.KEY_SEPARATOR)
+        held = [key for key in keys if key in texts]
+        if not held:
+            return
+        self.matched[row[0]] += held
+        if row[0] not in self.records:
+            self.records[row[0]] = codec.stored_record(row)
+
+    def result(self) -> CandidateSet:
+        records, matched = self.records, self.matched
+        found = tuple(Candidate(records[k], tuple(sorted(matched[k]))) for k in sorted(records))
+        return CandidateSet(found, tuple(sorted(self.oversized)))
 
 
 def _with_records(person: Person, rows: list[Any]) -> PersonWithRecords:

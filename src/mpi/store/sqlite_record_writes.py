@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from operator import itemgetter
+from itertools import chain, repeat
+from operator import attrgetter, itemgetter
+
+import numpy as np
 
 from mpi.domain.errors import ValidationError
-from mpi.domain.records import Record
+from mpi.domain.records import RECORD_FIELDS, Record
 from mpi.domain.stored_records import RecordWrite, UpsertChange, UpsertOutcome
 from mpi.store import sqlite_codec as codec
+from mpi.store.sqlite_key_hash import key_hashes
 from mpi.store.sqlite_tx import SqliteTx, insert_rows, json_keys
 
 _CONTENT = (
@@ -19,8 +24,12 @@ _CONTENT = (
 )
 # VALUES follow (insert_rows).
 _INSERT = f"INSERT INTO records (rid, {_CONTENT}, version, received_at, block_keys)"
-_ADD_KEY = "INSERT INTO block_keys (block_key, rid)"
+_ADD_KEY = "INSERT INTO block_keys (key_hash, rid)"
 _SEP = codec.KEY_SEPARATOR
+# Record fields around birth_date, the one column stored in another form (_insert_new).
+_BIRTH = RECORD_FIELDS.index("birth_date")
+_BEFORE_BIRTH, _AFTER_BIRTH = RECORD_FIELDS[:_BIRTH], RECORD_FIELDS[_BIRTH + 1 :]
+_BIRTH_DATE = attrgetter("birth_date")
 _UPDATE = (
     "UPDATE records SET curp = ?, given_names = ?, first_surname = ?, second_surname = ?, "
     "sex = ?, birth_date = ?, birth_state = ?, postal_code = ?, phone = ?, nss = ?, "
@@ -78,16 +87,34 @@ class RecordWrites(SqliteTx):
     ) -> list[UpsertOutcome]:
         # The bulk-import case (every record new): no state to track, two statements.
         first = self._next_rid()
-        inserts, adds = [], []
-        for rid, row in enumerate(rows, start=first):
-            unique = sorted(set(row.block_keys))
-            inserts.append((rid, *codec.record_values(row.record), 1, at_text, _SEP.join(unique)))
-            adds += [(k, rid) for k in unique]
-        insert_rows(self._conn, _INSERT, 17, inserts, len(inserts), per=20)
-        # In key order, consecutive inserts land on the same index pages: ~20% less work
-        # at a million records.
-        adds.sort(key=itemgetter(0))
-        insert_rows(self._conn, _ADD_KEY, 2, adds, len(adds), per=200)
+        # rids in key order: the key index then grows batch by batch in one sweep, and
+        # link_many (which goes in key order) rewrites the new rows front to back. The
+        # rows are built column by column (one C-level map per column, each birth date
+        # formatted once): half the Python time of building them record by record.
+        order = sorted(range(len(rows)), key=keys.__getitem__)
+        records = [rows[i].record for i in order]
+        uniques = [sorted(set(rows[i].block_keys)) for i in order]
+        births = list(map(_BIRTH_DATE, records))
+        days = {day: codec.day_or_none(day) for day in set(births)}
+        n = len(rows)
+        inserts = zip(
+            range(first, first + n),
+            map(keys.__getitem__, order),
+            *(map(attrgetter(name), records) for name in _BEFORE_BIRTH),
+            map(days.__getitem__, births),
+            *(map(attrgetter(name), records) for name in _AFTER_BIRTH),
+            repeat(1, n),
+            repeat(at_text, n),
+            map(_SEP.join, uniques),
+            strict=True,
+        )
+        insert_rows(self._conn, _INSERT, 17, inserts, n, per=20)
+        owners = np.repeat(np.arange(first, first + n, dtype=np.int64), list(map(len, uniques)))
+        hashes = np.asarray(key_hashes(chain.from_iterable(uniques)), dtype=np.int64)
+        # Owners ascend already, so a stable sort by hash gives (hash, rid) order.
+        by_hash = np.argsort(hashes, kind="stable")
+        pairs = zip(hashes[by_hash].tolist(), owners[by_hash].tolist(), strict=True)
+        insert_rows(self._conn, _ADD_KEY, 2, pairs, len(owners), per=200)
         return [UpsertOutcome(key, UpsertChange.CREATED, 1) for key in keys]
 
     def _next_rid(self) -> int:
@@ -112,13 +139,13 @@ class RecordWrites(SqliteTx):
                 updates.append((*s.content[3:], s.version, s.received_at, s.keys, s.rid))
             if s.keys != s.stored_keys:
                 old, new = _split(s.stored_keys), _split(s.keys)
-                drops += [(k, s.rid) for k in old - new]
-                adds += [(k, s.rid) for k in new - old]
+                drops += [(h, s.rid) for h in key_hashes(old - new)]
+                adds += [(h, s.rid) for h in key_hashes(new - old)]
         ex = self._conn.executemany
         insert_rows(self._conn, _INSERT, 17, inserts, len(inserts), per=20)
         ex(_UPDATE, updates)
-        ex("DELETE FROM block_keys WHERE block_key = ? AND rid = ?", drops)
-        insert_rows(self._conn, _ADD_KEY, 2, sorted(adds, key=itemgetter(0)), len(adds), per=200)
+        ex("DELETE FROM block_keys WHERE key_hash = ? AND rid = ?", drops)
+        _add_keys(self._conn, adds)
 
 
 def _apply(
@@ -132,6 +159,13 @@ def _apply(
     state.content, state.received_at, state.dirty = content, at, True
     state.version += 1
     return UpsertOutcome(key, UpsertChange.UPDATED, state.version)
+
+
+def _add_keys(conn: sqlite3.Connection, rows: Iterable[tuple[int, int]]) -> None:
+    """Insert (key hash, rid) rows in hash order: consecutive rows land on the same
+    index pages (a fifth less work at a million records than in arrival order)."""
+    ordered = sorted(rows, key=itemgetter(0))
+    insert_rows(conn, _ADD_KEY, 2, ordered, len(ordered), per=200)
 
 
 def _joined(block_keys: Sequence[str]) -> str:

@@ -6,10 +6,22 @@ a test keeps the two identical.
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 1
+# 2: block_keys holds 63-bit key hashes (mpi.store.sqlite_key_hash), no longer the text.
+SCHEMA_VERSION = 2
 # PRAGMA application_id marks the file as mpi's ("MPI1" in ASCII), so a foreign
 # SQLite database is refused instead of being written into.
 APPLICATION_ID = 0x4D504931
+
+BLOCK_KEYS_DDL = """\
+-- IN_BLOCK edges, clustered by block key so a block is one range scan. The key is its
+-- 63-bit hash (mpi.store.sqlite_key_hash): half the index of the text. The text stays in
+-- records.block_keys (unit-separated), which readers check a hashed block's rows against
+-- and which says which rows to delete when keys change.
+CREATE TABLE IF NOT EXISTS block_keys (
+    key_hash INTEGER NOT NULL,
+    rid      INTEGER NOT NULL,
+    PRIMARY KEY (key_hash, rid)
+) STRICT, WITHOUT ROWID;"""
 
 DDL = f"""\
 -- mpi SQLite store, schema version {SCHEMA_VERSION}. Generated from mpi.store.sqlite_schema.DDL.
@@ -67,13 +79,7 @@ CREATE INDEX IF NOT EXISTS records_by_curp ON records (curp) WHERE curp IS NOT N
 CREATE INDEX IF NOT EXISTS records_by_name_dob ON records (first_surname, birth_date);
 CREATE INDEX IF NOT EXISTS records_by_person ON records (person_id) WHERE person_id IS NOT NULL;
 
--- IN_BLOCK edges, clustered by block key so a block is one range scan.
--- records.block_keys (unit-separated) says which rows to delete when keys change.
-CREATE TABLE IF NOT EXISTS block_keys (
-    block_key TEXT NOT NULL,
-    rid       INTEGER NOT NULL,
-    PRIMARY KEY (block_key, rid)
-) STRICT, WITHOUT ROWID;
+{BLOCK_KEYS_DDL}
 
 CREATE TABLE IF NOT EXISTS not_same (
     a_key  TEXT NOT NULL REFERENCES records (key),

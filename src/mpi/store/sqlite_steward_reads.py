@@ -38,7 +38,7 @@ SELECT
     (SELECT count(*) FROM records WHERE person_id IS NOT NULL),
     (SELECT count(*) FROM persons WHERE status = 'active'),
     (SELECT count(*) FROM persons WHERE status = 'merged'),
-    (SELECT count(*) FROM (SELECT DISTINCT block_key FROM block_keys)),
+    (SELECT count(*) FROM (SELECT DISTINCT key_hash FROM block_keys)),
     (SELECT count(*) FROM not_same),
     (SELECT count(*) FROM review_tasks WHERE status = 'open'),
     (SELECT count(*) FROM coverage),
