@@ -39,20 +39,22 @@ class GivenTokens:
 
 def given_tokens(joined: Sequence[str | None] | NDArray[np.object_]) -> GivenTokens:
     vocab, phon_vocab = Vocabulary(), Vocabulary()
-    n = len(joined)
-    tokens = np.full((n, MAX_TOKENS), MISSING, dtype=np.int32)
-    significant = np.full((n, MAX_TOKENS), MISSING, dtype=np.int32)
-    first_phon = np.full(n, MISSING, dtype=np.int32)
-    cache: dict[str, tuple[list[int], list[int], int]] = {}
-    for i, value in enumerate(joined):
-        if value is None:
-            continue
-        if value not in cache:
-            cache[value] = _row(value, vocab, phon_vocab)
-        all_ids, sig_ids, phon = cache[value]
+    values = joined.tolist() if isinstance(joined, np.ndarray) else list(joined)
+    # One row per distinct value, in order of first appearance (so token ids are too), and
+    # an all-missing last row for None; each record then takes its value's row.
+    distinct = [v for v in dict.fromkeys(values) if v is not None]
+    row_of: dict[str | None, int] = {v: i for i, v in enumerate(distinct)}
+    row_of[None] = len(distinct)
+    tokens = np.full((len(distinct) + 1, MAX_TOKENS), MISSING, dtype=np.int32)
+    significant = np.full((len(distinct) + 1, MAX_TOKENS), MISSING, dtype=np.int32)
+    first_phon = np.full(len(distinct) + 1, MISSING, dtype=np.int32)
+    for i, value in enumerate(distinct):
+        all_ids, sig_ids, phon = _row(value, vocab, phon_vocab)
         tokens[i, : len(all_ids)] = all_ids
         significant[i, : len(sig_ids)] = sig_ids
         first_phon[i] = phon
+    rows = np.fromiter(map(row_of.__getitem__, values), dtype=np.intp, count=len(values))
+    tokens, significant, first_phon = tokens[rows], significant[rows], first_phon[rows]
     equivalents = _equivalents(vocab)
     # A token equivalent only to itself can meet only an equal token (containment's job).
     is_nickname = np.r_[(equivalents >= 0).sum(axis=1) > 1, False]

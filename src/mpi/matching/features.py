@@ -85,7 +85,7 @@ class Features:
 
 def prepare(records: Sequence[Record]) -> Features:
     """Compute the comparison features of `records` (row i describes records[i])."""
-    curp_index, curp_values = _distinct([r.curp for r in records])
+    curp_index, curp_values = _distinct(_values(records, "curp"))
     parallel = len(records) >= PARALLEL_RECORDS
     # Two halves of about equal work for two processes: the child checks the first CURPs and
     # prepares the names, the parent checks the rest and takes the plain columns. Small
@@ -198,7 +198,9 @@ def _raw(records: Sequence[Record], name: str) -> TextColumn:
     values = _values(records, name)
     if len(values) <= _FEW:  # only the values are read (_mapped)
         return TextColumn(object_array(values), np.zeros(len(values), np.int32), Vocabulary())
-    return _column(values)
+    # Only the ids and the vocabulary are read (_mapped): no array of the values.
+    vocab = Vocabulary()
+    return TextColumn(object_array([]), vocab.encode(values), vocab)
 
 
 def _sex_column(records: Sequence[Record], curps: _CurpTable) -> TextColumn:
