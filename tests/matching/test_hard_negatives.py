@@ -6,6 +6,7 @@ from typing import Any
 import numpy as np
 import pytest
 
+from mpi.identity.curp import complete_curp, derive_root
 from mpi.matching.features import prepare
 from mpi.matching.hard_negatives import cannot_link
 from tests.matching.conftest import MakeRecord
@@ -78,4 +79,76 @@ def test_same_root_twins_whose_names_only_overlap_are_not_a_reissued_curp(
     first = make_record(given_names=names[0])
     second = make_record(given_names=names[1], curp="PESG850314MJCRLD18")
     f = prepare([first, second])
+    assert cannot_link(f, np.array([0]), np.array([1])).tolist() == [apart]
+
+
+def _curp(given: str) -> str:
+    return complete_curp(derive_root(given, "PEREZ", "SOLIS", date(1985, 3, 14), "M", "JC"), "0")
+
+
+MAN = {"curp": None, "sex": "H"}
+# (what, changes to the first record, changes to the second, must they stay apart?)
+NAME_CASES: list[tuple[str, dict[str, Any], dict[str, Any], bool]] = [
+    (
+        "twins named alike, more than a typo apart",
+        {**MAN, "given_names": "MAURO"},
+        {**MAN, "given_names": "MAURICIO"},
+        True,
+    ),
+    (
+        "one typo in the name",
+        {**MAN, "given_names": "ADALBERTO"},
+        {**MAN, "given_names": "ADALBERTN"},
+        False,
+    ),
+    (
+        "a typo on each record",
+        {**MAN, "given_names": "ADLABERTO"},
+        {**MAN, "given_names": "ADALBERTN"},
+        False,
+    ),
+    (
+        "a word of the compound name two edits from the other name",
+        {"curp": None, "given_names": "MARIANA"},
+        {"curp": None, "given_names": "MARIA ELENA"},
+        True,
+    ),
+    (
+        "twins with a surname typo below Jaro-Winkler 0.85",
+        {"curp": None, "given_names": "MARIA CRISTINA", "second_surname": "PELAYO"},
+        {"curp": None, "given_names": "MARIA ISABEL", "second_surname": "LELAYO"},
+        True,
+    ),
+    (
+        "valid CURPs one letter apart, each made from its own record's name",
+        {"curp": _curp("MARIA DEL CARMEN"), "given_names": "MARIA DEL CARMEN"},
+        {"curp": _curp("MARTHA"), "given_names": "MARTHA"},
+        True,
+    ),
+    (
+        "a lone MARIA's CURP next to MARIA TERESA's",
+        {"curp": _curp("MARIA"), "given_names": "MARIA"},
+        {"curp": _curp("MARIA TERESA"), "given_names": "MARIA TERESA"},
+        True,
+    ),
+    (
+        "a corrected CURP, one name on both records",
+        {"curp": _curp("MARIA DEL CARMEN"), "given_names": "MARIA DEL CARMEN"},
+        {"curp": _curp("MARTHA"), "given_names": "MARIA DEL CARMEN"},
+        False,
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("what", "first", "second", "apart"), NAME_CASES, ids=[c[0] for c in NAME_CASES]
+)
+def test_twins_names_and_name_letters(
+    make_record: MakeRecord,
+    what: str,
+    first: dict[str, Any],
+    second: dict[str, Any],
+    apart: bool,
+) -> None:
+    f = prepare([make_record(**first), make_record(**second)])
     assert cannot_link(f, np.array([0]), np.array([1])).tolist() == [apart]

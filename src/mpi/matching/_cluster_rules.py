@@ -67,7 +67,7 @@ def _dateless(without: Side, holder: Side) -> bool:
     # other phones, say it is the other one.
     if without.first_year <= without.last_year or holder.first_year > holder.last_year:
         return False
-    if without.states and not without.states & holder.states:
+    if without.states and holder.states and not without.states & holder.states:
         return True
     phones = {k for k in without.households if k[0] == "phone"}
     theirs = {k for k in holder.households if k[0] == "phone"}

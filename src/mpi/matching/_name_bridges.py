@@ -46,7 +46,12 @@ def curp_letters_fit(f: Features, short: int, other: int) -> bool:
         return False
     word = str(g.words[words[0]])
     chars = f.curp.chars[short]
-    return chr(chars[3]) == word[0] and chr(chars[15]) == _first_inner_consonant(word)
+    return chr(chars[3]) + chr(chars[15]) == curp_name_letters(word)
+
+
+def curp_name_letters(word: str) -> str:
+    """The CURP's given-name letters (positions 4 and 16) made from the name's `word`."""
+    return word[0] + _first_inner_consonant(word) if word else ""
 
 
 def _first_inner_consonant(word: str) -> str:

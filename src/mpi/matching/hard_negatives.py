@@ -24,12 +24,18 @@ from mpi.matching._level_tests import (
     one_digit,
     year_off_by_one,
 )
+from mpi.matching._name_bridges import curp_name_letters
 from mpi.matching.features import Features
 
 # Parent and child given the same name are a generation apart; typos never move a year this far.
 GENERATION_YEARS = 12
 # Two given-name tokens this similar (Jaro-Winkler) may be one name with a typo.
 TOKEN_SIMILARITY = 0.85
+# ... and then only if a typo apart: twins' names are alike on purpose (MAURO / MAURICIO,
+# ESTELA / ESTEFANIA, MARIANA / MARIA are all over 0.85). A clerk's typo is one edit in a
+# word; two records of one person may carry one typo each (ADLABERTO / ADALBERTN).
+TYPO_EDITS = 1
+TYPO_EDITS_BETWEEN_RECORDS = 2
 
 
 def _dates_differ(f: Features, left: Index, right: Index) -> NDArray[np.bool_]:
@@ -52,10 +58,10 @@ def fuzzy_contained(
     found = np.zeros(sig.shape, dtype=np.bool_)
     for a in range(sig.shape[1]):
         for b in range(tok.shape[1]):
-            close = similarity.jaro_winkler_batch(words[sig[:, a]], words[tok[:, b]])
+            close = _typo_apart(words[sig[:, a]], words[tok[:, b]], TYPO_EDITS)
             same_initial = initial[sig[:, a]] == initial[tok[:, b]]
             initialled = same_initial & (short[sig[:, a]] | short[tok[:, b]]) & initials
-            close_enough = (close >= TOKEN_SIMILARITY) | initialled
+            close_enough = close | initialled
             found[:, a] |= close_enough & (tok[:, b] >= 0)
     present = sig >= 0
     return as_mask((found | ~present).all(axis=1) & present.any(axis=1))
@@ -82,8 +88,23 @@ def given_names_differ(f: Features, left: Index, right: Index) -> NDArray[np.boo
         related = nickname(f, "given_names", a, b, ANY_SPEC)
         related |= fuzzy_contained(f, a, b) | fuzzy_contained(f, b, a)
         values = f.text["given_names"].values  # a typo can split a token (OL1VER -> OL VER)
-        related |= similarity.jaro_winkler_batch(values[a], values[b]) >= TOKEN_SIMILARITY
+        related |= _typo_apart(values[a], values[b], TYPO_EDITS_BETWEEN_RECORDS, spaces=False)
         out[idx[related]] = False
+    return out
+
+
+def _typo_apart(
+    a: NDArray[np.object_], b: NDArray[np.object_], edits: int, *, spaces: bool = True
+) -> NDArray[np.bool_]:
+    # Jaro-Winkler-similar and at most `edits` edits apart (an adjacent swap is one).
+    out = similarity.jaro_winkler_batch(a, b) >= TOKEN_SIMILARITY
+    idx = np.flatnonzero(out)
+    if len(idx):
+        x, y = a[idx], b[idx]
+        if not spaces:
+            x = np.array([str(v).replace(" ", "") for v in x], dtype=object)
+            y = np.array([str(v).replace(" ", "") for v in y], dtype=object)
+        out[idx] = similarity.transposition_distance_batch(x, y) <= edits
     return out
 
 
@@ -127,8 +148,10 @@ def _similar_fields(
     out = as_mask((a.ids[left] == b.ids[right]) & (a.ids[left] >= 0))
     both = np.flatnonzero(~out & (a.ids[left] >= 0) & (b.ids[right] >= 0))
     if len(both):
-        close = similarity.jaro_winkler_batch(a.values[left[both]], b.values[right[both]])
-        out[both] = close >= TOKEN_SIMILARITY
+        x, y = a.values[left[both]], b.values[right[both]]
+        # One typo is one edit, wherever it falls (PELAYO / LELAYO is below 0.85).
+        close = similarity.jaro_winkler_batch(x, y) >= TOKEN_SIMILARITY
+        out[both] = close | (similarity.transposition_distance_batch(x, y) <= TYPO_EDITS)
     return out
 
 
@@ -180,6 +203,7 @@ def _different_roots(f: Features, left: Index, right: Index) -> NDArray[np.bool_
         a, b = left[idx], right[idx]
         excused = typo_apart(f, a, b) & ~_corroborated(f, a, b, "birth_state", slice(11, 13))
         excused &= ~_corroborated(f, a, b, "sex", slice(10, 11))
+        excused &= ~_name_letters_corroborated(f, a, b)
         out[idx[excused]] = False
     return out
 
@@ -198,6 +222,23 @@ def _corroborated(
         ca = bytes(chars[a, span]).decode("ascii", "replace")
         cb = bytes(chars[b, span]).decode("ascii", "replace")
         out[k] = ca == va and cb == vb
+    return out
+
+
+def _name_letters_corroborated(f: Features, left: Index, right: Index) -> NDArray[np.bool_]:
+    # The CURPs' given-name letters (positions 4 and 16) differ, and each is what its own
+    # record's given name makes (MAPC for CARMEN, MAPM for MARIANA): twins, not a CURP typo.
+    # A corrected CURP fixes a letter while the recorded name stays the same.
+    g, chars = f.given, f.curp.chars
+    out = np.zeros(len(left), dtype=np.bool_)
+    for k, (a, b) in enumerate(zip(left.tolist(), right.tolist(), strict=True)):
+        wa, wb = int(g.significant[a, 0]), int(g.significant[b, 0])
+        if wa < 0 or wb < 0 or wa == wb:
+            continue
+        la, lb = curp_name_letters(str(g.words[wa])), curp_name_letters(str(g.words[wb]))
+        made_a = chr(chars[a, 3]) + chr(chars[a, 15])
+        made_b = chr(chars[b, 3]) + chr(chars[b, 15])
+        out[k] = la != lb and made_a == la and made_b == lb
     return out
 
 
@@ -325,6 +366,6 @@ def different_people(
         a, b = left[idx], right[idx]
         hard = _dates_differ(f, a, b) | _demographics_differ(f, a, b)
         hard |= _homoclave_differs(f, a, b) | given_names_differ(f, a, b)
-        hard |= _given_letters_differ(f, a, b)
+        hard |= _given_letters_differ(f, a, b) | _name_letters_corroborated(f, a, b)
         out[idx[hard]] = True
     return out & ~_same_curp(f, left, right)
