@@ -3,7 +3,6 @@ CURP validity and root, birth-date parts, all encoded as integer ids for vectori
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -35,9 +34,6 @@ NAME_FIELDS = ("given_names", "first_surname", "second_surname")
 # From this many records prepare runs on two processes (a fork costs ~0.05 s per GB).
 PARALLEL_RECORDS = 50_000
 _FEW = 64  # up to this many records, names are mapped record by record
-# Share of the distinct CURPs the child checks besides the names: the parent has more to do
-# after the join (at 1M records: parent ~5.5 s, child ~5.0 s of CPU).
-CHILD_SHARE_OF_CURPS = 0.55
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,33 +81,23 @@ class Features:
 
 def prepare(records: Sequence[Record]) -> Features:
     """Compute the comparison features of `records` (row i describes records[i])."""
-    curp_index, curp_values = _distinct(_values(records, "curp"))
     parallel = len(records) >= PARALLEL_RECORDS
-    # Two halves of about equal work for two processes: the child checks the first CURPs and
-    # prepares the names, the parent checks the rest and takes the plain columns. Small
-    # batches (and the service path) run both halves here, one after the other.
-    split = int(len(curp_values) * CHILD_SHARE_OF_CURPS)
-    halves = forked_map(
-        lambda which: (
-            _plain_half(records, curp_values[split:])
-            if which == 0
-            else _name_half(records, curp_values[:split])
-        ),
+    # Two halves of about equal work for two processes: the child checks every distinct
+    # CURP and builds what depends on them; the parent prepares the names and the other
+    # columns. Small batches (and the service path) run both here, one after the other.
+    own, curps = forked_map(
+        lambda which: _record_half(records) if which == 0 else _curp_half(records),
         [0, 1],
         parallel=parallel,
     )
-    plain, named = halves
-    assert plain.text is not None and plain.birth_date is not None and named.names is not None
-    assert named.phonetic is not None and named.given is not None
-    curps = _CurpTable.of(curp_index, curp_values, [named.checks, plain.checks])
-    names = {field: named.names[field] for field in NAME_FIELDS}
+    assert isinstance(own, _RecordHalf) and isinstance(curps, _CurpHalf)
     return Features(
-        keys=plain.keys,
-        text={"sex": _sex_column(records, curps), **plain.text, **names},
-        phonetic={field: named.phonetic[field] for field in NAME_FIELDS},
-        curp=curps.features(),
-        birth_date=_with_curp_dates(plain.birth_date, curps),
-        given=named.given,
+        keys=own.keys,
+        text={"sex": curps.sex, **own.text, **own.names},
+        phonetic=own.phonetic,
+        curp=curps.features,
+        birth_date=_with_curp_dates(own.birth_date, curps.index, curps.dates),
+        given=own.given,
     )
 
 
@@ -120,27 +106,47 @@ _Checks = tuple[NDArray[np.bool_], NDArray[np.bool_], list[str | None], list[dat
 
 
 @dataclass(frozen=True, slots=True)
-class _Half:
-    """What one process prepares; only ids and vocabularies travel between processes."""
+class _RecordHalf:
+    """The parent's half; only ids and vocabularies travel between processes."""
 
-    checks: _Checks
-    keys: tuple[str, ...] = ()
-    text: dict[str, TextColumn] | None = None
-    birth_date: NDArray[np.int32] = dataclasses.field(
-        default_factory=lambda: np.zeros(0, dtype=np.int32)
-    )
-    names: dict[str, TextColumn] | None = None
-    phonetic: dict[str, TextColumn] | None = None
-    given: GivenTokens | None = None
+    keys: tuple[str, ...]
+    text: dict[str, TextColumn]
+    birth_date: NDArray[np.int32]  # as recorded: the CURPs' dates fill the gaps later
+    names: dict[str, TextColumn]
+    phonetic: dict[str, TextColumn]
+    given: GivenTokens
 
 
-def _plain_half(records: Sequence[Record], curps: list[str]) -> _Half:
-    return _Half(
-        checks=_check_curps(curps, date.today()),
+@dataclass(frozen=True, slots=True)
+class _CurpHalf:
+    """The child's half: the CURP features and what the CURPs tell of sex and birth date."""
+
+    features: CurpFeatures
+    sex: TextColumn
+    index: NDArray[np.int32]  # per record, its distinct CURP; -1 = none
+    dates: NDArray[np.int32]  # per distinct CURP, the birth date a valid one encodes; [-1] -1
+
+
+def _record_half(records: Sequence[Record]) -> _RecordHalf:
+    names = _name_columns(records)
+    return _RecordHalf(
         keys=tuple(map(attrgetter("key"), records)),
         text={name: _column(_values(records, name)) for name in _CODE_FIELDS},
-        # The recorded dates only: the CURPs' fill the gaps once all are checked.
         birth_date=_date_numbers(_values(records, "birth_date")),
+        names=names,
+        phonetic=_phonetic_columns(names),
+        given=given_tokens(names["given_names"].values),
+    )
+
+
+def _curp_half(records: Sequence[Record]) -> _CurpHalf:
+    index, values = _distinct(_values(records, "curp"))
+    curps = _CurpTable.of(index, values, [_check_curps(values, date.today())])
+    return _CurpHalf(
+        features=curps.features(),
+        sex=_sex_column(records, curps),
+        index=index,
+        dates=_date_numbers(curps.birth_date),
     )
 
 
@@ -148,26 +154,15 @@ def _values(records: Sequence[Record], name: str) -> list[Any]:
     return list(map(attrgetter(name), records))
 
 
-def _name_half(records: Sequence[Record], curps: list[str]) -> _Half:
-    checks = _check_curps(curps, date.today())
-    names = _name_columns(records)
-    phonetic = _phonetic_columns(names)
-    return _Half(
-        checks=checks,
-        names=names,
-        phonetic=phonetic,
-        given=given_tokens(names["given_names"].values),
-    )
-
-
-def _with_curp_dates(own: NDArray[np.int32], curps: _CurpTable) -> NDArray[np.int32]:
+def _with_curp_dates(
+    own: NDArray[np.int32], index: NDArray[np.int32], dates: NDArray[np.int32]
+) -> NDArray[np.int32]:
     # Missing or a placeholder such as 1900-01-01: a valid CURP may still carry the date.
     need = np.flatnonzero(own == MISSING)
     if not len(need):
         return own
-    dates = curps.birth_date
     out = own.copy()
-    out[need] = _date_numbers([dates[j] for j in curps.index[need].tolist()])
+    out[need] = dates[index[need]]
     return out
 
 
