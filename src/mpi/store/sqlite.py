@@ -8,9 +8,10 @@ a connection is used by one thread at a time.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -22,7 +23,7 @@ from mpi.store.sqlite_reads import RecordReads
 from mpi.store.sqlite_record_writes import RecordWrites
 from mpi.store.sqlite_steward_reads import StewardReads
 from mpi.store.sqlite_steward_writes import StewardWrites
-from mpi.store.sqlite_writer_lock import WriterLock
+from mpi.store.sqlite_writer_lock import DEFAULT_TIMEOUT_S, WriterLock, timeout_from
 
 
 class SqliteReadTx(RecordReads, StewardReads):
@@ -40,7 +41,9 @@ class SqliteBulkTx(BulkWrites, SqliteWriteTx):
 class SqliteStore:
     """Implements mpi.store.port.Store over one SQLite file."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, writer_timeout: float | None = DEFAULT_TIMEOUT_S) -> None:
+        """`writer_timeout`: seconds a write waits for other processes' writers before it
+        fails with a StoreError (None: without limit)."""
         initialise(path)
         self.path = path
         self._idle: list[sqlite3.Connection] = []
@@ -50,7 +53,7 @@ class SqliteStore:
         # with SQLite's busy timeout (a StoreError) instead of hanging for ever.
         self._writer = threading.RLock()
         # Queues this store's writers behind other processes' (see sqlite_writer_lock).
-        self._queue = WriterLock(path)
+        self._queue = WriterLock(path, writer_timeout)
         self._closed = False
 
     @contextmanager
@@ -89,7 +92,9 @@ class SqliteStore:
         with self._writer:
             self._require_empty()
             with building(self.path) as conn, _domain_errors(self.path):
-                yield SqliteBulkTx(conn)
+                tx = SqliteBulkTx(conn)
+                yield tx
+                tx.finish_load()
             with _domain_errors(self.path):
                 try:
                     self._drop_connections()
@@ -202,11 +207,15 @@ def _begin_without_waiting(conn: sqlite3.Connection) -> bool:
     return True
 
 
-def open_sqlite_store(path: Path) -> SqliteStore:
+def open_sqlite_store(path: Path, environ: Mapping[str, str] | None = None) -> SqliteStore:
     """Open the mpi database at `path`, creating it (and its schema) if it does not exist.
+
+    Writes wait for other processes' writers at most MPI_SQLITE_WRITER_TIMEOUT seconds
+    (read from `environ`, default `os.environ`; see mpi.store.sqlite_writer_lock).
 
     Raises:
         StoreError: the file is not a SQLite database, belongs to another
-            application, has another schema version, or cannot be created.
+            application, has another schema version, or cannot be created; or the
+            writer timeout is malformed.
     """
-    return SqliteStore(path)
+    return SqliteStore(path, timeout_from(os.environ if environ is None else environ))
