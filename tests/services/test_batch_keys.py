@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
+
 from mpi.matching.blocking_keys import block_keys
 from mpi.matching.features import prepare
 from mpi.rules_file import default_rules
@@ -23,17 +25,20 @@ def test_chunked_block_keys_are_the_strings_the_service_path_computes(tmp_path: 
 def test_block_key_runs_hold_each_records_keys_sorted_and_distinct(tmp_path: Path) -> None:
     records = read_valid(population_file(tmp_path, 150, seed=5))
     table = BlockKeyTable(prepare(records), default_rules().blocking.keys)
-    expected = [tuple(sorted(keys)) for keys in table.keys(30, 130)]
-    runs = table.runs(30, 130)
+    every = table.keys(0, 150)
+    rows = np.array([129, *range(30, 129)], dtype=np.intp)  # any selection, in any order
+    runs = table.runs(rows)
     assert list(runs.keys) == sorted(set(runs.keys))
     held = [
         tuple(runs.keys[k] for k in runs.key_ids[runs.starts[i] : runs.starts[i + 1]])
         for i in range(100)
     ]
-    assert held == expected
+    assert held == [tuple(sorted(every[row])) for row in rows.tolist()]
 
 
 def test_block_key_runs_of_no_kinds_are_empty(tmp_path: Path) -> None:
     records = read_valid(population_file(tmp_path, 10, seed=5))
-    runs = BlockKeyTable(prepare(records), ()).runs(0, 4)
+    table = BlockKeyTable(prepare(records), ())
+    runs = table.runs(np.arange(4, dtype=np.intp))
+    assert table.keys(0, 3) == [(), (), ()]
     assert (list(runs.keys), list(runs.starts), list(runs.key_ids)) == ([], [0] * 5, [])

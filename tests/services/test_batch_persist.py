@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import re
+import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -71,3 +72,34 @@ def test_a_failed_bulk_load_leaves_the_store_empty_and_no_side_file(tmp_path: Pa
     finally:
         store.close()
     assert not loading_path(tmp_path / "mpi.db").exists()
+
+
+def test_a_bulk_load_numbers_records_in_key_order_and_extra_sees_input_ranges(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "mpi.db"
+    store = open_sqlite_store(path)
+    records = [juan("IMSS", "9"), rosa("IMSS", "1"), juan("ISSSTE", "5"), rosa("IMSS", "4")]
+    links = [Link(r.key, f"P{i}", T0, "test", "batch-link", 0.9) for i, r in enumerate(records)]
+    ranges: list[tuple[int, int]] = []
+
+    def extra(tx: WriteTx, start: int, stop: int) -> None:
+        ranges.append((start, stop))
+
+    table = BlockKeyTable(prepare(records), default_rules().blocking.keys)
+    try:
+        load_graph(store, records, table, links, T0, extra)
+        with store.read() as tx:
+            stored = tx.get_records([r.key for r in records])
+            found = tx.candidates([f"curp:{records[1].curp}"], 10).candidates
+    finally:
+        store.close()
+    assert ranges == [(0, 4)]
+    assert {k: r.person_id for k, r in stored.items()} == {k.record_key: k.person_id for k in links}
+    assert sorted(c.record.key for c in found) == ["IMSS:1", "IMSS:4"]
+    conn = sqlite3.connect(path)
+    try:
+        by_rid = [row[0] for row in conn.execute("SELECT key FROM records ORDER BY rid")]
+    finally:
+        conn.close()
+    assert by_rid == sorted(r.key for r in records)

@@ -8,8 +8,7 @@ from mpi.domain.errors import ConflictError, ValidationError
 from mpi.domain.persons import Link
 from mpi.domain.records import Record
 from mpi.domain.stored_records import BlockKeyRuns
-from mpi.store.sqlite_bulk_rows import check, key_rows, record_rows, runs_of
-from mpi.store.sqlite_key_hash import key_hash
+from mpi.store.sqlite_bulk_rows import check, record_rows, runs_of
 
 T0 = datetime(2026, 3, 1, tzinfo=UTC)
 RECORDS = [
@@ -29,8 +28,13 @@ def test_rows_come_in_record_key_order_with_their_sorted_block_keys_and_link() -
     link = ("P1", "2026-03-01T00:00:00.000000+00:00", "test", "batch-link", 0.5)
     assert listed[0][16:] == (*link, 1)
     assert rids.tolist() == [8, 7]
-    a, b = key_hash("a:1"), key_hash("b:1")
-    assert list(key_rows(KEYS, rids)) == sorted([(a, 7), (a, 8), (b, 8)])
+
+
+def test_key_texts_are_checked_only_when_asked() -> None:
+    bad = BlockKeyRuns(["k:\x1f"], [0, 1, 1], [0])
+    with pytest.raises(ValidationError):
+        check(RECORDS, bad, LINKS)
+    assert check(RECORDS, bad, LINKS, check_keys=False) == ["IMSS:2", "IMSS:1"]
 
 
 def test_a_link_given_for_another_record_is_refused() -> None:

@@ -2,10 +2,12 @@
 
 `mpi.matching.blocking_keys.block_keys(f, i)` formats one record's keys key by
 key, which is right for one record and far too slow for a million. This
-combines each emission's parts into one code per record once (`combine`, the
-batch blocking's own grouping), formats each distinct code once, and works
-chunk by chunk so memory holds one chunk's strings at a time. The strings are
-identical (a test compares them).
+combines each emission's parts into one code per record (`combine`, the batch
+blocking's own grouping), formats each distinct code once for the whole batch,
+numbers the distinct keys in text order, and keeps one key number per record and
+emission. Any range of records then gets its keys (`keys`) or its runs of key
+numbers (`runs`) without another string being made. The strings are identical
+to `block_keys`' (a test compares them).
 """
 
 from __future__ import annotations
@@ -18,65 +20,85 @@ import numpy as np
 from numpy.typing import NDArray
 
 from mpi.domain.stored_records import BlockKeyRuns
+from mpi.matching._encode import dense_ranks
 from mpi.matching.blocking_keys import Part, combine, emissions
 from mpi.matching.features import Features
 
+# Key numbers per record and emission; -1 = the record has no key of that emission.
+_NONE = -1
+
 
 class BlockKeyTable:
-    """Block key strings of the records of `f`, computed for any range of rows."""
+    """Block key strings of the records of `f`, for any range or selection of rows."""
 
     def __init__(self, f: Features, kinds: Sequence[str]) -> None:
-        self._emissions: list[tuple[str, list[Part], NDArray[np.int64]]] = [
-            (kind, parts, combine(parts)) for kind in kinds for parts in emissions(f, kind)
-        ]
+        self.texts: list[str] = []  # every distinct key, sorted
+        numbers: dict[str, list[NDArray[np.int32]]] = {}
+        # Kinds in the order of their prefixes, so that numbering each kind's keys after
+        # the previous kinds' numbers the keys of the whole batch in text order.
+        for kind in sorted(dict.fromkeys(kinds), key=lambda k: f"{k}:"):
+            texts, per_emission = _kind_keys(f, kind)
+            offset = len(self.texts)
+            numbers[kind] = [np.where(ids >= 0, ids + offset, _NONE) for ids in per_emission]
+            self.texts += texts
+        # In `block_keys` order: kinds as given, then emissions.
+        self._numbers = [ids for kind in kinds for ids in numbers[kind]]
 
     def keys(self, start: int, stop: int) -> list[tuple[str, ...]]:
         """The block keys of rows start..stop-1, in `block_keys` order, without duplicates."""
-        rows: list[list[str]] = [[] for _ in range(stop - start)]
-        for kind, parts, codes in self._emissions:
-            chunk = codes[start:stop]
-            local = np.flatnonzero(chunk >= 0)
-            texts = _texts(kind, parts, chunk[local], local + start)
-            for i, key in zip(local.tolist(), texts, strict=True):
-                rows[i].append(key)
-        return [tuple(dict.fromkeys(row)) if len(row) > 1 else tuple(row) for row in rows]
+        texts = self.texts
+        columns = [ids[start:stop].tolist() for ids in self._numbers]
+        rows: list[tuple[str, ...]] = []
+        for numbers in zip(*columns, strict=True):
+            held = [texts[k] for k in numbers if k >= 0]
+            rows.append(tuple(dict.fromkeys(held)) if len(held) > 1 else tuple(held))
+        return rows if columns else [() for _ in range(stop - start)]
 
-    def runs(self, start: int, stop: int) -> BlockKeyRuns:
-        """The block keys of rows start..stop-1 in columns, for a bulk load.
+    def runs(self, rows: NDArray[np.intp]) -> BlockKeyRuns:
+        """The block keys of `rows` (in that order) in columns, for a bulk load.
 
-        The same keys as `keys`, built with one string per distinct key and numpy for
-        the rest: no per-record or per-key Python work.
+        Every run shares this table's one sorted list of keys: no string is made here.
         """
-        texts: list[str] = []
-        rows, text_ids = [], []
-        for kind, parts, codes in self._emissions:
-            chunk = codes[start:stop]
-            local = np.flatnonzero(chunk >= 0)
-            distinct, inverse = _distinct_texts(kind, parts, chunk[local], local + start)
-            rows.append(local)
-            text_ids.append(inverse + len(texts))
-            texts += distinct
-        if not texts:
-            return BlockKeyRuns([], [0] * (stop - start + 1), [])
-        keys, ranks = _ranked(texts)
-        width = max(len(keys), 1)
-        pairs = np.sort(np.concatenate(rows) * width + ranks[np.concatenate(text_ids)])
-        # A record whose two emissions of one kind give the same text holds it once.
-        keep = np.ones(len(pairs), dtype=bool)
-        keep[1:] = pairs[1:] != pairs[:-1]
-        pairs = pairs[keep]
-        counts = np.bincount(pairs // width, minlength=stop - start)
-        starts = np.concatenate(([0], np.cumsum(counts)))
-        return BlockKeyRuns(keys, starts.tolist(), (pairs % width).tolist())
+        if not self._numbers:
+            return BlockKeyRuns(self.texts, [0] * (len(rows) + 1), [])
+        held = np.stack([ids[rows] for ids in self._numbers], axis=1)
+        held.sort(axis=1)
+        keep = held >= 0
+        # A record whose two emissions give the same key holds it once.
+        keep[:, 1:] &= held[:, 1:] != held[:, :-1]
+        starts = np.zeros(len(rows) + 1, dtype=np.int64)
+        np.cumsum(keep.sum(axis=1), out=starts[1:])
+        return BlockKeyRuns(self.texts, starts.tolist(), held[keep].tolist())
+
+
+def _kind_keys(f: Features, kind: str) -> tuple[list[str], list[NDArray[np.int32]]]:
+    """The distinct keys of `kind`, sorted, and per emission each row's index among them."""
+    texts: list[str] = []
+    found: list[tuple[NDArray[np.intp], NDArray[np.int64]]] = []
+    for parts in emissions(f, kind):
+        codes = combine(parts)
+        present = np.flatnonzero(codes >= 0)
+        distinct, inverse = _distinct_texts(kind, parts, codes[present], present)
+        found.append((present, inverse + len(texts)))
+        texts += distinct
+    ordered, ranks = _ranked(texts)
+    numbers = []
+    for present, inverse in found:
+        ids = np.full(f.n, _NONE, dtype=np.int32)
+        ids[present] = ranks[inverse]
+        numbers.append(ids)
+    return ordered, numbers
 
 
 def _ranked(texts: list[str]) -> tuple[list[str], NDArray[np.int64]]:
     """The distinct texts in order, and each text's index among them.
 
     One sort of indexes and C-level scans (map, compress) instead of a set, a
-    second sort and a dict: half the time on a chunk's ~250k key texts.
+    second sort and a dict.
     """
     n = len(texts)
+    if n == 0:
+        return [], np.zeros(0, dtype=np.int64)
     order = sorted(range(n), key=texts.__getitem__)
     ordered = list(map(texts.__getitem__, order))
     new = np.ones(n, dtype=bool)
@@ -88,19 +110,15 @@ def _ranked(texts: list[str]) -> tuple[list[str], NDArray[np.int64]]:
 
 def _distinct_texts(
     kind: str, parts: list[Part], codes: NDArray[np.int64], rows: NDArray[np.intp]
-) -> tuple[list[str], NDArray[np.intp]]:
-    """Each distinct code's text (formatted at its first row) and each row's index into them."""
-    _, first, inverse = np.unique(codes, return_index=True, return_inverse=True)
+) -> tuple[list[str], NDArray[np.int64]]:
+    """Each distinct code's text (formatted at one of its rows) and each row's index into
+    them."""
+    inverse = dense_ranks(codes)
+    # Any row of a code formats its text: the one written last stands for it.
+    firsts = np.empty(int(inverse.max(initial=-1)) + 1, dtype=np.intp)
+    firsts[inverse] = rows
     prefix = f"{kind}:"
-    firsts = rows[first].tolist()
     # One map per part, then C-level joins: no Python frame per key beyond the part's own.
-    columns = [map(part.text, firsts) for part in parts]
+    columns = [map(part.text, firsts.tolist()) for part in parts]
     joined = columns[0] if len(parts) == 1 else map("|".join, zip(*columns, strict=True))
     return list(map(prefix.__add__, joined)), inverse
-
-
-def _texts(
-    kind: str, parts: list[Part], codes: NDArray[np.int64], rows: NDArray[np.intp]
-) -> list[str]:
-    distinct, inverse = _distinct_texts(kind, parts, codes, rows)
-    return [distinct[i] for i in inverse.tolist()]

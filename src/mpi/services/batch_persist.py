@@ -12,6 +12,7 @@ import secrets
 import time
 from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
+from operator import attrgetter
 
 import numpy as np
 
@@ -91,15 +92,26 @@ def load_graph(
     on_chunk: Callable[[int], None] | None = None,
 ) -> None:
     """Write every person, then every record with its block keys and its link, in the
-    store's bulk load; `links[i]` is `records[i]`'s. `extra` as in `write_persons`."""
+    store's bulk load; `links[i]` is `records[i]`'s. `extra` as in `write_persons`.
+
+    Records go in record-key order over the whole batch, so that the store's key index
+    only grows at its end; `extra` still gets the ranges of the input order.
+    """
     persons = sorted({link.person_id for link in links})
+    record_keys = list(map(attrgetter("record_key"), links))
+    order = np.asarray(sorted(range(len(links)), key=record_keys.__getitem__), dtype=np.intp)
+    del record_keys
     with store.bulk_load() as tx:
         for start, stop in chunks(len(persons)):
             tx.create_persons([Person(p, PersonStatus.ACTIVE, at) for p in persons[start:stop]])
         del persons
         for start, stop in chunks(len(records)):
-            runs = table.runs(start, stop)
-            tx.insert_linked_runs(records[start:stop], runs, links[start:stop], at)
-            extra(tx, start, stop)
+            rows = order[start:stop]
+            picked = rows.tolist()
+            chunk = list(map(records.__getitem__, picked))
+            chunk_links = list(map(links.__getitem__, picked))
+            tx.insert_linked_runs(chunk, table.runs(rows), chunk_links, at)
             if on_chunk:
                 on_chunk(stop - start)
+        for start, stop in chunks(len(records)):
+            extra(tx, start, stop)

@@ -4,7 +4,8 @@ A batch link writes a million records into a store that holds nothing, so none o
 the safety that protects a live store needs to be paid row by row. The graph is
 built into `<store>.loading` next to the store with no journal, no fsync, no
 memory map and the secondary indexes dropped (recreated in one sorted pass at
-the end); records arrive already linked, so each row is written once. Then the
+the end); records arrive already linked, so each row is written once, and block keys
+are held back and written in one pass in index order at the end. Then the
 file is switched to WAL, fsynced and renamed over the store (`os.replace`, atomic
 on POSIX). A crash before the rename leaves the store as it was (empty) and a
 stale side file that the next load removes; after it, the complete graph.
@@ -27,6 +28,7 @@ from mpi.domain.persons import Link
 from mpi.domain.records import Record
 from mpi.domain.stored_records import BlockKeyRuns, RecordWrite
 from mpi.store import sqlite_bulk_rows as bulk_rows
+from mpi.store.sqlite_bulk_keys import HeldKeys
 from mpi.store.sqlite_record_writes import RecordWrites
 from mpi.store.sqlite_schema import DDL
 from mpi.store.sqlite_tx import insert_rows
@@ -51,7 +53,6 @@ _INSERT_LINKED = (
     "second_surname, sex, birth_date, birth_state, postal_code, phone, nss, received_at, "
     "block_keys, person_id, linked_at, linked_by, link_rule, link_probability, version)"
 )
-_ADD_KEY = "INSERT INTO block_keys (key_hash, rid)"
 
 
 def loading_path(path: Path) -> Path:
@@ -144,6 +145,12 @@ def _copy_side_tables(conn: sqlite3.Connection, path: Path) -> None:
 
 
 class BulkWrites(RecordWrites):
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        super().__init__(conn)
+        self._held = HeldKeys()
+        # A batch passes its one key list with every chunk: checked once.
+        self._checked_keys: Sequence[str] | None = None
+
     def insert_linked_records(
         self, rows: Sequence[RecordWrite], links: Sequence[Link], at: datetime
     ) -> None:
@@ -157,14 +164,20 @@ class BulkWrites(RecordWrites):
         links: Sequence[Link],
         at: datetime,
     ) -> None:
-        record_keys = bulk_rows.check(records, keys, links)
+        record_keys = bulk_rows.check(records, keys, links, keys.keys is not self._checked_keys)
+        self._checked_keys = keys.keys
         self._conn.executemany(
             "INSERT OR IGNORE INTO institutions (code) VALUES (?)",
             [(i,) for i in {record.institution for record in records}],
         )
         first = self._count("SELECT coalesce(max(rid), 0) FROM records") + 1
-        # Records in key order (the key index grows at its end); block keys in key order.
+        # Records in key order (the key index grows at its end); block keys held back
+        # and written in index order by `finish_load`.
         rows, rids = bulk_rows.record_rows(records, record_keys, keys, links, first, at)
         insert_rows(self._conn, _INSERT_LINKED, 22, rows, len(records), per=20)
-        edges = bulk_rows.key_rows(keys, rids)
-        insert_rows(self._conn, _ADD_KEY, 2, edges, len(keys.key_ids), per=200)
+        self._held.add(self._conn, keys, rids)
+
+    def finish_load(self) -> None:
+        """Write what the load held back (its block keys); `SqliteStore.bulk_load` calls
+        this before it commits."""
+        self._held.write(self._conn)

@@ -21,7 +21,6 @@ from mpi.domain.persons import Link
 from mpi.domain.records import RECORD_FIELDS, Record
 from mpi.domain.stored_records import BlockKeyRuns, RecordWrite
 from mpi.store import sqlite_codec as codec
-from mpi.store.sqlite_key_hash import key_hashes
 from mpi.store.sqlite_record_writes import validate
 
 # records columns after rid and key, up to birth_date, then after it (sqlite_bulk's INSERT).
@@ -48,9 +47,14 @@ def runs_of(rows: Sequence[tuple[str, ...]]) -> BlockKeyRuns:
     return BlockKeyRuns(keys, starts.tolist(), (pairs % width).tolist())
 
 
-def check(records: Sequence[Record], keys: BlockKeyRuns, links: Sequence[Link]) -> list[str]:
+def check(
+    records: Sequence[Record],
+    keys: BlockKeyRuns,
+    links: Sequence[Link],
+    check_keys: bool = True,
+) -> list[str]:
     """The records' keys, after checking what the database cannot (ValidationError,
-    ConflictError)."""
+    ConflictError); the key texts themselves only if `check_keys`."""
     if len(keys.starts) != len(records) + 1 or len(links) != len(records):
         raise ConflictError(
             f"{len(records)} records given with {len(links)} links and "
@@ -67,7 +71,7 @@ def check(records: Sequence[Record], keys: BlockKeyRuns, links: Sequence[Link]) 
         given, own = next(p for p in zip(link_keys, record_keys, strict=True) if p[0] != p[1])
         raise ConflictError(f"link of {given!r} given for {own!r}")
     # One scan of all the keys at C speed instead of a test per key.
-    if not all(keys.keys) or codec.KEY_SEPARATOR in "".join(keys.keys):
+    if check_keys and (not all(keys.keys) or codec.KEY_SEPARATOR in "".join(keys.keys)):
         bad = next(k for k in keys.keys if not k or codec.KEY_SEPARATOR in k)
         validate(RecordWrite(records[0], (bad,)))
     return record_keys
@@ -113,14 +117,3 @@ def record_rows(
         strict=True,
     )
     return rows, rids
-
-
-def key_rows(keys: BlockKeyRuns, rids: NDArray[np.int64]) -> Iterator[tuple[int, int]]:
-    """(block key hash, rid) rows in hash order, then rid order (each index page filled
-    once); each distinct key is hashed once."""
-    starts = np.asarray(keys.starts, dtype=np.int64)
-    hashes = np.asarray(key_hashes(keys.keys), dtype=np.int64)
-    hashed = hashes[np.asarray(keys.key_ids, dtype=np.intp)]
-    owners = np.repeat(rids, np.diff(starts))
-    by_key = np.lexsort((owners, hashed))
-    return zip(hashed[by_key].tolist(), owners[by_key].tolist(), strict=True)
