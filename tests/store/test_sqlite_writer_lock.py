@@ -13,9 +13,16 @@ from pathlib import Path
 import pytest
 
 from mpi.domain.audit import AuditQuery
+from mpi.domain.errors import StoreError
 from mpi.services.audit import Actor, audit_entry
 from mpi.store.sqlite import SqliteStore, open_sqlite_store
-from mpi.store.sqlite_writer_lock import WriterLock, lock_path
+from mpi.store.sqlite_writer_lock import (
+    DEFAULT_TIMEOUT_S,
+    TIMEOUT_ENV,
+    WriterLock,
+    lock_path,
+    timeout_from,
+)
 from tests.store.children import running
 
 AT = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
@@ -111,3 +118,60 @@ def test_a_killed_holder_does_not_block_the_survivor(store: SqliteStore) -> None
     writer.join(30)
     assert not writer.is_alive()
     assert audited(store) == ["P2"]
+
+
+# A child that holds a write transaction until it reads a line, then lets go.
+HOLD_UNTIL_TOLD = """
+import sys
+from pathlib import Path
+from mpi.store.sqlite import open_sqlite_store
+store = open_sqlite_store(Path(sys.argv[1]))
+with store.write():
+    print("held", flush=True)
+    sys.stdin.readline()
+print("let go", flush=True)
+store.close()
+"""
+
+
+@pytest.mark.parametrize(
+    ("value", "seconds"), [("", DEFAULT_TIMEOUT_S), ("2.5", 2.5), (" 7 ", 7.0), ("NONE", None)]
+)
+def test_the_writer_timeout_comes_from_the_environment(value: str, seconds: float | None) -> None:
+    assert timeout_from({TIMEOUT_ENV: value}) == seconds
+    assert timeout_from({}) == DEFAULT_TIMEOUT_S
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "soon", "inf", "nan"])
+def test_a_malformed_writer_timeout_is_refused_naming_the_setting(value: str) -> None:
+    with pytest.raises(StoreError, match=f"{TIMEOUT_ENV} must be a positive number"):
+        timeout_from({TIMEOUT_ENV: value})
+
+
+def test_a_writer_gives_up_on_a_holder_in_another_process_naming_database_and_wait(
+    tmp_path: Path,
+) -> None:
+    db = tmp_path / "mpi.db"
+    store = open_sqlite_store(db, environ={TIMEOUT_ENV: "0.3"})
+    process = subprocess.Popen(
+        [sys.executable, "-c", HOLD_UNTIL_TOLD, str(db)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        with running(process):
+            assert process.stdout is not None and process.stdin is not None
+            assert process.stdout.readline().strip() == "held"
+            with pytest.raises(StoreError, match=r"waited 0\.3 s for another writer") as error:
+                audit_read(store, "P1")
+            assert repr(str(db)) in str(error.value)
+            process.stdin.write("\n")
+            process.stdin.flush()
+            assert process.stdout.readline().strip() == "let go"
+            # The abandoned wait took the lock once it was free and let it go at once.
+            audit_read(store, "P2")
+        assert audited(store) == ["P2"]
+    finally:
+        store.close()

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 
 from mpi.domain.errors import ConflictError, NotFoundError, StoreError
 from mpi.store.keys import ApiKey
+from mpi.store.sqlite_writer_lock import WriterLock, timeout_from
 
 DDL = """
 CREATE TABLE IF NOT EXISTS api_keys (
@@ -25,9 +28,16 @@ _COLUMNS = "key_id, token_hash, role, institution, label, created_at, revoked_at
 
 
 class SqliteKeyStore:
-    """A KeyStore over one SQLite file; one connection guarded by a lock (calls are tiny)."""
+    """A KeyStore over one SQLite file; one connection guarded by a lock (calls are tiny).
 
-    def __init__(self, path: Path) -> None:
+    Writes queue with the store's writers (sqlite_writer_lock) one at a time, outside the
+    connection's lock, so that reads (each request's key check) never wait for them.
+    """
+
+    def __init__(self, path: Path, environ: Mapping[str, str] | None = None) -> None:
+        """`environ`: where MPI_SQLITE_WRITER_TIMEOUT is read (default `os.environ`)."""
+        self._writing = threading.Lock()
+        self._queue = WriterLock(path, timeout_from(os.environ if environ is None else environ))
         try:
             self._conn = sqlite3.connect(
                 path, check_same_thread=False, isolation_level=None, timeout=30.0
@@ -48,7 +58,7 @@ class SqliteKeyStore:
             _text(key.revoked_at) if key.revoked_at else None,
         )
         try:
-            with self._lock:
+            with self._writing, self._queue.hold(), self._lock:
                 self._conn.execute(f"INSERT INTO api_keys ({_COLUMNS}) VALUES (?,?,?,?,?,?,?)", row)
         except sqlite3.IntegrityError as exc:
             raise ConflictError(f"API key {key.key_id!r} exists already") from exc
@@ -68,7 +78,7 @@ class SqliteKeyStore:
         return [_key(row) for row in rows]
 
     def revoke(self, key_id: str, at: datetime) -> ApiKey:
-        with self._lock:
+        with self._writing, self._queue.hold(), self._lock:
             self._conn.execute(
                 "UPDATE api_keys SET revoked_at = ? WHERE key_id = ? AND revoked_at IS NULL",
                 (_text(at), key_id),
@@ -81,6 +91,7 @@ class SqliteKeyStore:
     def close(self) -> None:
         with self._lock:
             self._conn.close()
+        self._queue.close()
 
 
 def _text(at: datetime) -> str:

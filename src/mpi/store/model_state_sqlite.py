@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
 from mpi.domain.errors import StoreError
+from mpi.store.sqlite_writer_lock import WriterLock, timeout_from
 
 DDL = """
 CREATE TABLE IF NOT EXISTS model_state (
@@ -31,9 +33,13 @@ class SqliteModelState:
     store (mpi.store.sqlite_bulk) while this object is alive; calls are rare and tiny.
     """
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, environ: Mapping[str, str] | None = None) -> None:
+        """`environ`: where MPI_SQLITE_WRITER_TIMEOUT is read (default `os.environ`)."""
         self._path = path
         self._lock = threading.Lock()
+        # Saves queue with the store's writers (sqlite_writer_lock), one at a time here.
+        self._saving = threading.Lock()
+        self._queue = WriterLock(path, timeout_from(os.environ if environ is None else environ))
         try:
             with self._connection() as conn:
                 conn.execute(DDL)
@@ -50,13 +56,14 @@ class SqliteModelState:
         if at.tzinfo is None:
             raise ValueError("model state timestamps must be timezone-aware")
         try:
-            with self._connection() as conn:
+            with self._saving, self._queue.hold(), self._connection() as conn:
                 conn.execute(SAVE, (name, body, at.astimezone(UTC).isoformat()))
         except sqlite3.Error as exc:
             raise StoreError(f"cannot save model state {name!r}: {exc}") from exc
 
     def close(self) -> None:
-        """Nothing to release: no connection outlives a call."""
+        """Releases the writer lock's descriptor; no connection outlives a call."""
+        self._queue.close()
 
     @contextmanager
     def _connection(self) -> Iterator[sqlite3.Connection]:
