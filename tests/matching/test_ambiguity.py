@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import numpy as np
@@ -80,3 +81,18 @@ def test_records_without_curp_of_one_namesake_stay_together(make_record: MakeRec
     clusters = _cluster([holder, one, two], [(1, 2, 25.0), (0, 1, 20.0), (0, 2, 20.0)])
     labels = clusters.labels.tolist()
     assert labels[1] == labels[2] != labels[0]
+
+
+def test_a_dateless_record_between_father_and_junior_at_one_home_goes_to_review(
+    make_record: MakeRecord,
+) -> None:
+    # Father (1957, a valid CURP) and junior (1988, no state recorded) at one home; a record
+    # with their name, their phone and no birth date links to both: either could be its.
+    father = make_record(curp=None, birth_date=date(1957, 11, 12))
+    junior = make_record(curp=None, birth_date=date(1988, 9, 30), birth_state=None)
+    record = make_record(curp=None, birth_date=None)
+    clusters = _cluster([father, junior, record], [(0, 2, 13.1), (1, 2, 8.8)])
+    labels = clusters.labels.tolist()
+    assert labels[0] != labels[1]
+    assert labels[2] not in (labels[0], labels[1])
+    assert clusters.ambiguous == (2,)

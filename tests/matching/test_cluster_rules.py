@@ -6,11 +6,17 @@ import numpy as np
 import pytest
 
 from mpi.identity.curp import complete_curp
-from mpi.matching._cluster_rules import born_elsewhere, cluster_rules_may_object, namesake_key
+from mpi.matching._cluster_rules import (
+    birth_states,
+    born_elsewhere,
+    cluster_rules_may_object,
+    namesake_key,
+)
 from mpi.matching.features import prepare
 from tests.matching.conftest import BASE, MakeRecord
 
 ANOTHER_HOME = {"postal_code": "68000", "phone": "9511234567", "nss": None}
+NO_HOME = {"postal_code": None, "phone": None, "nss": None}
 
 
 @pytest.mark.parametrize(
@@ -20,6 +26,7 @@ ANOTHER_HOME = {"postal_code": "68000", "phone": "9511234567", "nss": None}
         ("born elsewhere, same home", {"birth_state": "OC"}, False),
         ("born where the CURP says", ANOTHER_HOME, False),
         ("no state recorded", {"birth_state": None, **ANOTHER_HOME}, False),
+        ("born elsewhere, no home recorded", {"birth_state": "OC", **NO_HOME}, True),
     ],
 )
 def test_a_record_without_curp_born_elsewhere_may_be_a_namesake(
@@ -73,3 +80,13 @@ def test_a_record_without_curp_may_be_the_namesake_a_later_homoclave_speaks_of(
     pair = np.array([0]), np.array([1])
     assert namesake_key(f, *pair).tolist() == [marked]
     assert cluster_rules_may_object(f, *pair, ("homoclave",)).tolist() == [marked]
+
+
+def test_a_state_recorded_against_the_records_own_curp_is_not_where_it_was_born(
+    make_record: MakeRecord,
+) -> None:
+    # The holder's CURP says Jalisco; the OC recorded beside it is where it was registered.
+    holder = make_record(birth_state="OC")
+    f = prepare([holder, make_record(curp=None, birth_state="OC", **ANOTHER_HOME)])
+    assert birth_states(f, 0) == {"JC"}
+    assert born_elsewhere(f, np.array([0]), np.array([1])).tolist() == [True]

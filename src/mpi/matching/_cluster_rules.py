@@ -76,14 +76,13 @@ def _dateless(without: Side, holder: Side) -> bool:
 
 def _elsewhere(without: Side, holder: Side) -> bool:
     # A cluster without any valid CURP, born (as recorded) only where the other cluster's
-    # records and CURPs never say, sharing no household key with it though both record one:
-    # a namesake from another state (the other may lack a CURP too). A wrong state on one
+    # records and CURPs never say, sharing no household key with it: a namesake from
+    # another state (the other may lack a CURP too). A wrong state on one
     # record of the person is met by a shared address or phone, or by their other records.
+    # Where either shows no home at all, the state is the only evidence.
     if without.curps or not without.states or not holder.states:
         return False
-    if without.states & holder.states or without.households & holder.households:
-        return False
-    return bool(without.households) and bool(holder.households)
+    return not (without.states & holder.states or without.households & holder.households)
 
 
 def namesake_of_key(f: Features, without: Side, holder: Side) -> bool:
@@ -127,12 +126,15 @@ def namesake_key(f: Features, left: Index, right: Index) -> NDArray[np.bool_]:
 
 
 def birth_states(f: Features, i: int) -> set[str]:
-    """Birth states record i shows: recorded, and encoded in a valid CURP (positions 12-13)."""
-    recorded = f.text["birth_state"].values[i]
-    out = {str(recorded)} if recorded is not None else set()
+    """Birth state record i shows: encoded in a valid CURP (positions 12-13), else recorded.
+
+    A recorded state that contradicts the record's own valid CURP is the state where the
+    birth was registered or where the person lives (DOMAIN-MX.md §1, frequent error).
+    """
     if f.curp.valid[i]:
-        out.add(str(f.curp.column.values[i])[11:13])
-    return out
+        return {str(f.curp.column.values[i])[11:13]}
+    recorded = f.text["birth_state"].values[i]
+    return {str(recorded)} if recorded is not None else set()
 
 
 def household_keys(f: Features, i: int) -> set[tuple[str, int]]:
@@ -149,25 +151,20 @@ def born_elsewhere(f: Features, left: Index, right: Index) -> NDArray[np.bool_]:
     """Pairs the "elsewhere" rule may object to (clustering judges whole clusters).
 
     Not both records have a valid CURP; one without records a birth state that the other
-    shows neither recorded nor in its CURP; both record some home (NSS, phone or postal
-    code) and share none.
+    does not show (in its valid CURP, else as recorded); they share no home (NSS, phone or
+    postal code).
     """
     valid = f.curp.valid
     out = as_mask(~(valid[left] & valid[right]))
     holder = np.where(valid[left], left, right)
     other = np.where(valid[left], right, left)
     recorded, in_curp = _state_codes(f)
-    out &= (recorded[other] >= 0) & (recorded[other] != in_curp[holder])
-    out &= recorded[other] != recorded[holder]
-    shared = np.zeros(len(left), dtype=np.bool_)
-    home_l = np.zeros(len(left), dtype=np.bool_)
-    home_r = np.zeros(len(left), dtype=np.bool_)
+    shown = np.where(valid[holder], in_curp[holder], recorded[holder])  # birth_states
+    out &= (recorded[other] >= 0) & (recorded[other] != shown)
     for field in HOUSEHOLD_FIELDS:
         key = f.text[field].ids
-        home_l |= key[left] >= 0
-        home_r |= key[right] >= 0
-        shared |= (key[left] == key[right]) & (key[left] >= 0)
-    return as_mask(out & home_l & home_r & ~shared)
+        out &= ~((key[left] == key[right]) & (key[left] >= 0))
+    return out
 
 
 def _state_codes(f: Features) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
