@@ -58,6 +58,10 @@ KEY_FIELDS: dict[str, frozenset[str]] = {
 class Part:
     ids: NDArray[np.int64]  # -1 = missing, which drops the whole key for that record
     text: Callable[[int], str]
+    # text(i) depends on ids[i] alone, so a batch may format each id once. False: on the
+    # ids of the adjacent parts that are not by_id either, together (an unordered pair's
+    # ids are ordered by number, its texts alphabetically).
+    by_id: bool = True
 
 
 def _text_part(column: TextColumn) -> Part:
@@ -97,7 +101,7 @@ def _surnames_in_order(f: Features) -> list[Part]:
     def pair(i: int) -> list[str]:
         return sorted([str(first.values[i]), str(second.values[i])])
 
-    return [Part(low, lambda i: pair(i)[0]), Part(high, lambda i: pair(i)[1])]
+    return [Part(low, lambda i: pair(i)[0], False), Part(high, lambda i: pair(i)[1], False)]
 
 
 def _name_pair(f: Features, field: str) -> list[Part]:
@@ -121,7 +125,7 @@ def _name_pair(f: Features, field: str) -> list[Part]:
         first = g.first_phonetic_vocab.values[int(g.first_phonetic[i])]
         return sorted([first, str(surname.values[i])])
 
-    return [Part(low, lambda i: pair(i)[0]), Part(high, lambda i: pair(i)[1])]
+    return [Part(low, lambda i: pair(i)[0], False), Part(high, lambda i: pair(i)[1], False)]
 
 
 def emissions(f: Features, kind: str) -> list[list[Part]]:
