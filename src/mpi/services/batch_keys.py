@@ -13,14 +13,13 @@ to `block_keys`' (a test compares them).
 from __future__ import annotations
 
 import operator
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from itertools import compress
 
 import numpy as np
 from numpy.typing import NDArray
 
 from mpi.domain.stored_records import BlockKeyRuns
-from mpi.matching._encode import dense_ranks
 from mpi.matching.blocking_keys import Part, combine, emissions
 from mpi.matching.features import Features
 
@@ -111,14 +110,48 @@ def _ranked(texts: list[str]) -> tuple[list[str], NDArray[np.int64]]:
 def _distinct_texts(
     kind: str, parts: list[Part], codes: NDArray[np.int64], rows: NDArray[np.intp]
 ) -> tuple[list[str], NDArray[np.int64]]:
-    """Each distinct code's text (formatted at one of its rows) and each row's index into
-    them."""
-    inverse = dense_ranks(codes)
-    # Any row of a code formats its text: the one written last stands for it.
-    firsts = np.empty(int(inverse.max(initial=-1)) + 1, dtype=np.intp)
-    firsts[inverse] = rows
+    """Each distinct code's text and each row's index into them."""
+    inverse = _ranks(codes)
+    firsts = _representatives(inverse, rows)
     prefix = f"{kind}:"
-    # One map per part, then C-level joins: no Python frame per key beyond the part's own.
-    columns = [map(part.text, firsts.tolist()) for part in parts]
+    # A map per part, then C-level joins: no Python frame per key, only per part's value.
+    columns = [text for group in _groups(parts) for text in _group_texts(group, firsts)]
     joined = columns[0] if len(parts) == 1 else map("|".join, zip(*columns, strict=True))
     return list(map(prefix.__add__, joined)), inverse
+
+
+def _groups(parts: list[Part]) -> list[list[Part]]:
+    """Each by_id part alone; adjacent parts that are not by_id together."""
+    groups: list[list[Part]] = []
+    for part in parts:
+        if not part.by_id and groups and not groups[-1][-1].by_id:
+            groups[-1].append(part)
+        else:
+            groups.append([part])
+    return groups
+
+
+def _group_texts(group: list[Part], rows: NDArray[np.intp]) -> list[Iterator[str]]:
+    """Each part's text at each of `rows`, formatted once per distinct value of the group."""
+    inverse = _ranks(combine([Part(part.ids[rows], part.text) for part in group]))
+    firsts = _representatives(inverse, rows).tolist()
+    picks = inverse.tolist()
+    return [map(list(map(part.text, firsts)).__getitem__, picks) for part in group]
+
+
+def _ranks(values: NDArray[np.int64]) -> NDArray[np.int64]:
+    """Each value's rank among the distinct values."""
+    top = int(values.max(initial=0))
+    # Ids and codes are mostly small and dense: a table beats a sort.
+    if top < 4 * len(values) + 1024 and int(values.min(initial=0)) >= 0:
+        seen = np.zeros(top + 1, dtype=bool)
+        seen[values] = True
+        return (np.cumsum(seen, dtype=np.int64) - 1)[values]
+    return np.unique(values, return_inverse=True)[1].astype(np.int64)
+
+
+def _representatives(inverse: NDArray[np.int64], rows: NDArray[np.intp]) -> NDArray[np.intp]:
+    """One of `rows` for each rank in `inverse` (any row of a value formats its text)."""
+    firsts = np.empty(int(inverse.max(initial=-1)) + 1, dtype=np.intp)
+    firsts[inverse] = rows
+    return firsts

@@ -125,22 +125,8 @@ def link_records(
     tasks = _review_tasks(f.keys, linked, ids, at)
     links = _links(f.keys, linked, ids, actor, at)
     extra = _extra(f.keys, tasks, actor, at)
-    mark, cpu_mark = time.perf_counter(), time.process_time()
-    if bulk is None:
-        write_persons(store, links, at, extra, on_chunk)
-        timings["links"] = time.perf_counter() - mark
-    else:
-        # The key table is made after linking, so that it is not held through the peak.
-        table = BlockKeyTable(f, rules.blocking.keys)
-        load_graph(bulk, records, table, links, at, extra, on_chunk)
-        timings["write"] = time.perf_counter() - mark
-    # CPU seconds beside the wall ones: on a shared machine they tell the work apart from
-    # the waiting.
-    timings["links cpu" if bulk is None else "write cpu"] = time.process_time() - cpu_mark
-    timings["total"] = time.perf_counter() - clock
-    timings["total cpu"] = time.process_time() - cpu_clock
     sizes = np.bincount(linked.labels)
-    return BatchLinkResult(
+    result = BatchLinkResult(
         keys=f.keys,
         person_ids=tuple(ids),
         persons=len(sizes),
@@ -152,6 +138,23 @@ def link_records(
         term_frequencies=linked.tf,
         timings=timings,
     )
+    mark, cpu_mark = time.perf_counter(), time.process_time()
+    if bulk is None:
+        write_persons(store, links, at, extra, on_chunk)
+        timings["links"] = time.perf_counter() - mark
+    else:
+        # The key table is made after linking, so that it is not held through the peak;
+        # the features and the linking's arrays are let go before the write's.
+        table = BlockKeyTable(f, rules.blocking.keys)
+        del f, linked
+        load_graph(bulk, records, table, links, at, extra, on_chunk)
+        timings["write"] = time.perf_counter() - mark
+    # CPU seconds beside the wall ones: on a shared machine they tell the work apart from
+    # the waiting.
+    timings["links cpu" if bulk is None else "write cpu"] = time.process_time() - cpu_mark
+    timings["total"] = time.perf_counter() - clock
+    timings["total cpu"] = time.process_time() - cpu_clock
+    return result
 
 
 def _check_empty(store: Store) -> None:

@@ -31,8 +31,8 @@ class HeldKeys:
 
     def __init__(self) -> None:
         self._keys: Sequence[str] | None = None
-        self._key_ids: list[NDArray[np.int64]] = []
-        self._owners: list[NDArray[np.int64]] = []
+        self._key_ids: list[NDArray[np.int32]] = []
+        self._owners: list[NDArray[np.int32]] = []
 
     def add(self, conn: sqlite3.Connection, keys: BlockKeyRuns, rids: NDArray[np.int64]) -> None:
         """Hold the rows of `keys`, run i belonging to the record with rid `rids[i]`."""
@@ -40,8 +40,8 @@ class HeldKeys:
             self.write(conn)
         self._keys = keys.keys
         starts = np.asarray(keys.starts, dtype=np.int64)
-        self._key_ids.append(np.asarray(keys.key_ids, dtype=np.int64))
-        self._owners.append(np.repeat(rids.astype(np.int64), np.diff(starts)))
+        self._key_ids.append(np.asarray(keys.key_ids, dtype=np.int32))
+        self._owners.append(np.repeat(rids.astype(np.int32), np.diff(starts)))
 
     def write(self, conn: sqlite3.Connection) -> None:
         """Insert every held row, sorted by (key hash, rid); then hold nothing."""
@@ -57,7 +57,7 @@ class HeldKeys:
         # has one row for it.
         hashes, rank = np.unique(np.asarray(key_hashes(keys), dtype=np.int64), return_inverse=True)
         width = int(rids.max()) + 1
-        pairs = rank[ids] * width + rids
+        pairs = rank[ids] * width + rids.astype(np.int64)
         del ids, rids
         pairs.sort()
         keep = np.ones(len(pairs), dtype=bool)
