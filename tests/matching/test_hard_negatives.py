@@ -108,6 +108,18 @@ NAME_CASES: list[tuple[str, dict[str, Any], dict[str, Any], bool]] = [
         False,
     ),
     (
+        "short names two edits apart",
+        {"curp": None, "given_names": "KARLA"},
+        {"curp": None, "given_names": "KARINA"},
+        True,
+    ),
+    (
+        "compound names two edits apart in their second word",
+        {**MAN, "given_names": "JOSE MANUEL"},
+        {**MAN, "given_names": "JOSE MIGUEL"},
+        True,
+    ),
+    (
         "a word of the compound name two edits from the other name",
         {"curp": None, "given_names": "MARIANA"},
         {"curp": None, "given_names": "MARIA ELENA"},

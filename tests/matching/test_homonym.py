@@ -59,3 +59,14 @@ def test_namesakes_in_two_homes_are_not_a_reissue(make_record: MakeRecord) -> No
     ])  # fmt: skip
     members = np.array([0, 1], dtype=np.intp)
     assert not reissued_curps(f, *PAIR, members)
+
+
+def test_two_newborns_without_a_name_under_two_homoclaves_are_homonyms(
+    make_record: MakeRecord,
+) -> None:
+    # Twins registered as RN share the home and the root: no name says they are one.
+    f = prepare([
+        make_record(curp=FIRST, given_names="RN"),
+        make_record(curp=SECOND, given_names="RECIEN NACIDO"),
+    ])  # fmt: skip
+    assert homonym_homoclave(f, *PAIR).tolist() == [True]

@@ -57,7 +57,8 @@ def homonym_homoclave(f: Features, left: Index, right: Index) -> NDArray[np.bool
     excused = np.flatnonzero(out & household)
     if len(excused):
         a, b = left[excused], right[excused]
-        same_name = f.text["given_names"].ids[a] == f.text["given_names"].ids[b]
+        given = f.text["given_names"].ids  # two newborns without a name are not one name
+        same_name = (given[a] == given[b]) & (given[a] >= 0)
         same_name |= nickname(f, "given_names", a, b, ANY_SPEC)
         out[excused] = ~same_name
     idx = np.flatnonzero(out)

@@ -33,9 +33,10 @@ GENERATION_YEARS = 12
 TOKEN_SIMILARITY = 0.85
 # ... and then only if a typo apart: twins' names are alike on purpose (MAURO / MAURICIO,
 # ESTELA / ESTEFANIA, MARIANA / MARIA are all over 0.85). A clerk's typo is one edit in a
-# word; two records of one person may carry one typo each (ADLABERTO / ADALBERTN).
+# word; two records of one person may carry one typo each in a long single name
+# (ADLABERTO / ADALBERTN), where twins' names are seldom two letters apart.
 TYPO_EDITS = 1
-TYPO_EDITS_BETWEEN_RECORDS = 2
+LONG_NAME = 8
 
 
 def _dates_differ(f: Features, left: Index, right: Index) -> NDArray[np.bool_]:
@@ -88,7 +89,15 @@ def given_names_differ(f: Features, left: Index, right: Index) -> NDArray[np.boo
         related = nickname(f, "given_names", a, b, ANY_SPEC)
         related |= fuzzy_contained(f, a, b) | fuzzy_contained(f, b, a)
         values = f.text["given_names"].values  # a typo can split a token (OL1VER -> OL VER)
-        related |= _typo_apart(values[a], values[b], TYPO_EDITS_BETWEEN_RECORDS, spaces=False)
+        related |= _typo_apart(values[a], values[b], TYPO_EDITS, spaces=False)
+        long_words = np.array(
+            [" " not in str(x) + str(y) and min(len(str(x)), len(str(y))) >= LONG_NAME
+             for x, y in zip(values[a], values[b], strict=True)],
+            dtype=np.bool_,
+        )  # fmt: skip
+        if long_words.any():
+            twice = _typo_apart(values[a[long_words]], values[b[long_words]], 2)
+            related[np.flatnonzero(long_words)[twice]] = True
         out[idx[related]] = False
     return out
 
