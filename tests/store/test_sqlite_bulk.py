@@ -157,3 +157,27 @@ def test_block_keys_in_columns_that_break_a_rule_are_refused(
             assert tx.stats().records == 0
     finally:
         store.close()
+
+
+def test_links_to_persons_created_one_by_one_load_and_to_unknown_ones_are_refused(
+    tmp_path: Path,
+) -> None:
+    writes, links = rows(3)
+    store = open_sqlite_store(tmp_path / "mpi.db")
+    try:
+        with store.bulk_load() as tx:
+            tx.create_persons([Person("P0", PersonStatus.ACTIVE, T0)])
+            tx.create_person("P1", T0)
+            tx.create_person("P2", T0)
+            tx.insert_linked_records(writes, links, T0)
+        with store.read() as tx:
+            assert tx.stats().linked_records == 3
+    finally:
+        store.close()
+    store = open_sqlite_store(tmp_path / "other.db")
+    try:
+        with pytest.raises(ConflictError, match="'P2'"), store.bulk_load() as tx:
+            tx.create_persons([Person(f"P{i}", PersonStatus.ACTIVE, T0) for i in range(2)])
+            tx.insert_linked_records(writes, links, T0)
+    finally:
+        store.close()
