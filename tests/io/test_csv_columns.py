@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from mpi.domain.records import RECORD_FIELDS
+from mpi.io import _csv_columns
 from mpi.io._csv_columns import Packed, land, read_columns, ship, unpack
 from mpi.io._lines import Part
 from mpi.io.records_file import csv_header, read_records
@@ -43,10 +44,13 @@ CASES = {
 }
 
 
+@pytest.mark.parametrize("chunk", [1 << 20, 1, 40])
 @pytest.mark.parametrize("text", CASES.values(), ids=CASES.keys())
 def test_columns_give_the_rows_and_line_numbers_of_the_row_reader(
-    tmp_path: Path, text: str
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str, chunk: int
 ) -> None:
+    # A chunk of 1 byte is one line; of 40 bytes, a line and part of the next.
+    monkeypatch.setattr(_csv_columns, "CHUNK_BYTES", chunk)
     path = _write(tmp_path, text)
     expected = list(read_records(path, today=TODAY))
     got = _columns(path)

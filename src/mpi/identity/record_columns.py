@@ -1,10 +1,12 @@
 """parse_record's field rules applied to a whole column of a record file at once.
 
 A million rows hold few distinct names, dates and codes: each distinct value is parsed once
-(parse_field) and the result shared. Columns of keys and digits are nearly all distinct, but
-almost always plain: one check over the whole column (C string methods, one pattern) proves
-that every value passes its rule unchanged; only a column that fails it is parsed value by
-value. Either way the result is exactly what parse_record gives row by row.
+(parse_field) and every row gets that one parsed object, which also keeps one copy of each
+name in memory instead of one per row. Columns of identifiers (record ids, CURPs, phones,
+NSS) are nearly all distinct, but almost always plain: one check over the whole column (C
+string methods, one pattern) proves that every value passes its rule unchanged; only a
+column that fails it is parsed value by value. Either way the result is exactly what
+parse_record gives row by row.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from collections.abc import Callable, Sequence
 from datetime import date
 
 from mpi.domain.errors import Problem
-from mpi.identity.record_rules import MAX_FIELD_LENGTH, MAX_KEY_LENGTH, parse_field
+from mpi.identity.record_rules import MAX_KEY_LENGTH, parse_field
 
 # Values a rule returns as they are (no blank around them, nothing to normalise).
 
@@ -71,25 +73,11 @@ def _matching(pattern: str) -> Callable[[str], bool]:
     return lambda text: whole.fullmatch(text) is not None
 
 
-def _texts(text: str) -> bool:
-    # Missing or printable without blanks around it, within the length limit: kept as is.
-    # Printable text holds no control character and no blank but the ASCII space.
-    if not text.isprintable() or _LONG.search(text) is not None:
-        return False
-    return not (text.startswith(" ") or text.endswith(" ") or " ," in text or ", " in text)
-
-
-_LONG = re.compile(f"[^{_SEP}]{{{MAX_FIELD_LENGTH + 1}}}")
 _KEY = f"[A-Za-z0-9._-]{{1,{MAX_KEY_LENGTH}}}"  # present, a safe key
 _PLAIN: dict[str, Callable[[str], bool]] = {
-    "institution": _matching(_KEY),
     "record_id": _matching(_KEY),
     # Missing ('') or as the rule returns it: an uppercase CURP, digits of the right length.
     "curp": _matching("[0-9A-ZÑ]{0,18}"),
-    "postal_code": _matching("(?:[0-9]{5})?"),
     "phone": _matching("(?:[0-9]{10})?"),
     "nss": _matching("(?:[0-9]{11})?"),
-    "given_names": _texts,
-    "first_surname": _texts,
-    "second_surname": _texts,
 }

@@ -33,7 +33,7 @@ from mpi.io.records_file import (
 )
 
 PARALLEL_BYTES = 8 << 20  # ~90,000 records: below this a fork is not worth it
-PARENT_SHARE = 0.42  # the parent also lands the child's columns and builds every Record
+PARENT_SHARE = 0.40  # the parent also lands the child's columns and builds every Record
 
 Rows = list[Record | RowError]
 # A part's rows as columns, or the problems of the first line that made it unreadable.
