@@ -90,6 +90,20 @@ def test_a_person_with_cannot_link_evidence_is_not_linked_but_reviewed() -> None
     assert decision.persons[0].bar is Bar.CANNOT_LINK
 
 
+@pytest.mark.parametrize(
+    ("rival_probability", "outcome"), [(0.999, Outcome.REVIEW), (0.6, Outcome.LINKED)]
+)
+def test_a_barred_key_holder_whose_namesake_the_record_may_be_still_rivals_the_link(
+    rival_probability: float, outcome: Outcome
+) -> None:
+    scores = [sc("A:1", "P1", 0.999), sc("B:1", "P2", rival_probability)]
+    decision = decide(scores, T, cannot_link_persons=["P2"], rival_persons=["P2"])
+    assert decision.outcome is outcome
+    if outcome is Outcome.REVIEW:
+        assert decision.review_kind == REVIEW_AMBIGUOUS
+        assert decision.review_person_ids == ("P1", "P2")
+
+
 def test_a_dominant_person_is_linked_and_the_others_go_to_review() -> None:
     scores = [
         ScoredCandidate("A:1", "P1", 0.9999, 30.0),
@@ -132,6 +146,11 @@ _HOLDER = Record(
     second_surname="SOLIS", sex="M", birth_date=_BORN, birth_state="JC",
     postal_code="44100", phone="3312345678",
 )  # fmt: skip
+# RENAPO's first key of that root: a namesake living elsewhere.
+_FIRST = replace(
+    _HOLDER, institution="ISSSTE", record_id="F1", curp=complete_curp(_KEY[:16], "0"),
+    postal_code="83000", phone="6622223333",
+)  # fmt: skip
 _NAMESAKE_CASES = [
     # (what, the record without CURP, whether it joins the key's holder)
     ("another home: review", replace(_HOLDER, institution="SSA", record_id="X1", curp=None,
@@ -161,3 +180,40 @@ def test_online_and_batch_agree_on_a_record_without_curp_next_to_a_later_homocla
     assert batch == online
     assert (batch[record.key] == {_HOLDER.key, record.key}) is joins
     assert outcomes[1] is (Outcome.LINKED if joins else Outcome.REVIEW)
+
+
+_BOTH_KEYS_CASES = [
+    # (what, the record without CURP, the key of the person it must join, or None)
+    ("neither home: review", replace(_HOLDER, institution="SSA", record_id="Y1", curp=None,
+                                     postal_code="06000", phone="5587654321"), None),
+    ("the first key's home: linked", replace(_HOLDER, institution="SSA", record_id="Y2",
+                                             curp=None, postal_code="83000",
+                                             phone="6622223333"), _FIRST.key),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("what", "record", "joins"), _BOTH_KEYS_CASES, ids=[c[0] for c in _BOTH_KEYS_CASES]
+)
+def test_online_and_batch_agree_on_a_record_without_curp_between_both_keys_of_a_root(
+    tmp_path: Path, services: Services, what: str, record: Record, joins: str | None
+) -> None:
+    records = [_HOLDER, _FIRST, record]
+    keys = [r.key for r in records]
+    link_records(services.store, records, services.rules, CLERK)
+    batch = partition(services.store, keys)
+    (tmp_path / "online").mkdir()
+    online_services = build(sqlite_settings(tmp_path / "online"))
+    try:
+        outcomes = [online_services.linking.register(r, CLERK).outcome for r in records]
+        online = partition(online_services.store, keys)
+    finally:
+        online_services.close()
+    assert batch == online
+    assert batch[_HOLDER.key] != batch[_FIRST.key]
+    if joins is None:
+        assert batch[record.key] == {record.key}
+        assert outcomes[2] is Outcome.REVIEW
+    else:
+        assert batch[record.key] == {record.key, joins}
+        assert outcomes[2] is Outcome.LINKED

@@ -10,6 +10,7 @@ objection, so that clustering looks at their clusters at all.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Protocol
 
 import numpy as np
@@ -83,6 +84,32 @@ def _elsewhere(without: Side, holder: Side) -> bool:
     if without.curps or not without.states or not holder.states:
         return False
     return not (without.states & holder.states or without.households & holder.households)
+
+
+@dataclass(slots=True)
+class Records:
+    """What a few records show together, as a Side (for the online path's checks)."""
+
+    members: list[int]
+    curps: set[int]
+    first_year: int
+    last_year: int
+    states: set[str]
+    households: set[tuple[str, int]]
+
+
+def records_side(f: Features, members: Sequence[int]) -> Records:
+    """The Side of records `members` of `f` taken as one cluster."""
+    years = [int(f.birth_date[i]) // 10000 for i in members if f.birth_date[i] >= 0]
+    column = f.curp.column.ids
+    return Records(
+        list(members),
+        {int(column[i]) for i in members if f.curp.valid[i]},
+        min(years, default=1 << 30),
+        max(years, default=-(1 << 30)),
+        set().union(*(birth_states(f, i) for i in members)),
+        set().union(*(household_keys(f, i) for i in members)),
+    )
 
 
 def namesake_of_key(f: Features, without: Side, holder: Side) -> bool:

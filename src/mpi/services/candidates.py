@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from mpi.domain.persons import PersonWithRecords
 from mpi.domain.records import Record
 from mpi.domain.stored_records import StoredRecord
-from mpi.services.decide import Decision, decide
+from mpi.services.decide import Band, Decision, Outcome, decide
 from mpi.services.model import CandidateScore, LinkingModel
 from mpi.store.port import ReadTx
 
@@ -87,6 +87,10 @@ def evaluate_many(
         hard = _cannot_link_persons(model, record, decision, group, persons)
         if hard:
             decision = decide((s.scored for s in group), model.thresholds, veto, hard)
+            rivals = _namesake_rivals(model, record, decision, hard, persons)
+            if rivals:
+                scored = (s.scored for s in group)
+                decision = decide(scored, model.thresholds, veto, hard, rivals)
         ranked = tuple(sorted(group, key=lambda s: (-s.scored.probability, s.scored.record_key)))
         out.append(Evaluation(decision, ranked, pool.oversized_keys))
     return out
@@ -153,6 +157,28 @@ def _cannot_link_persons(
         if not model.joinable(record, others, best_key):
             barred.add(pid)
     return barred
+
+
+def _namesake_rivals(
+    model: LinkingModel,
+    record: Record,
+    decision: Decision,
+    barred: set[str],
+    persons: Mapping[str, PersonWithRecords],
+) -> set[str]:
+    """Barred persons that still rival the one the record would be linked to (batch
+    clustering holds such a record apart: mpi.matching.ambiguity)."""
+    best = persons.get(decision.person_id or "")
+    if decision.outcome is not Outcome.LINKED or best is None:
+        return set()
+    return {
+        p.person_id
+        for p in decision.persons
+        if p.person_id in barred
+        and p.band is Band.LINK
+        and p.person_id in persons
+        and model.namesake_rival(record, persons[p.person_id].records, best.records)
+    }
 
 
 def _not_same_persons(tx: ReadTx, keys: Sequence[str], pools: Sequence[_Pool]) -> list[set[str]]:

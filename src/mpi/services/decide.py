@@ -117,6 +117,7 @@ def decide(
     thresholds: Thresholds,
     not_same_persons: Iterable[str] = (),
     cannot_link_persons: Iterable[str] = (),
+    rival_persons: Iterable[str] = (),
 ) -> Decision:
     """Decide link / new / review for one incoming record.
 
@@ -127,9 +128,18 @@ def decide(
             as the incoming record; they are never linked nor reviewed.
         cannot_link_persons: persons the incoming record must not join
             automatically (hard evidence against their records).
+        rival_persons: persons among `cannot_link_persons` the record may still
+            belong to (a key holder whose namesake it may be, see
+            `LinkingModel.namesake_rival`): next to them no link is automatic.
     """
     persons = rank_persons(scores, thresholds, not_same_persons, cannot_link_persons)
     linkable = [p for p in persons if p.linkable]
+    rivals = set(rival_persons)
+    held = [p for p in persons if p.person_id in rivals and p.band is Band.LINK]
+    if linkable and held:
+        ids = tuple(p.person_id for p in [*linkable, *held])
+        reason = f"may belong to {', '.join(ids)}: a namesake's key holder among them"
+        return Decision(Outcome.REVIEW, None, REVIEW_AMBIGUOUS, ids, persons, reason)
     if len(linkable) == 1:
         best = linkable[0]
         reason = f"p={best.probability:.4f} >= link threshold for {best.person_id}"

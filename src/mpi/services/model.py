@@ -21,7 +21,7 @@ from numpy.typing import NDArray
 
 from mpi.domain.records import Record
 from mpi.domain.stored_records import StoredRecord
-from mpi.matching._cluster_rules import cluster_rules_may_object
+from mpi.matching._cluster_rules import cluster_rules_may_object, namesake_of_key, records_side
 from mpi.matching.blocking_keys import block_keys_of_rows
 from mpi.matching.clustering import cluster_links
 from mpi.matching.engine import MatchEngine, ScoredPairs
@@ -207,6 +207,26 @@ class LinkingModel:
         labels = cluster_links(f, left, right, strength, rules=self.rules.hard_negatives).labels
         best = 1 + next(i for i, s in enumerate(others) if _key(s) == best_key)
         return bool(labels[0] == labels[best])
+
+    def namesake_rival(
+        self, record: Record, rival: Sequence[StoredRecord], best: Sequence[StoredRecord]
+    ) -> bool:
+        """Whether a person holding `rival` records, barred for `record`, still rivals the
+        person holding `best` records, as batch clustering's ambiguity test decides
+        (mpi.matching.ambiguity): the "homoclave" rule may have kept the record out of it
+        (the record may be that key holder's namesake), and the record shares no NSS, phone
+        or postal code with `best`'s records.
+        """
+        if "homoclave" not in self.rules.hard_negatives:
+            return False
+        theirs = [s.record for s in rival if s.key != record.key]
+        mine = [s.record for s in best if s.key != record.key]
+        f = prepare([record, *theirs, *mine])
+        n, m = len(theirs), len(mine)
+        alone = records_side(f, [0])
+        if not theirs or not namesake_of_key(f, alone, records_side(f, range(1, n + 1))):
+            return False
+        return not alone.households & records_side(f, range(n + 1, n + m + 1)).households
 
     def observe(self, old: Record | None, new: Record) -> None:
         """Count `new`'s name values (and uncount `old`'s, the version it replaces)."""
