@@ -3,14 +3,12 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from mpi.domain.errors import ConflictError, ValidationError
 from mpi.domain.persons import Link
 from mpi.domain.records import Record
 from mpi.domain.stored_records import BlockKeyRuns
-from mpi.store.sqlite_bulk_rows import check, joined_runs, record_rows, runs_of
+from mpi.store.sqlite_bulk_rows import check, record_rows, runs_of
 
 T0 = datetime(2026, 3, 1, tzinfo=UTC)
 RECORDS = [
@@ -63,17 +61,3 @@ def test_runs_of_many_records_are_the_runs_record_by_record(rows: list[tuple[str
         list(plain.starts),
         list(plain.key_ids),
     )
-
-
-@settings(max_examples=60, deadline=None)
-@given(
-    st.lists(
-        st.lists(st.text(alphabet="aÑ|:1", min_size=1, max_size=4), max_size=4, unique=True),
-        max_size=6,
-    )
-)
-def test_joined_runs_are_each_records_sorted_keys_joined_by_the_separator(
-    rows: list[list[str]],
-) -> None:
-    runs = BlockKeyRuns.of([tuple(row) for row in rows])
-    assert joined_runs(runs) == ["\x1f".join(sorted(row)) for row in rows]

@@ -97,7 +97,11 @@ def record_rows(
     days = {d: codec.day_or_none(d) for d in set(births)}
     stamps = list(map(attrgetter("linked_at"), lks))
     stamp_texts = {t: codec.ts(t, "linked_at") for t in set(stamps)}
-    joined = list(map(joined_runs(keys).__getitem__, order))
+    texts, starts, key_ids = keys.keys, keys.starts, keys.key_ids
+    joined = [
+        codec.KEY_SEPARATOR.join(map(texts.__getitem__, key_ids[starts[i] : starts[i + 1]]))
+        for i in order
+    ]
     rows = zip(
         range(first_rid, first_rid + n),
         map(record_keys.__getitem__, order),
@@ -113,20 +117,3 @@ def record_rows(
         strict=True,
     )
     return rows, rids
-
-
-def joined_runs(keys: BlockKeyRuns) -> list[str]:
-    """Each run's keys joined by the key separator (records.block_keys).
-
-    One join of every run's keys, then one slice per run: no list and no join per record.
-    """
-    items = list(map(keys.keys.__getitem__, keys.key_ids))
-    joined = codec.KEY_SEPARATOR.join(items)
-    # Item j starts at offsets[j]; a run of items a..b-1 ends just before offsets[b]'s
-    # separator (an empty run is empty).
-    lengths = np.fromiter(map(len, items), dtype=np.int64, count=len(items)) + 1
-    offsets = np.concatenate(([0], np.cumsum(lengths)))
-    starts = np.asarray(keys.starts, dtype=np.intp)
-    first = offsets[starts[:-1]]
-    last = np.maximum(offsets[starts[1:]] - 1, first)
-    return list(map(joined.__getitem__, map(slice, first.tolist(), last.tolist())))
