@@ -45,8 +45,10 @@ class BlockKeyRuns:
     """The block keys of consecutive records, in columns, as a bulk load builds them.
 
     Record i of the run holds `keys[k]` for each k in `key_ids[starts[i]:starts[i + 1]]`;
-    `keys` is sorted and distinct, and each record's ids ascend (so its keys are sorted).
-    One string per distinct key instead of one per record and key.
+    `keys` is distinct, and each record's ids ascend in the text order of its keys (as
+    they do when `keys` is sorted, as `of` makes it; a batch's key table need not sort
+    keys no record holds two of). One string per distinct key instead of one per record
+    and key.
     """
 
     keys: Sequence[str]
