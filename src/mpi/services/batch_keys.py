@@ -3,11 +3,12 @@
 `mpi.matching.blocking_keys.block_keys(f, i)` formats one record's keys key by
 key, which is right for one record and far too slow for a million. This
 combines each emission's parts into one code per record (`combine`, the batch
-blocking's own grouping), formats each distinct code once for the whole batch,
-numbers the distinct keys in text order, and keeps one key number per record and
-emission. Any range of records then gets its keys (`keys`) or its runs of key
-numbers (`runs`) without another string being made. The strings are identical
-to `block_keys`' (a test compares them).
+blocking's own grouping), formats each distinct part value and code once for the
+whole batch, numbers the distinct keys so that each record's ascend in text order
+(kinds in the order of their prefixes), and keeps one key number per record and
+emission. Any range of records then gets its keys (`keys`), any selection its runs
+of key numbers (`runs`), without another string being made. The strings are
+identical to `block_keys`' (a test compares them).
 """
 
 from __future__ import annotations
@@ -31,10 +32,10 @@ class BlockKeyTable:
     """Block key strings of the records of `f`, for any range or selection of rows."""
 
     def __init__(self, f: Features, kinds: Sequence[str]) -> None:
-        self.texts: list[str] = []  # every distinct key, sorted
+        self.texts: list[str] = []  # every distinct key, each record's in text order
         numbers: dict[str, list[NDArray[np.int32]]] = {}
         # Kinds in the order of their prefixes, so that numbering each kind's keys after
-        # the previous kinds' numbers the keys of the whole batch in text order.
+        # the previous kinds' puts each record's keys of different kinds in text order.
         for kind in sorted(dict.fromkeys(kinds), key=lambda k: f"{k}:"):
             texts, per_emission = _kind_keys(f, kind)
             offset = len(self.texts)
@@ -56,7 +57,7 @@ class BlockKeyTable:
     def runs(self, rows: NDArray[np.intp]) -> BlockKeyRuns:
         """The block keys of `rows` (in that order) in columns, for a bulk load.
 
-        Every run shares this table's one sorted list of keys: no string is made here.
+        Every run shares this table's one list of keys: no string is made here.
         """
         if not self._numbers:
             return BlockKeyRuns(self.texts, [0] * (len(rows) + 1), [])
@@ -71,16 +72,25 @@ class BlockKeyTable:
 
 
 def _kind_keys(f: Features, kind: str) -> tuple[list[str], list[NDArray[np.int32]]]:
-    """The distinct keys of `kind`, sorted, and per emission each row's index among them."""
+    """The distinct keys of `kind`, and per emission each row's index among them.
+
+    A kind of several emissions gives a record several keys, so its keys are sorted
+    (each record's ascend in text order); a record holds at most one key of a kind of
+    one emission, so those need no order (sorting them was a third of this work).
+    """
     texts: list[str] = []
     found: list[tuple[NDArray[np.intp], NDArray[np.int64]]] = []
-    for parts in emissions(f, kind):
+    every = emissions(f, kind)
+    for parts in every:
         codes = combine(parts)
         present = np.flatnonzero(codes >= 0)
         distinct, inverse = _distinct_texts(kind, parts, codes[present], present)
         found.append((present, inverse + len(texts)))
         texts += distinct
-    ordered, ranks = _ranked(texts)
+    if len(every) > 1:
+        ordered, ranks = _ranked(texts)
+    else:
+        ordered, ranks = texts, np.arange(len(texts), dtype=np.int64)
     numbers = []
     for present, inverse in found:
         ids = np.full(f.n, _NONE, dtype=np.int32)
