@@ -14,8 +14,9 @@ from numpy.typing import NDArray
 
 from mpi._fork import forked_map
 from mpi.domain.records import Record
-from mpi.matching._encode import first_positions, unique_ints
-from mpi.matching.blocking_keys import BLOCK_KEYS, block_keys, key_codes, key_text
+from mpi.matching._block_codes import kind_codes
+from mpi.matching._encode import unique_ints
+from mpi.matching.blocking_keys import BLOCK_KEYS, block_keys, key_text
 from mpi.matching.features import PARALLEL_RECORDS, Features, prepare
 
 
@@ -45,13 +46,18 @@ def block_keys_for(record: Record, kinds: Sequence[str] = BLOCK_KEYS) -> tuple[s
 
 
 def _blocks(codes: NDArray[np.int64], n: int) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
-    # Sorted (code, record) memberships, deduplicated: a record whose two surnames are equal
-    # emits the same key twice but belongs to the block once.
-    pos = np.flatnonzero(codes.ravel() >= 0)
-    member = codes.ravel()[pos] * n + pos % n
-    first = first_positions(member)
-    kept = pos[first]
-    return codes.ravel()[kept], kept
+    # Sorted distinct (code, record) memberships: a record whose two surnames are equal emits
+    # the same key twice but belongs to the block once. One plain sort of code * n + record
+    # (codes stay below 2**62 // n) gives both, in block order and record order within one.
+    emitted = codes.ravel().astype(np.int64, copy=False)
+    present = np.flatnonzero(emitted >= 0)
+    member: NDArray[np.int64] = unique_ints(emitted[present] * n + present % n)
+    return member // n, member % n
+
+
+def _first_position(codes: NDArray[np.int64], n: int, code: int, record: int) -> int:
+    # The first emission of `record` that carries `code` (for reporting an oversized block).
+    return int(np.argmax(codes[:, record] == code)) * n + record
 
 
 def pairs_within_blocks(
@@ -60,11 +66,12 @@ def pairs_within_blocks(
     """Pair codes (i * n + j, i < j) of records sharing a code, per block size.
 
     Args:
-        codes: (emissions, n) block codes, -1 = none.
+        codes: (emissions, n) block codes, -1 = none; code * n must fit in an int64.
         n: number of records.
-        cap: blocks larger than this are skipped and returned as (position, size).
+        cap: blocks larger than this are skipped and returned as (position, size), position
+            being emission * n + record of the block's first record.
     """
-    codes_sorted, positions = _blocks(codes, n)
+    codes_sorted, records = _blocks(codes, n)
     if not len(codes_sorted):
         return [], []
     starts = np.flatnonzero(np.r_[True, codes_sorted[1:] != codes_sorted[:-1]])
@@ -72,14 +79,15 @@ def pairs_within_blocks(
     limit = cap if cap is not None else int(sizes.max())
     too_big = sizes > limit
     skipped = [
-        (int(positions[s]), int(z)) for s, z in zip(starts[too_big], sizes[too_big], strict=True)
+        (_first_position(codes, n, int(codes_sorted[s]), int(records[s])), int(z))
+        for s, z in zip(starts[too_big], sizes[too_big], strict=True)
     ]
     out: list[NDArray[np.int64]] = []
     for size in np.unique(sizes[(sizes >= 2) & ~too_big]):
-        members = positions[starts[sizes == size][:, None] + np.arange(size)] % n
+        # Members ascend within a block, so the upper triangle already has i < j.
+        members = records[starts[sizes == size][:, None] + np.arange(size)]
         iu, ju = np.triu_indices(int(size), 1)
-        a, b = members[:, iu].ravel(), members[:, ju].ravel()
-        out.append(np.minimum(a, b).astype(np.int64) * n + np.maximum(a, b))
+        out.append((members[:, iu] * n + members[:, ju]).ravel())
     return out, skipped
 
 
@@ -87,7 +95,7 @@ def _pairs_of_kind(
     f: Features, kind: str, cap: int
 ) -> tuple[list[NDArray[np.int64]], list[OversizedBlock]]:
     n = f.n
-    out, skipped = pairs_within_blocks(key_codes(f, kind), n, cap)
+    out, skipped = pairs_within_blocks(kind_codes(f, kind), n, cap)
     oversized = [
         OversizedBlock(kind, key_text(f, kind, position // n, position % n), size)
         for position, size in skipped
