@@ -1,0 +1,146 @@
+"""curp.validate for many values at once: the verdicts a batch needs, computed on arrays.
+
+A batch of a million records holds some 400,000 distinct CURPs. Almost all are 18 upper-case
+ASCII letters and digits not starting with X, 0 or 9 (so not placeholders): for those, every
+rule of `validate` is a test on character codes, done here on an (n, 18) array at once. Any
+other value goes through `validate` itself, so the verdicts are validate's, value by value.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+import numpy as np
+from numpy.typing import NDArray
+
+from mpi.identity import curp
+from mpi.identity._renapo import CHECK_ALPHABET, INCONVENIENT_WORDS, VOWELS
+from mpi.identity.codes import SEX_CODES, STATE_CODES
+
+Verdicts = tuple[NDArray[np.bool_], NDArray[np.bool_], list[str | None], list[date | None]]
+_DAYS = np.array([0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])  # February: see leap
+_WEIGHTS = np.arange(18, 1, -1)
+
+
+def check_many(values: Sequence[str], today: date) -> Verdicts:
+    """Per value: valid, is_placeholder, and the sex and birth date of the valid ones.
+
+    Equal, value by value, to the fields of curp.validate(value, today=today).
+    """
+    n = len(values)
+    valid = np.zeros(n, dtype=np.bool_)
+    placeholder = np.zeros(n, dtype=np.bool_)
+    sexes = np.full(n, None, dtype=object)
+    dates = np.full(n, None, dtype=object)
+    plain, chars = _plain(values)
+    ok = _passes(chars, today)
+    rest = np.ones(n, dtype=np.bool_)
+    rest[plain] = False
+    for i in np.flatnonzero(rest).tolist():
+        check = curp.validate(values[i], today=today)
+        valid[i], placeholder[i] = check.valid, check.is_placeholder
+        if check.valid:
+            sexes[i], dates[i] = check.sex, check.birth_date
+    good, m = plain[ok], chars[ok]
+    valid[good] = True
+    letters = np.full(256, None, dtype=object)
+    codes = sorted(SEX_CODES)
+    letters[[ord(code) for code in codes]] = codes
+    sexes[good] = letters[m[:, 10]]
+    # Each distinct birth date made once: a date per row would cost more than the checks.
+    born, row_of = np.unique(_born(m), return_inverse=True)
+    made = np.empty(len(born), dtype=object)
+    made[:] = [date(b // 10000, b // 100 % 100, b % 100) for b in born.tolist()]
+    dates[good] = made[row_of.reshape(-1)]
+    return valid, placeholder, sexes.tolist(), dates.tolist()
+
+
+def _plain(values: Sequence[str]) -> tuple[NDArray[np.intp], NDArray[np.uint8]]:
+    """Positions of the values that are 18 of [0-9A-Z], not starting with X, 0 or 9, and
+    their characters."""
+    try:
+        lengths = np.fromiter(map(len, values), dtype=np.int64, count=len(values))
+    except TypeError:  # not all strings
+        lengths = np.fromiter(map(_length, values), dtype=np.int64, count=len(values))
+    sized = np.flatnonzero(lengths == 18)
+    keys = list(values) if len(sized) == len(values) else [values[i] for i in sized.tolist()]
+    text = "".join(keys)
+    if not text.isascii():  # rare: pick the ASCII ones out one by one
+        ascii_ = np.array([k.isascii() for k in keys], dtype=np.bool_)
+        sized = sized[ascii_]
+        text = "".join(k for k, a in zip(keys, ascii_.tolist(), strict=True) if a)
+    m = np.frombuffer(text.encode("ascii"), dtype=np.uint8).reshape(len(sized), 18)
+    upper = ((m >= ord("A")) & (m <= ord("Z"))) | ((m >= ord("0")) & (m <= ord("9")))
+    first = m[:, 0]
+    keep = upper.all(axis=1) & (first != ord("X")) & (first != ord("0")) & (first != ord("9"))
+    return sized[keep], m[keep]
+
+
+def _length(value: object) -> int:
+    return len(value) if isinstance(value, str) else -1
+
+
+def _born(m: NDArray[np.uint8]) -> NDArray[np.int64]:
+    """YYYYMMDD of each row (century from position 17)."""
+    value = m.astype(np.int64) - ord("0")
+    digit = (m[:, 16] >= ord("0")) & (m[:, 16] <= ord("9"))
+    year = np.where(digit, 1900, 2000) + value[:, 4] * 10 + value[:, 5]
+    return year * 10000 + (value[:, 6] * 10 + value[:, 7]) * 100 + value[:, 8] * 10 + value[:, 9]
+
+
+def _codes(words: object, width: int) -> NDArray[np.int64]:
+    # Several characters as one integer, so a set of words is one np.isin.
+    return np.array(
+        [int.from_bytes(w.encode("ascii"), "big") for w in words if len(w) == width],  # type: ignore[attr-defined]
+        dtype=np.int64,
+    )
+
+
+def _number(chars: NDArray[np.uint8]) -> NDArray[np.int64]:
+    out = np.zeros(len(chars), dtype=np.int64)
+    for column in range(chars.shape[1]):
+        out = out * 256 + chars[:, column]
+    return out
+
+
+def _passes(m: NDArray[np.uint8], today: date) -> NDArray[np.bool_]:
+    """Which rows pass every rule of validate (rows are plain keys, see _plain)."""
+    if not len(m):
+        return np.zeros(0, dtype=np.bool_)
+    letter = (m >= ord("A")) & (m <= ord("Z"))
+    digit = (m >= ord("0")) & (m <= ord("9"))
+    shape = (
+        letter[:, :4].all(axis=1)
+        & digit[:, 4:10].all(axis=1)
+        & letter[:, 10:16].all(axis=1)
+        & digit[:, 17]
+    )
+    vowels = np.frombuffer("".join(sorted(VOWELS)).encode("ascii"), dtype=np.uint8)
+    second = np.isin(m[:, 1], vowels) | (m[:, 1] == ord("X"))
+    consonants = ~np.isin(m[:, 13:16], vowels).any(axis=1)
+    value = m.astype(np.int64) - ord("0")
+    year = np.where(digit[:, 16], 1900, 2000) + value[:, 4] * 10 + value[:, 5]
+    month = value[:, 6] * 10 + value[:, 7]
+    day = value[:, 8] * 10 + value[:, 9]
+    leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
+    in_month = np.clip(month, 0, 12)
+    days = np.where((in_month == 2) & ~leap, 28, _DAYS[in_month])
+    real = (month >= 1) & (month <= 12) & (day >= 1) & (day <= days)
+    born = year * 10000 + month * 100 + day
+    past = born <= today.year * 10000 + today.month * 100 + today.day
+    sex = np.isin(m[:, 10], np.frombuffer("".join(SEX_CODES).encode("ascii"), dtype=np.uint8))
+    state = np.isin(_number(m[:, 11:13]), _codes(STATE_CODES, 2))
+    decent = ~np.isin(_number(m[:, :4]), _codes(INCONVENIENT_WORDS, 4))
+    passes: NDArray[np.bool_] = shape & second & consonants & real & past & sex & state & decent
+    return passes & _check_digit(m)
+
+
+def _check_digit(m: NDArray[np.uint8]) -> NDArray[np.bool_]:
+    worth = np.zeros(256, dtype=np.int64)
+    for index, char in enumerate(CHECK_ALPHABET):
+        if char.isascii():
+            worth[ord(char)] = index
+    total = (worth[m[:, :17]] * _WEIGHTS).sum(axis=1)
+    matches: NDArray[np.bool_] = ((10 - total % 10) % 10) == (m[:, 17].astype(np.int64) - ord("0"))
+    return matches
