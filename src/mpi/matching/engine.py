@@ -11,7 +11,7 @@ from numpy.typing import NDArray
 
 from mpi.domain.records import Record
 from mpi.matching import hard_negatives
-from mpi.matching.comparisons import comparison_vectors
+from mpi.matching._score_distinct import Signatures, comparison_vectors
 from mpi.matching.features import Features, prepare
 from mpi.matching.rules import MatchingRules
 from mpi.matching.term_frequency import TermFrequencies
@@ -75,6 +75,7 @@ class MatchEngine:
             for c in rules.comparisons
         ]
         self._tf_cache: tuple[Features, dict[str, NDArray[np.float64]]] | None = None
+        self._signatures: Signatures | None = None
         groups: dict[str, list[int]] = {}
         for c, spec in enumerate(rules.comparisons):
             if spec.group is not None:
@@ -82,7 +83,11 @@ class MatchEngine:
         self._groups = [np.array(cols) for cols in groups.values() if len(cols) > 1]
 
     def comparison_levels(self, f: Features, left: Index, right: Index) -> NDArray[np.int8]:
-        return comparison_vectors(self.rules.comparisons, f, left, right)
+        # One read of the cache, as in _frequencies: other threads may replace it meanwhile.
+        signatures = self._signatures
+        if signatures is None or signatures.features is not f:
+            signatures = self._signatures = Signatures(f)
+        return comparison_vectors(self.rules.comparisons, signatures, left, right)
 
     def score_pairs(self, f: Features, left: Index, right: Index) -> ScoredPairs:
         """Score every pair (left[k], right[k]) of records in `f`, vectorised."""

@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+import itertools
+from dataclasses import replace
+
+import numpy as np
+
+from mpi.matching import comparisons
+from mpi.matching._score_distinct import Signatures, _reads, comparison_vectors
+from mpi.matching.features import prepare
+from mpi.matching.rules import ComparisonSpec, LevelSpec, MatchingRules
+from tests.matching.conftest import Labelled, MakeRecord
+
+
+def _all_pairs(n: int) -> tuple[np.ndarray, np.ndarray]:
+    pairs = np.array(list(itertools.combinations(range(n), 2)), dtype=np.intp)
+    # Both orders: the distinct pairs are ordered, so each direction is checked.
+    return np.r_[pairs[:, 0], pairs[:, 1]], np.r_[pairs[:, 1], pairs[:, 0]]
+
+
+def _with_crossed_names(rules: MatchingRules) -> tuple[ComparisonSpec, ...]:
+    crossed = LevelSpec(kind="surname_swapped", label="crossed", m=0.1, u=0.01)
+    return tuple(
+        replace(c, levels=(*c.levels[:-1], crossed, c.levels[-1]))
+        if c.field == "given_names"
+        else c
+        for c in rules.comparisons
+    )
+
+
+def test_levels_per_distinct_value_pair_equal_the_per_pair_levels(
+    labelled: Labelled, rules: MatchingRules
+) -> None:
+    f = prepare(labelled.records[:250])
+    left, right = _all_pairs(f.n)
+    expected = comparisons.comparison_vectors(rules.comparisons, f, left, right)
+    found = comparison_vectors(rules.comparisons, Signatures(f), left, right)
+    assert np.array_equal(found, expected)
+    assert len(np.unique(found, axis=0)) > 5  # the pairs reach many level combinations
+
+
+def test_a_level_reading_another_field_takes_that_field_into_the_signature(
+    make_record: MakeRecord, rules: MatchingRules
+) -> None:
+    records = [
+        make_record(given_names="PEDRO", first_surname="SOLIS"),
+        make_record(given_names="SOLIS", first_surname="PEDRO"),
+        make_record(given_names="PEDRO", first_surname="PEREZ"),
+        make_record(given_names="SOLIS", first_surname="PEREZ"),
+        make_record(given_names="PEDRO", first_surname=None),
+    ]
+    specs = _with_crossed_names(rules)
+    given = next(c for c in specs if c.field == "given_names")
+    assert _reads(given) == ("first_surname", "given_names")
+    f = prepare(records)
+    left, right = _all_pairs(f.n)
+    expected = comparisons.comparison_vectors(specs, f, left, right)
+    assert np.array_equal(comparison_vectors(specs, Signatures(f), left, right), expected)
+    crossed = given.levels[expected[0, specs.index(given)]]
+    assert crossed.kind == "surname_swapped"  # PEDRO SOLIS / SOLIS PEDRO
+
+
+def test_comparisons_reading_derived_record_features_stay_per_pair(rules: MatchingRules) -> None:
+    by_field = {c.field: c for c in rules.comparisons}
+    assert _reads(by_field["curp"]) is None
+    assert _reads(by_field["birth_date"]) is None
+    assert _reads(by_field["first_surname"]) == ("first_surname", "second_surname")
+    unknown = replace(by_field["given_names"], levels=(LevelSpec(kind="new_kind", label="x"),))
+    assert _reads(unknown) is None
