@@ -65,7 +65,10 @@ def score_in_chunks(
     gives the same weights as one pass.
     """
     parallel = len(left) >= PARALLEL_PAIRS
-    size = min(SCORE_CHUNK, -(-len(left) // 4)) if parallel else SCORE_CHUNK
+    chunks = -(-len(left) // SCORE_CHUNK)
+    if parallel:  # an even number (>= 4) of equal chunks: both processes get as many pairs
+        chunks = max(4, chunks + chunks % 2)
+    size = -(-len(left) // max(chunks, 1))
     starts = list(range(0, len(left), max(size, 1)))
 
     def score(s: int) -> NDArray[np.float64]:
