@@ -36,6 +36,12 @@ def read(path: Path) -> tuple[list[Record], int]:
     return records, len(rows) - len(records)
 
 
+def _cpu() -> float:
+    """CPU seconds of this process and of the children it has waited for."""
+    times = os.times()
+    return times.user + times.system + times.children_user + times.children_system
+
+
 def _pairs_at_threshold(result: BatchResult, link_threshold: float) -> int:
     if result.pairs is None:
         return 0
@@ -61,8 +67,10 @@ def run(
     records_path: Path, out_dir: Path, rules: MatchingRules, *, do_train: bool, seed: int
 ) -> None:
     clock = PhaseClock()
+    cpu = _cpu()
     records, rejected = read(records_path)
     clock.lap("read")
+    clock.facts["cpu"] = {"read": round(_cpu() - cpu, 3)}
     if do_train:
         trained = train(records, rules, seed=seed)
         rules = trained.rules
@@ -76,6 +84,8 @@ def run(
     clock.lap("link")
     for name, seconds in result.timings.items():
         clock.phases[f"link.{name}"] = round(seconds, 3)
+    for name, seconds in result.cpu_seconds.items():
+        clock.facts["cpu"][f"link.{name}"] = round(seconds, 3)
     # The two files are independent: the pairs are written by a forked child meanwhile.
     child = os.fork() if hasattr(os, "fork") else -1
     if child == 0:
