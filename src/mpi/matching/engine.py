@@ -76,6 +76,9 @@ class MatchEngine:
         ]
         self._tf_cache: tuple[Features, dict[str, NDArray[np.float64]]] | None = None
         self._signatures: Signatures | None = None
+        self._adjustment_cache: (
+            tuple[dict[str, NDArray[np.float64]], list[tuple[int, int, NDArray[np.float64]]]] | None
+        ) = None
         groups: dict[str, list[int]] = {}
         for c, spec in enumerate(rules.comparisons):
             if spec.group is not None:
@@ -104,7 +107,10 @@ class MatchEngine:
             weights[:, c] = table[levels[:, c]]
         self._add_term_frequency(f, left, levels, weights)
         for cols in self._groups:
-            weights[:, cols] = _strongest_agreement_only(weights[:, cols])
+            # Rows with at most one agreement (weight > 0) in the group are left as they are.
+            several = np.flatnonzero(np.count_nonzero(weights[:, cols] > 0, axis=1) > 1)
+            block = np.ix_(several, cols)
+            weights[block] = _strongest_agreement_only(weights[block])
         total = self.rules.prior_weight + weights.sum(axis=1)
         return ScoredPairs(left, right, levels, weights, total, match_weights_to_probs(total))
 
@@ -113,16 +119,30 @@ class MatchEngine:
     ) -> None:
         if self.term_frequencies is None:
             return
-        floor = self.rules.term_frequency.min_frequency
         frequencies = self._frequencies(f)
-        for c, spec in enumerate(self.rules.comparisons):
-            for k, level in enumerate(spec.levels):
-                if not level.term_frequency or level.u is None:
-                    continue
-                hit = np.flatnonzero(levels[:, c] == k)
-                # Exact agreement: both sides hold the same value, so the left id suffices.
-                freq = frequencies[spec.field][f.text[spec.field].ids[left[hit]]]
-                weights[hit, c] += np.log2(level.u / np.maximum(freq, floor))
+        for c, k, adjustment in self._adjustments(frequencies):
+            field = self.rules.comparisons[c].field
+            hit = np.flatnonzero(levels[:, c] == k)
+            # Exact agreement: both sides hold the same value, so the left id suffices.
+            weights[hit, c] += adjustment[f.text[field].ids[left[hit]]]
+
+    def _adjustments(
+        self, frequencies: dict[str, NDArray[np.float64]]
+    ) -> list[tuple[int, int, NDArray[np.float64]]]:
+        # (comparison, level, TF weight per value id): each value's logarithm taken once,
+        # not once per pair holding it; the same elementwise operations, so the same bits.
+        cached = self._adjustment_cache
+        if cached is not None and cached[0] is frequencies:
+            return cached[1]
+        floor = self.rules.term_frequency.min_frequency
+        table = [
+            (c, k, np.log2(level.u / np.maximum(frequencies[spec.field], floor)))
+            for c, spec in enumerate(self.rules.comparisons)
+            for k, level in enumerate(spec.levels)
+            if level.term_frequency and level.u is not None
+        ]
+        self._adjustment_cache = (frequencies, table)
+        return table
 
     def _frequencies(self, f: Features) -> dict[str, NDArray[np.float64]]:
         # One read of the cache: the API scores on its event loop while registrations score
