@@ -90,3 +90,14 @@ def test_a_state_recorded_against_the_records_own_curp_is_not_where_it_was_born(
     f = prepare([holder, make_record(curp=None, birth_state="OC", **ANOTHER_HOME)])
     assert birth_states(f, 0) == {"JC"}
     assert born_elsewhere(f, np.array([0]), np.array([1])).tolist() == [True]
+
+
+def test_a_dateless_record_is_marked_against_the_state_the_holders_curp_shows(
+    make_record: MakeRecord,
+) -> None:
+    # Same phone; the holder's CURP says Jalisco, the OC recorded beside it is not its birth
+    # state, so the dateless record born (as recorded) in OC may be someone else.
+    f = prepare([make_record(birth_state="OC"), make_record(curp=None, birth_date=None,
+                                                            birth_state="OC")])  # fmt: skip
+    pair = np.array([0]), np.array([1])
+    assert cluster_rules_may_object(f, *pair, ("dateless",)).tolist() == [True]

@@ -45,19 +45,19 @@ def cluster_rules_may_object(
 ) -> NDArray[np.bool_]:
     """Pairs whose clusters a cluster rule may object to (over-marking costs only time)."""
     out = np.zeros(len(left), dtype=np.bool_)
+    codes = _state_codes(f) if "elsewhere" in rules or "dateless" in rules else None
     if "elsewhere" in rules:
-        out |= born_elsewhere(f, left, right)
+        out |= born_elsewhere(f, left, right, codes)
     if "homoclave" in rules:
         out |= namesake_key(f, left, right)
-    if "dateless" in rules:
+    if codes is not None and "dateless" in rules:
         phone, dated = f.text["phone"].ids, f.birth_date >= 0
         both = (phone[left] >= 0) & (phone[right] >= 0)
         other = both & (phone[left] != phone[right])
-        recorded, in_curp = _state_codes(f)
         undated = np.where(dated[left], right, left)
         holder = np.where(dated[left], left, right)
-        state = recorded[undated]
-        other |= (state >= 0) & (state != recorded[holder]) & (state != in_curp[holder])
+        state = codes[0][undated]
+        other |= (state >= 0) & (state != _shown_state(f, codes, holder))
         out |= (dated[left] != dated[right]) & other
     return out
 
@@ -174,7 +174,9 @@ def household_keys(f: Features, i: int) -> set[tuple[str, int]]:
     return out
 
 
-def born_elsewhere(f: Features, left: Index, right: Index) -> NDArray[np.bool_]:
+def born_elsewhere(
+    f: Features, left: Index, right: Index, codes: _Codes | None = None
+) -> NDArray[np.bool_]:
     """Pairs the "elsewhere" rule may object to (clustering judges whole clusters).
 
     Not both records have a valid CURP; one without records a birth state that the other
@@ -185,19 +187,29 @@ def born_elsewhere(f: Features, left: Index, right: Index) -> NDArray[np.bool_]:
     out = as_mask(~(valid[left] & valid[right]))
     holder = np.where(valid[left], left, right)
     other = np.where(valid[left], right, left)
-    recorded, in_curp = _state_codes(f)
-    shown = np.where(valid[holder], in_curp[holder], recorded[holder])  # birth_states
-    out &= (recorded[other] >= 0) & (recorded[other] != shown)
+    codes = codes if codes is not None else _state_codes(f)
+    recorded = codes[0]
+    out &= (recorded[other] >= 0) & (recorded[other] != _shown_state(f, codes, holder))
     for field in HOUSEHOLD_FIELDS:
         key = f.text[field].ids
         out &= ~((key[left] == key[right]) & (key[left] >= 0))
     return out
 
 
-def _state_codes(f: Features) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+_Codes = tuple[NDArray[np.int64], NDArray[np.int64]]
+
+
+def _shown_state(f: Features, codes: _Codes, rows: Index) -> NDArray[np.int64]:
+    # The birth state `birth_states` reads: a valid CURP's, else the recorded one.
+    recorded, in_curp = codes
+    return np.where(f.curp.valid[rows], in_curp[rows], recorded[rows])
+
+
+def _state_codes(f: Features) -> _Codes:
     # Two-letter state codes as numbers: as recorded, and in the CURP (positions 12-13).
-    chars = f.curp.chars.astype(np.int64)
-    in_curp = np.where(f.curp.valid, chars[:, 11] * 256 + chars[:, 12], -2)
+    chars = f.curp.chars  # only the two state columns are widened
+    state = chars[:, 11].astype(np.int64) * 256 + chars[:, 12]
+    in_curp = np.where(f.curp.valid, state, -2)
     column = f.text["birth_state"]
     codes = np.array(
         [_code(str(v)) for v in column.vocab.values] + [-1], dtype=np.int64
