@@ -6,7 +6,7 @@ from dataclasses import replace
 import numpy as np
 
 from mpi.matching import comparisons
-from mpi.matching._score_distinct import Signatures, _reads, comparison_vectors
+from mpi.matching._score_distinct import Signatures, comparison_vectors, plan
 from mpi.matching.features import prepare
 from mpi.matching.rules import ComparisonSpec, LevelSpec, MatchingRules
 from tests.matching.conftest import Labelled, MakeRecord
@@ -39,7 +39,7 @@ def test_levels_per_distinct_value_pair_equal_the_per_pair_levels(
     assert len(np.unique(found, axis=0)) > 5  # the pairs reach many level combinations
 
 
-def test_a_level_reading_another_field_takes_that_field_into_the_signature(
+def test_a_level_reading_another_field_is_tested_per_pair_in_its_place(
     make_record: MakeRecord, rules: MatchingRules
 ) -> None:
     records = [
@@ -51,7 +51,8 @@ def test_a_level_reading_another_field_takes_that_field_into_the_signature(
     ]
     specs = _with_crossed_names(rules)
     given = next(c for c in specs if c.field == "given_names")
-    assert _reads(given) == ("first_surname", "given_names")
+    how = plan(given)
+    assert how is not None and how.per_pair == (given.level_index("surname_swapped"),)
     f = prepare(records)
     left, right = _all_pairs(f.n)
     expected = comparisons.comparison_vectors(specs, f, left, right)
@@ -62,8 +63,13 @@ def test_a_level_reading_another_field_takes_that_field_into_the_signature(
 
 def test_comparisons_reading_derived_record_features_stay_per_pair(rules: MatchingRules) -> None:
     by_field = {c.field: c for c in rules.comparisons}
-    assert _reads(by_field["curp"]) is None
-    assert _reads(by_field["birth_date"]) is None
-    assert _reads(by_field["first_surname"]) == ("first_surname", "second_surname")
+    assert plan(by_field["curp"]) is None
+    assert plan(by_field["birth_date"]) is None
+    surname = by_field["first_surname"]
+    how = plan(surname)
+    assert how is not None and how.per_pair == (surname.level_index("swapped"),)
+    assert [level.kind for level in how.own.levels] == [
+        level.kind for level in surname.levels if level.kind != "swapped"
+    ]
     unknown = replace(by_field["given_names"], levels=(LevelSpec(kind="new_kind", label="x"),))
-    assert _reads(unknown) is None
+    assert plan(unknown) is None

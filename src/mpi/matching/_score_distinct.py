@@ -2,32 +2,32 @@
 
 Names repeat: among the 5.4M candidate pairs of a million records only ~2.5% of the
 (given name, given name) pairs and ~1.5-3% of the surname pairs are distinct, and their
-levels (string similarity, token containment, nicknames) are the costly ones. A level is a
-function of the values its tests read on both sides, so evaluating each distinct ordered
-pair of values once and spreading the result gives the very levels of the per-pair path.
+levels (string similarity, token containment, nicknames) are the costly ones. A level whose
+tests read only the compared value is a function of the two values, so each distinct
+ordered pair of values is evaluated once and its level spread to the pairs holding it.
+Levels that also read another field (crossed surnames) are tested per pair, on the pairs
+no earlier level claims, exactly where the per-pair path would test them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from types import MappingProxyType
 
 import numpy as np
 from numpy.typing import NDArray
 
 from mpi.matching import levels as lv
-from mpi.matching._encode import unique_ints
+from mpi.matching._level_tests import TESTS
 from mpi.matching.comparisons import comparison_levels
 from mpi.matching.features import Features
 from mpi.matching.rules import ComparisonSpec
 
 Index = NDArray[np.intp]
-_OTHER_SURNAME = {"first_surname": "second_surname", "second_surname": "first_surname"}
 
 # Level kinds whose tests read only the compared field's own value (its text, phonetic key
-# and given-name tokens are all derived from that value), per field family; kinds missing
-# here read other fields (listed in _reads) or are unknown, and keep the per-pair path.
+# and given-name tokens all derive from that value), per field family.
 _OWN_VALUE: Mapping[str, frozenset[str]] = MappingProxyType(
     {
         "given_names": frozenset(
@@ -38,47 +38,48 @@ _OWN_VALUE: Mapping[str, frozenset[str]] = MappingProxyType(
         ),
     }
 )
+# Kinds that also read another field: cheap integer tests, evaluated per pair.
+_PER_PAIR = frozenset({("given_names", "surname_swapped"), ("surname", "swapped")})
 
 
-def _reads(spec: ComparisonSpec) -> tuple[str, ...] | None:
-    """The text fields whose values decide `spec`'s level, or None (per-pair path)."""
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """How one comparison is evaluated: `own` per distinct value pair, `per_pair` per pair."""
+
+    own: ComparisonSpec  # the comparison without its per-pair levels
+    positions: NDArray[np.int8]  # level index in `own` -> level index in the comparison
+    per_pair: tuple[int, ...]  # indices of the levels tested per pair, ascending
+
+
+def plan(spec: ComparisonSpec) -> Plan | None:
+    """The split of `spec`'s levels, or None when it is evaluated per pair throughout
+    (a family whose values rarely repeat, or a level kind this module does not know)."""
     family = lv.FIELD_FAMILY[spec.field]
     own = _OWN_VALUE.get(family)
     if own is None:
         return None
-    fields = {spec.field}
-    for level in spec.levels:
+    kept: list[int] = []
+    per_pair: list[int] = []
+    for k, level in enumerate(spec.levels):
         if level.kind in own:
-            continue
-        if family == "given_names" and level.kind == "surname_swapped":
-            fields.add("first_surname")
-        elif family == "surname" and level.kind == "swapped":
-            fields.add(_OTHER_SURNAME[spec.field])
+            kept.append(k)
+        elif (family, level.kind) in _PER_PAIR:
+            per_pair.append(k)
         else:
             return None
-    return tuple(sorted(fields))
+    own_spec = replace(spec, levels=tuple(spec.levels[k] for k in kept))
+    return Plan(own_spec, np.array(kept, dtype=np.int8), tuple(per_pair))
 
 
 @dataclass(frozen=True, slots=True)
 class _Distinct:
-    first: Index  # one pair (position) per distinct (left values, right values)
+    first: Index  # one pair (position) per distinct (left value, right value)
     inverse: Index  # per pair: its distinct pair's number
 
 
-def _signature(f: Features, fields: tuple[str, ...]) -> NDArray[np.int64]:
-    # One dense int64 per distinct combination of the fields' values (missing included).
-    sig = f.text[fields[0]].ids.astype(np.int64) + 1
-    for name in fields[1:]:
-        ids = f.text[name].ids.astype(np.int64) + 1
-        joined = sig * (int(ids.max(initial=0)) + 1) + ids
-        sig = np.searchsorted(unique_ints(joined), joined).astype(np.int64)
-    return sig
-
-
-def _distinct(sig: NDArray[np.int64], left: Index, right: Index) -> _Distinct:
-    # Ordered pairs of signatures: the per-pair path need not be symmetric for this to hold.
-    size = int(sig.max(initial=0)) + 1
-    key = sig[left] * size + sig[right]
+def _distinct(ids: NDArray[np.int64], left: Index, right: Index) -> _Distinct:
+    # Ordered pairs of values: the per-pair path need not be symmetric for this to hold.
+    key = ids[left] * (int(ids.max(initial=0)) + 1) + ids[right]
     order = np.argsort(key)
     ordered = key[order]
     starts = np.empty(len(key), dtype=np.bool_)
@@ -90,33 +91,46 @@ def _distinct(sig: NDArray[np.int64], left: Index, right: Index) -> _Distinct:
 
 
 class Signatures:
-    """Per-record signatures of one Features table, built once per field combination."""
+    """Per-record value ids (missing = 0) of one Features table, built once per field."""
 
     def __init__(self, f: Features) -> None:
         self.features = f
-        self._built: dict[tuple[str, ...], NDArray[np.int64]] = {}
+        self._built: dict[str, NDArray[np.int64]] = {}
 
-    def of(self, fields: tuple[str, ...]) -> NDArray[np.int64]:
-        found = self._built.get(fields)
+    def of(self, field: str) -> NDArray[np.int64]:
+        found = self._built.get(field)
         if found is None:
-            found = self._built[fields] = _signature(self.features, fields)
+            found = self._built[field] = self.features.text[field].ids.astype(np.int64) + 1
         return found
+
+
+def _levels(
+    spec: ComparisonSpec, how: Plan, signatures: Signatures, left: Index, right: Index
+) -> NDArray[np.int8]:
+    f = signatures.features
+    d = _distinct(signatures.of(spec.field), left, right)
+    found = comparison_levels(how.own, f, left[d.first], right[d.first])
+    out = how.positions[found][d.inverse]
+    tests = TESTS[lv.FIELD_FAMILY[spec.field]]
+    for k in how.per_pair:
+        # Pairs whose level comes after k: every earlier level failed, as comparisons'
+        # first-match order requires before level k is tested.
+        rows = np.flatnonzero(out > k)
+        level = spec.levels[k]
+        hit = tests[level.kind](f, spec.field, left[rows], right[rows], level)
+        out[rows[hit]] = k
+    return out
 
 
 def comparison_vectors(
     specs: tuple[ComparisonSpec, ...], signatures: Signatures, left: Index, right: Index
 ) -> NDArray[np.int8]:
     """(pairs, comparisons) level indices, as comparisons.comparison_vectors gives them."""
-    f = signatures.features
     out = np.empty((len(left), len(specs)), dtype=np.int8)
-    shared: dict[tuple[str, ...], _Distinct] = {}  # both surnames read the same two fields
     for c, spec in enumerate(specs):
-        fields = _reads(spec)
-        if fields is None or not len(left):
-            out[:, c] = comparison_levels(spec, f, left, right)
-            continue
-        d = shared.get(fields)
-        if d is None:
-            d = shared[fields] = _distinct(signatures.of(fields), left, right)
-        out[:, c] = comparison_levels(spec, f, left[d.first], right[d.first])[d.inverse]
+        how = plan(spec)
+        if how is None or not len(left):
+            out[:, c] = comparison_levels(spec, signatures.features, left, right)
+        else:
+            out[:, c] = _levels(spec, how, signatures, left, right)
     return out
