@@ -12,6 +12,7 @@ are read row by row. Either way the result equals list(read_records(path)).
 from __future__ import annotations
 
 import gc
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -33,7 +34,7 @@ from mpi.io.records_file import (
 )
 
 PARALLEL_BYTES = 8 << 20  # ~90,000 records: below this a fork is not worth it
-PARENT_SHARE = 0.40  # the parent also lands the child's columns and builds every Record
+PARENT_SHARE = 0.52  # the parent also lands the child's columns and builds their Records
 
 Rows = list[Record | RowError]
 # A part's rows as columns, or the problems of the first line that made it unreadable.
@@ -56,17 +57,21 @@ def read_all_records(
             return list(read_records(path, format=format, today=reference))
         data, parts = found
         header = csv_header(path)
-        results = forked_map(
-            lambda part: _read_part(path, data, part, header, reference),
-            parts,
-            parallel=len(parts) > 1,
-            transport=(_ship, _land),
-        )
+        here = os.getpid()
+
+        def read(part: Part) -> tuple[Rows | Packed | None, tuple[Problem, ...]]:
+            packed, problems = _read_part(path, data, part, header, reference)
+            if packed is not None and os.getpid() == here:
+                # This process's own rows become Records while the child still reads.
+                return unpack(packed), problems
+            return packed, problems
+
+        results = forked_map(read, parts, parallel=len(parts) > 1, transport=(_ship, _land))
         rows: Rows = []
-        for packed, problems in results:
-            if packed is None:
+        for read_rows, problems in results:
+            if read_rows is None:
                 raise ValidationError(problems)
-            rows.extend(unpack(packed))
+            rows.extend(read_rows if isinstance(read_rows, list) else unpack(read_rows))
         return rows
 
 
