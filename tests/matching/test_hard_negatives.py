@@ -144,6 +144,18 @@ NAME_CASES: list[tuple[str, dict[str, Any], dict[str, Any], bool]] = [
         True,
     ),
     (
+        "a newborn (RN) whose CURP letters are not the named twin's",
+        {"curp": _curp("MARTHA"), "given_names": "RN"},
+        {"curp": _curp("MARIA DEL CARMEN"), "given_names": "MARIA DEL CARMEN"},
+        True,
+    ),
+    (
+        "a newborn (RN) under the named record's own CURP",
+        {"curp": _curp("MARTHA"), "given_names": "RN"},
+        {"curp": _curp("MARTHA"), "given_names": "MARTHA"},
+        False,
+    ),
+    (
         "a corrected CURP, one name on both records",
         {"curp": _curp("MARIA DEL CARMEN"), "given_names": "MARIA DEL CARMEN"},
         {"curp": _curp("MARTHA"), "given_names": "MARIA DEL CARMEN"},

@@ -238,15 +238,18 @@ def _name_letters_corroborated(f: Features, left: Index, right: Index) -> NDArra
     # The CURPs' given-name letters (positions 4 and 16) differ, and each is what its own
     # record's given name makes (MAPC for CARMEN, MAPM for MARIANA): twins, not a CURP typo.
     # A corrected CURP fixes a letter while the recorded name stays the same.
+    # A newborn's record without a name (RN) shows only its CURP's letters: against a
+    # named record whose CURP its own name makes, other letters are the twin's.
     g, chars = f.given, f.curp.chars
     out = np.zeros(len(left), dtype=np.bool_)
     for k, (a, b) in enumerate(zip(left.tolist(), right.tolist(), strict=True)):
         wa, wb = int(g.significant[a, 0]), int(g.significant[b, 0])
-        if wa < 0 or wb < 0 or wa == wb:
+        if (wa < 0 and wb < 0) or wa == wb:
             continue
-        la, lb = curp_name_letters(str(g.words[wa])), curp_name_letters(str(g.words[wb]))
         made_a = chr(chars[a, 3]) + chr(chars[a, 15])
         made_b = chr(chars[b, 3]) + chr(chars[b, 15])
+        la = curp_name_letters(str(g.words[wa])) if wa >= 0 else made_a
+        lb = curp_name_letters(str(g.words[wb])) if wb >= 0 else made_b
         out[k] = la != lb and made_a == la and made_b == lb
     return out
 
