@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Sequence
 from datetime import datetime
+from operator import attrgetter
 
 from mpi.domain.errors import ConflictError, NotFoundError
 from mpi.domain.ids import new_id
@@ -27,6 +28,8 @@ _LINK_MANY_IF_FREE = (
     "WHERE records.key = v.column6 AND records.person_id IS NULL "
     "AND EXISTS (SELECT 1 FROM persons WHERE id = v.column1 AND status = 'active')"
 )
+_RECORD_KEY = attrgetter("record_key")
+_LINKED_AT = attrgetter("linked_at")
 _CLEAR_LINK = (
     "UPDATE records SET person_id = NULL, linked_at = NULL, linked_by = NULL, "
     "link_rule = NULL, link_probability = NULL WHERE key = ?"
@@ -59,8 +62,13 @@ class LinkWrites(WriteChecks, StewardReads):
     def link_many(self, links: Sequence[Link]) -> None:
         # Fast path, checked row by row inside SQLite: the record is free and the person
         # active. If any row did not apply, find out which rule it broke.
-        ordered = sorted(links, key=lambda link: link.record_key)
-        rows = [(*_link_values(link), link.record_key) for link in ordered]
+        ordered = sorted(links, key=_RECORD_KEY)
+        # A batch's links share a few instants: each formatted once.
+        stamps = {t: codec.ts(t, "linked_at") for t in set(map(_LINKED_AT, ordered))}
+        rows = [
+            (k.person_id, stamps[k.linked_at], k.by, k.rule, k.probability, k.record_key)
+            for k in ordered
+        ]
         if execute_rows(self._conn, _LINK_MANY_IF_FREE, 6, rows, len(rows), per=50) != len(rows):
             self._require_active_persons({link.person_id for link in links})
             self._explain_link_failures(links)
