@@ -6,7 +6,7 @@ from dataclasses import replace
 import numpy as np
 
 from mpi.matching import comparisons
-from mpi.matching._score_distinct import Signatures, comparison_vectors, plan
+from mpi.matching._score_distinct import Signatures, _sorted, comparison_vectors, plan
 from mpi.matching.features import prepare
 from mpi.matching.rules import ComparisonSpec, LevelSpec, MatchingRules
 from tests.matching.conftest import Labelled, MakeRecord
@@ -73,3 +73,14 @@ def test_comparisons_reading_derived_record_features_stay_per_pair(rules: Matchi
     ]
     unknown = replace(by_field["given_names"], levels=(LevelSpec(kind="new_kind", label="x"),))
     assert plan(unknown) is None
+
+
+def test_pairs_sort_by_value_whether_packed_with_their_positions_or_not() -> None:
+    rng = np.random.default_rng(3)
+    small = rng.integers(0, 50, 1000)
+    huge = small + (1 << 61)  # no room left for the positions' bits: a plain argsort
+    for key in (small, huge):
+        order, ordered = _sorted(key)
+        assert np.array_equal(key[order], ordered)
+        assert np.all(np.diff(ordered) >= 0)
+        assert sorted(order.tolist()) == list(range(len(key)))

@@ -80,14 +80,24 @@ class _Distinct:
 def _distinct(ids: NDArray[np.int64], left: Index, right: Index) -> _Distinct:
     # Ordered pairs of values: the per-pair path need not be symmetric for this to hold.
     key = ids[left] * (int(ids.max(initial=0)) + 1) + ids[right]
-    order = np.argsort(key)
-    ordered = key[order]
+    order, ordered = _sorted(key)
     starts = np.empty(len(key), dtype=np.bool_)
     starts[:1] = True
     np.not_equal(ordered[1:], ordered[:-1], out=starts[1:])
     inverse = np.empty(len(key), dtype=np.intp)
     inverse[order] = np.cumsum(starts) - 1
     return _Distinct(order[starts], inverse)
+
+
+def _sorted(key: NDArray[np.int64]) -> tuple[Index, NDArray[np.int64]]:
+    # (argsort, sorted keys). Keys and positions packed into one int64 sort ~4x faster than
+    # an argsort (the values of a name field need ~25 bits, a chunk's positions 20).
+    bits = max(len(key) - 1, 1).bit_length()
+    if (int(key.max(initial=0)) + 1) << bits >= 1 << 63:
+        order = np.argsort(key)
+        return order, key[order]
+    packed = np.sort((key << bits) | np.arange(len(key)))
+    return (packed & ((1 << bits) - 1)).astype(np.intp), packed >> bits
 
 
 class Signatures:
