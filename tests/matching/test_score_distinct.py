@@ -4,8 +4,9 @@ import itertools
 from dataclasses import replace
 
 import numpy as np
+import pytest
 
-from mpi.matching import comparisons
+from mpi.matching import _score_distinct, comparisons
 from mpi.matching._score_distinct import Signatures, _sorted, comparison_vectors, plan
 from mpi.matching.features import prepare
 from mpi.matching.rules import ComparisonSpec, LevelSpec, MatchingRules
@@ -40,8 +41,9 @@ def test_levels_per_distinct_value_pair_equal_the_per_pair_levels(
 
 
 def test_a_level_reading_another_field_is_tested_per_pair_in_its_place(
-    make_record: MakeRecord, rules: MatchingRules
+    make_record: MakeRecord, rules: MatchingRules, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setattr(_score_distinct, "_FEW_PAIRS", 0)  # five records: force the split
     records = [
         make_record(given_names="PEDRO", first_surname="SOLIS"),
         make_record(given_names="SOLIS", first_surname="PEDRO"),

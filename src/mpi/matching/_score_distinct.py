@@ -25,6 +25,9 @@ from mpi.matching.features import Features
 from mpi.matching.rules import ComparisonSpec
 
 Index = NDArray[np.intp]
+# Below this many pairs (a registration's candidates) finding the distinct value pairs costs
+# more than it saves; the per-pair path gives the same levels.
+_FEW_PAIRS = 5_000
 
 # Level kinds whose tests read only the compared field's own value (its text, phonetic key
 # and given-name tokens all derive from that value), per field family.
@@ -139,7 +142,7 @@ def comparison_vectors(
     out = np.empty((len(left), len(specs)), dtype=np.int8)
     for c, spec in enumerate(specs):
         how = plan(spec)
-        if how is None or not len(left):
+        if how is None or len(left) < _FEW_PAIRS:
             out[:, c] = comparison_levels(spec, signatures.features, left, right)
         else:
             out[:, c] = _levels(spec, how, signatures, left, right)
