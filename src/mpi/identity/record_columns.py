@@ -21,8 +21,16 @@ from mpi.identity.record_rules import MAX_KEY_LENGTH, parse_field
 # Values a rule returns as they are (no blank around them, nothing to normalise).
 
 
+class ColumnMemo:
+    """What parse_column learnt of a column's values, for its next part (same field, day)."""
+
+    def __init__(self) -> None:
+        self.parsed: dict[str | None, object] = {}
+        self.broken: dict[str | None, list[Problem]] = {}
+
+
 def parse_column(
-    field: str, values: Sequence[str | None], today: date
+    field: str, values: Sequence[str | None], today: date, memo: ColumnMemo | None = None
 ) -> tuple[list[object], dict[int, list[Problem]]]:
     """parse_field of every value of one column.
 
@@ -30,6 +38,7 @@ def parse_column(
         field: the column's name (one of RECORD_FIELDS).
         values: the raw text per row; None or '' is missing.
         today: as parse_record's.
+        memo: the values already parsed in earlier parts of the same column (updated).
 
     Returns:
         The parsed value per row (None when missing or refused) and, for the rows whose
@@ -41,15 +50,20 @@ def parse_column(
         # As the rule returns them, missing ('') aside.
         empty = text.startswith(_SEP) or text.endswith(_SEP) or _SEP * 2 in text or not text
         return ([v or None for v in values] if empty else list(values)), {}
-    parsed: dict[str | None, object] = {}
-    broken: dict[str | None, list[Problem]] = {}
+    memo = memo if memo is not None else ColumnMemo()
+    parsed, broken = memo.parsed, memo.broken
+    found = False
     for value in dict.fromkeys(values):
+        if value in parsed:
+            found = found or value in broken
+            continue
         problems: list[Problem] = []
         parsed[value] = parse_field(field, value, today, problems)
         if problems:
             broken[value] = problems
+            found = True
     column = list(map(parsed.__getitem__, values))
-    if not broken:
+    if not found:
         return column, {}
     return column, {i: broken[v] for i, v in enumerate(values) if v in broken}
 

@@ -19,7 +19,7 @@ from typing import cast
 
 from mpi.domain.errors import Problem
 from mpi.domain.records import RECORD_FIELDS, Record
-from mpi.identity.record_columns import parse_column
+from mpi.identity.record_columns import ColumnMemo, parse_column
 from mpi.identity.record_rules import record_key_of
 from mpi.io._lines import MAX_LINE_BYTES, Part
 from mpi.io.records_file import RowError
@@ -45,9 +45,11 @@ def read_columns(data: bytes, part: Part, header: list[str], today: date) -> Pac
         line, start = line + 1, data.find(b"\n") + 1 or len(data)
     columns: list[list[object]] = [[] for _ in RECORD_FIELDS]
     errors: list[tuple[int, RowError]] = []
+    # Each distinct value parsed once in the part, not once per chunk.
+    memos = {field: ColumnMemo() for field in RECORD_FIELDS}
     while start < len(data):
         stop = data.find(b"\n", start + CHUNK_BYTES) + 1 or len(data)
-        chunk = _chunk(data[start:stop], line, header, today)
+        chunk = _chunk(data[start:stop], line, header, today, memos)
         if chunk is None:
             return None
         rows = len(columns[0]) + len(errors)
@@ -59,7 +61,9 @@ def read_columns(data: bytes, part: Part, header: list[str], today: date) -> Pac
     return columns, errors
 
 
-def _chunk(data: bytes, line: int, header: list[str], today: date) -> Packed | None:
+def _chunk(
+    data: bytes, line: int, header: list[str], today: date, memos: dict[str, ColumnMemo]
+) -> Packed | None:
     """The rows of whole lines `data`, the first of them after line `line` of the file."""
     try:
         text = data.decode("utf-8")
@@ -70,7 +74,7 @@ def _chunk(data: bytes, line: int, header: list[str], today: date) -> Packed | N
         lines.pop()  # after the last line break
     if lines and max(map(len, lines)) > _longest_plain_line():
         return None
-    return _parse(lines, line, header, today)
+    return _parse(lines, line, header, today, memos)
 
 
 def unpack(packed: Packed) -> list[Record | RowError]:
@@ -152,7 +156,9 @@ def _longest_plain_line() -> int:
     return min(csv.field_size_limit(), MAX_LINE_BYTES // 4 - 1)
 
 
-def _parse(lines: list[str], first: int, header: list[str], today: date) -> Packed:
+def _parse(
+    lines: list[str], first: int, header: list[str], today: date, memos: dict[str, ColumnMemo]
+) -> Packed:
     want = len(header) - 1
     counts = list(map(str.count, lines, repeat(",")))
     errors: list[tuple[int, RowError]] = []
@@ -170,7 +176,7 @@ def _parse(lines: list[str], first: int, header: list[str], today: date) -> Pack
         if values is None:  # an optional column the file does not have
             columns.append([None] * len(rows))
             continue
-        column, rejected = parse_column(field, values, today)
+        column, rejected = parse_column(field, values, today, memos[field])
         columns.append(column)
         for row, found in rejected.items():
             broken.setdefault(row, []).extend(found)
