@@ -18,7 +18,7 @@ ALLOWED: dict[str, set[str]] = {
     "synthetic": {"domain", "identity", "synthetic"},
     "io": {"_fork", "domain", "identity", "io"},
     "evaluation": {"domain", "evaluation"},
-    "services": {"domain", "identity", "matching", "store", "services"},
+    "services": {"_fork", "domain", "identity", "matching", "store", "services"},
     "api": {"api", "domain", "identity", "matching", "services", "bootstrap", "config"},
 }
 # Third-party packages that mean I/O or a framework, kept out of the pure layers.

@@ -7,7 +7,7 @@ import pytest
 
 from mpi.domain.records import RECORD_FIELDS
 from mpi.io import _csv_columns
-from mpi.io._csv_columns import Packed, land, read_columns, ship, unpack
+from mpi.io._csv_columns import read_columns, unpack
 from mpi.io._lines import Part
 from mpi.io.records_file import csv_header, read_records
 
@@ -87,17 +87,3 @@ def test_a_later_part_counts_its_lines_after_those_before_it(tmp_path: Path) -> 
     assert packed is not None
     rows = unpack(packed)
     assert [getattr(r, "line", None) for r in rows] == [None, 3]
-
-
-def test_shipped_columns_land_as_they_were() -> None:
-    columns: list[list[object]] = [
-        ["IMSS", "ISSSTE", "IMSS"],  # strings: joined
-        ["A", None, "B"],  # strings and missing: joined, '' standing for None
-        [date(1990, 5, 1), None, date(1990, 5, 1)] * 2,  # repeated objects: codes
-        ["has,comma", "x", "y"],  # the separator inside: as a list
-        ["", "x", None],  # an empty string is no missing value: as a list
-        [None],
-        [],
-    ]
-    packed: Packed = (columns, [])
-    assert land(ship(packed)) == packed

@@ -11,11 +11,9 @@ numbers are those the row reader gives.
 from __future__ import annotations
 
 import csv
-from array import array
 from bisect import bisect_left
 from datetime import date
 from itertools import repeat
-from typing import cast
 
 from mpi.domain.errors import Problem
 from mpi.domain.records import RECORD_FIELDS, Record
@@ -86,68 +84,6 @@ def unpack(packed: Packed) -> list[Record | RowError]:
     at = dict(errors)
     built = iter(records)
     return [at[i] if i in at else next(built) for i in range(len(records) + len(errors))]
-
-
-# A column as it crosses a pipe: pickling half a million strings one by one costs several
-# times more than one joined string, and repeated values (dates, codes) travel once.
-_ShippedColumn = tuple[str, int, object, object]
-Shipped = tuple[list[_ShippedColumn], list[tuple[int, RowError]]]
-_SEP = ","
-_SAMPLE = 20_000  # names: ~0.1 distinct per value in a sample this large, ids ~1
-
-
-def ship(packed: Packed) -> Shipped:
-    """`packed` in a form that pickles fast; land(ship(p)) == p."""
-    columns, errors = packed
-    return [_ship_column(column) for column in columns], errors
-
-
-def land(shipped: Shipped) -> Packed:
-    """The Packed rows that `ship` was given."""
-    columns, errors = shipped
-    return [_land_column(column) for column in columns], errors
-
-
-def _ship_column(column: list[object]) -> _ShippedColumn:
-    size = len(column)
-    # A column of few distinct values (judged on a sample) travels as codes, which also
-    # keeps one object per distinct value on landing.
-    sample = column[:_SAMPLE]
-    if len(set(sample)) * 4 > len(sample) and "" not in column:  # '' means None when joined
-        text, missing = _joined(column)
-        if text is not None and text.count(_SEP) == size - 1:
-            return ("text", size, text, missing)
-    distinct = dict.fromkeys(column)
-    if len(distinct) * 4 <= size:
-        values = list(distinct)
-        code = {value: i for i, value in enumerate(values)}
-        return ("codes", size, values, array("i", map(code.__getitem__, column)))
-    return ("list", size, column, None)
-
-
-def _joined(column: list[object]) -> tuple[str | None, bool]:
-    """The values joined by _SEP ('' for None), and whether one was None; None if not text."""
-    try:
-        return _SEP.join(column), False  # type: ignore[arg-type]
-    except TypeError:  # a None, or not text at all
-        pass
-    try:
-        return _SEP.join(["" if v is None else v for v in column]), True  # type: ignore[misc]
-    except TypeError:
-        return None, False
-
-
-def _land_column(shipped: _ShippedColumn) -> list[object]:
-    kind, size, data, extra = shipped
-    if kind == "text":
-        assert isinstance(data, str)
-        values = data.split(_SEP) if size else []
-        return [v or None for v in values] if extra else cast(list[object], values)
-    if kind == "codes":
-        assert isinstance(data, list) and isinstance(extra, array)
-        return list(map(data.__getitem__, extra))
-    assert isinstance(data, list)
-    return data
 
 
 def _longest_plain_line() -> int:

@@ -21,8 +21,9 @@ from pathlib import Path
 from mpi._fork import forked_map, workers
 from mpi.domain.errors import Problem, ValidationError
 from mpi.domain.records import RECORD_FIELDS, Record
-from mpi.io._csv_columns import Packed, Shipped, land, read_columns, ship, unpack
+from mpi.io._csv_columns import Packed, read_columns, unpack
 from mpi.io._lines import FileLines, Part
+from mpi.io._ship import Shipped, land, ship
 from mpi.io.records_file import (
     Format,
     RowError,
