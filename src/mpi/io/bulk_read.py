@@ -2,11 +2,11 @@
 
 A plain CSV file (no quote character, see io/_csv_columns.py) is parsed column by column,
 each distinct value once. A large one is cut at a line break near the middle and a forked
-child (mpi._fork) reads the second part while this process reads the first; the child's
-rows come back as columns (pickled per field, about a third of the cost of pickling Record
-objects). The cut is exact only when no field can span lines, so files holding a quote
-character, NDJSON files and small files are read in one pass, and parts that are not plain
-are read row by row. Either way the result equals list(read_records(path)).
+child (mpi._fork) reads the second part while this process reads the first and builds its
+Records; the child's rows come back as columns (io/_ship.py), cheap to pickle, and become
+Records here. The cut is exact only when no field can span lines, so files holding a quote
+character and NDJSON files are read in one pass, small files on one process, and parts that
+are not plain row by row. Either way the result equals list(read_records(path)).
 """
 
 from __future__ import annotations
