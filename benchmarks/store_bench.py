@@ -6,6 +6,8 @@ and reports:
 - bulk records/s (store time only; generating the synthetic rows is not counted),
 - candidate lookup latency p50 / p99 over random stored records' block keys, each
   lookup in its own read transaction, as the linking service does it,
+- search latency (CPU ms p50 / p99): search by CURP and by first surname + birth date of
+  random stored records, each in its own read transaction,
 - database size per record (SQLite: file + WAL after a checkpoint).
 
 With --bulk-load the same rows go through the store's bulk loader instead (the path of
@@ -58,6 +60,8 @@ class Result:
     p99_ms: float
     cpu_p50_ms: float
     cpu_p99_ms: float
+    curp_ms: tuple[float, float]  # search by CURP, CPU p50 / p99
+    name_dob_ms: tuple[float, float]  # search by first surname + birth date, CPU p50 / p99
     bytes_per_record: float | None
 
 
@@ -159,6 +163,27 @@ def lookups(
     return sorted(wall), sorted(cpu)
 
 
+def searches(
+    store: Store, sample: list[RecordWrite], count: int, rng: random.Random
+) -> tuple[list[float], list[float]]:
+    """CPU milliseconds per search by CURP and per search by first surname + birth date."""
+    by_curp, by_name = [], []
+    for _ in range(count):
+        record = rng.choice(sample).record
+        assert record.curp is not None and record.first_surname is not None
+        assert record.birth_date is not None
+        started = time.process_time()
+        with store.read() as tx:
+            found = tx.search_by_curp(record.curp)
+        by_curp.append((time.process_time() - started) * 1000)
+        assert record.key in {r.record.key for r in found}, "search by CURP must find it"
+        started = time.process_time()
+        with store.read() as tx:
+            tx.search_by_name_dob(record.first_surname, record.birth_date)
+        by_name.append((time.process_time() - started) * 1000)
+    return sorted(by_curp), sorted(by_name)
+
+
 def percentile(sorted_values: list[float], fraction: float) -> float:
     return sorted_values[min(len(sorted_values) - 1, int(len(sorted_values) * fraction))]
 
@@ -181,6 +206,7 @@ def run_size(
         fill = bulk_load if args.bulk_load else load
         spent, cpu, sample = fill(store, size, args.batch, rng)
         wall, cpu_ms = lookups(store, sample, args.lookups, rng)
+        by_curp, by_name = searches(store, sample, args.lookups, rng)
     finally:
         store.close()
     per_record = sqlite_bytes(path) / size if args.adapter == "sqlite" else None
@@ -192,6 +218,8 @@ def run_size(
         percentile(wall, 0.99),
         percentile(cpu_ms, 0.5),
         percentile(cpu_ms, 0.99),
+        (percentile(by_curp, 0.5), percentile(by_curp, 0.99)),
+        (percentile(by_name, 0.5), percentile(by_name, 0.99)),
         per_record,
     )
 
@@ -229,9 +257,10 @@ def main(argv: list[str] | None = None) -> None:
     args = parse(argv)
     print(
         "| records | bulk records/s (wall) | bulk records/CPU-s | lookup p50 / p99 ms (wall) "
-        "| lookup p50 / p99 ms (CPU) | bytes/record |"
+        "| lookup p50 / p99 ms (CPU) | search CURP p50 / p99 ms (CPU) "
+        "| search name+date p50 / p99 ms (CPU) | bytes/record | store CPU s |"
     )
-    print("|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|")
     with (
         tempfile.TemporaryDirectory(dir=args.dir) as tmp,
         bolt_opener(args, Path(tmp)) as opener,
@@ -242,7 +271,9 @@ def main(argv: list[str] | None = None) -> None:
             print(
                 f"| {r.size:,} | {r.records_per_s:,.0f} | {r.records_per_cpu_s:,.0f} "
                 f"| {r.p50_ms:.3f} / {r.p99_ms:.3f} | {r.cpu_p50_ms:.3f} / {r.cpu_p99_ms:.3f} "
-                f"| {per} |",
+                f"| {r.curp_ms[0]:.3f} / {r.curp_ms[1]:.3f} "
+                f"| {r.name_dob_ms[0]:.3f} / {r.name_dob_ms[1]:.3f} "
+                f"| {per} | {r.size / r.records_per_cpu_s:.2f} |",
                 flush=True,
             )
 

@@ -1,13 +1,13 @@
--- mpi SQLite store, schema version 2. Generated from mpi.store.sqlite_schema.DDL.
+-- mpi SQLite store, schema version 3. Generated from mpi.store.sqlite_schema.DDL.
 -- Timestamps are UTC ISO-8601 text with microseconds (they sort as text); dates YYYY-MM-DD.
 PRAGMA application_id = 1297107249;
-PRAGMA user_version = 2;
+PRAGMA user_version = 3;
 
 CREATE TABLE IF NOT EXISTS meta (
     name  TEXT PRIMARY KEY,
     value TEXT NOT NULL
 ) STRICT;
-INSERT OR IGNORE INTO meta (name, value) VALUES ('schema_version', '2');
+INSERT OR IGNORE INTO meta (name, value) VALUES ('schema_version', '3');
 INSERT OR IGNORE INTO meta (name, value) VALUES ('application', 'mpi');
 
 CREATE TABLE IF NOT EXISTS institutions (
@@ -49,14 +49,14 @@ CREATE TABLE IF NOT EXISTS records (
     link_probability REAL,
     CHECK ((person_id IS NULL) = (linked_at IS NULL))
 ) STRICT;
-CREATE INDEX IF NOT EXISTS records_by_curp ON records (curp) WHERE curp IS NOT NULL;
-CREATE INDEX IF NOT EXISTS records_by_name_dob ON records (first_surname, birth_date);
 CREATE INDEX IF NOT EXISTS records_by_person ON records (person_id) WHERE person_id IS NOT NULL;
 
 -- IN_BLOCK edges, clustered by block key so a block is one range scan. The key is its
 -- 63-bit hash (mpi.store.sqlite_key_hash): half the index of the text. The text stays in
 -- records.block_keys (unit-separated), which readers check a hashed block's rows against
--- and which says which rows to delete when keys change.
+-- and which says which rows to delete when keys change. Besides the caller's keys, each
+-- record has rows for its search keys (mpi.store.sqlite_search_keys): "curp:<curp>" and
+-- "sn_dob:<first surname>|<birth date>", which serve search by CURP and by name + date.
 CREATE TABLE IF NOT EXISTS block_keys (
     key_hash INTEGER NOT NULL,
     rid      INTEGER NOT NULL,

@@ -8,9 +8,10 @@ import pytest
 
 from mpi.domain.errors import ValidationError
 from mpi.store.port import Store
-from tests.store.contract_data import record, seed, write
+from tests.store.contract_data import at, record, seed, write
 
 DOB = date(1990, 5, 17)
+LATER = at(1)
 
 
 def test_search_by_curp_finds_every_record_with_it_in_key_order(store: Store) -> None:
@@ -67,3 +68,72 @@ def test_a_page_size_out_of_range_is_refused(store: Store, limit: int) -> None:
     with pytest.raises(ValidationError) as raised, store.read() as tx:
         tx.search_by_name_dob("PRUEBA", DOB, limit=limit)
     assert raised.value.problems[0].field == "limit"
+
+
+PLACEHOLDER = "XEXX010101HNEXXXA4"  # the generic CURP of foreigners: shared by strangers
+
+
+def test_search_by_curp_finds_records_whatever_block_keys_they_carry(store: Store) -> None:
+    seed(
+        store,
+        write(record(1, curp=PLACEHOLDER)),  # no block keys at all
+        write(record(2, curp=PLACEHOLDER), f"curp:{PLACEHOLDER}", "other:2"),
+        write(record(3, curp=PLACEHOLDER), "curp:SOMETHINGELSE"),
+        write(record(4, curp="xexx010101hnexxxa4"), f"curp:{PLACEHOLDER}"),  # case differs
+        write(record(5, curp=None), f"curp:{PLACEHOLDER}"),
+    )
+    with store.read() as tx:
+        found = tx.search_by_curp(PLACEHOLDER)
+        lower = tx.search_by_curp("xexx010101hnexxxa4")
+        candidates = tx.candidates([f"curp:{PLACEHOLDER}"], cap=10)
+    assert [r.key for r in found] == ["IMSS:R1", "IMSS:R2", "IMSS:R3"]
+    assert [r.key for r in lower] == ["IMSS:R4"]
+    # A search never changes which records carry a block key.
+    assert [c.record.key for c in candidates.candidates] == ["IMSS:R2", "IMSS:R4", "IMSS:R5"]
+
+
+def test_an_empty_curp_is_searched_exactly_like_any_other(store: Store) -> None:
+    seed(store, write(record(1, curp="")), write(record(2), "curp:"))
+    with store.read() as tx:
+        assert [r.key for r in tx.search_by_curp("")] == ["IMSS:R1"]
+
+
+def test_searches_follow_a_record_whose_values_and_keys_change(store: Store) -> None:
+    old, new = "PRUE900517MDFXXX07", "PRUE900517MDFXXX08"
+    seed(store, write(record(1, curp=old, first_surname="ANTES", birth_date=DOB), f"curp:{old}"))
+    seed(
+        store,
+        write(record(1, curp=new, first_surname="DESPUES", birth_date=DOB), "k:1"),
+        when=LATER,
+    )
+    with store.read() as tx:
+        assert tx.search_by_curp(old) == ()
+        assert [r.key for r in tx.search_by_curp(new)] == ["IMSS:R1"]
+        assert tx.search_by_name_dob("ANTES", DOB).items == ()
+        assert [r.key for r in tx.search_by_name_dob("DESPUES", DOB).items] == ["IMSS:R1"]
+    # Only the block keys change: the record is still found by its CURP.
+    seed(
+        store,
+        write(record(1, curp=new, first_surname="DESPUES", birth_date=DOB), f"curp:{new}"),
+        when=LATER,
+    )
+    seed(
+        store,
+        write(record(1, curp=new, first_surname="DESPUES", birth_date=DOB)),
+        when=LATER,
+    )
+    with store.read() as tx:
+        assert [r.key for r in tx.search_by_curp(new)] == ["IMSS:R1"]
+        assert tx.stats().block_keys == 0
+
+
+def test_records_missing_a_searched_value_are_never_found(store: Store) -> None:
+    seed(
+        store,
+        write(record(1, curp=None, first_surname=None)),
+        write(record(2, birth_date=None)),
+        write(record(3, first_surname="PRUEBA", birth_date=DOB, curp=None)),
+    )
+    with store.read() as tx:
+        assert [r.key for r in tx.search_by_name_dob("PRUEBA", DOB).items] == ["IMSS:R3"]
+        assert tx.search_by_curp("None") == ()

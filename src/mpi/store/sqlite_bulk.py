@@ -34,12 +34,13 @@ from mpi.store.sqlite_bulk_keys import HeldKeys
 from mpi.store.sqlite_link_writes import LinkWrites
 from mpi.store.sqlite_record_writes import RecordWrites
 from mpi.store.sqlite_schema import DDL
+from mpi.store.sqlite_search_keys import add_search_keys
 from mpi.store.sqlite_tx import insert_rows
 
 LOADING_SUFFIX = ".loading"
 # Dropped while loading and recreated by re-running the (idempotent) DDL afterwards:
 # building an index once from sorted rows is far cheaper than maintaining it per row.
-_DEFERRED_INDEXES = ("records_by_curp", "records_by_name_dob", "records_by_person")
+_DEFERRED_INDEXES = ("records_by_person",)
 # Rows arrive mostly in append order, so a small page cache does; the memory is better
 # left to the linking that holds a million records (mpi link's peak must stay under 2 GB).
 CACHE_KIB = 65_536
@@ -84,6 +85,7 @@ def building(path: Path) -> Iterator[sqlite3.Connection]:
             conn.execute(f"DROP INDEX {index}")
         conn.execute("BEGIN")
         yield conn
+        add_search_keys(conn)
         conn.execute("COMMIT")
         conn.executescript(DDL)
     except BaseException:

@@ -126,5 +126,5 @@ def _check_version(conn: sqlite3.Connection, path: Path) -> None:
     if found != str(SCHEMA_VERSION):
         raise StoreError(
             f"{str(path)!r} has mpi schema version {found or 'none'}; this mpi reads "
-            f"version {SCHEMA_VERSION} and migrates version 1 (a newer mpi wrote this file?)"
+            f"version {SCHEMA_VERSION} and migrates versions 1 and 2 (a newer mpi wrote this file?)"
         )

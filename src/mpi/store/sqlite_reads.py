@@ -17,6 +17,7 @@ from mpi.domain.stored_records import StoredRecord
 from mpi.store import sqlite_codec as codec
 from mpi.store.port import DEFAULT_PAGE_SIZE
 from mpi.store.sqlite_key_hash import key_hash
+from mpi.store.sqlite_search_keys import curp_hashes, name_dob_hash
 from mpi.store.sqlite_tx import SqliteTx, check_limit, json_keys, page
 
 _R = codec.RECORD_COLUMNS
@@ -47,6 +48,16 @@ SELECT r.block_keys, {_RR}
 FROM block_keys b JOIN records r ON r.rid = b.rid
 WHERE b.key_hash = ?1 AND instr(?3 || r.block_keys || ?3, ?3 || ?2 || ?3) > 0
 LIMIT ?4 + 1
+"""
+# Searches read the block-key rows of their search key (sqlite_search_keys) and filter the
+# records exactly: a colliding key's rows drop out.
+_BY_CURP = f"""
+SELECT {_R} FROM records WHERE rid IN (SELECT rid FROM block_keys WHERE key_hash IN (?, ?))
+AND curp = ? ORDER BY key
+"""
+_BY_NAME_DOB = f"""
+SELECT {_RR} FROM block_keys b JOIN records r ON r.rid = b.rid
+WHERE b.key_hash = ? AND r.first_surname = ? AND r.birth_date = ? AND r.key > ?
 """
 _NOT_SAME = """
 SELECT a_key, b_key, by, at, reason FROM not_same
@@ -117,7 +128,7 @@ class RecordReads(SqliteTx):
         return tuple(NotSame(r[0], r[1], r[2], codec.parse_ts(r[3]), r[4]) for r in rows)
 
     def search_by_curp(self, curp: str) -> tuple[StoredRecord, ...]:
-        rows = self._rows(f"SELECT {_R} FROM records WHERE curp = ? ORDER BY key", (curp,))
+        rows = self._rows(_BY_CURP, (*curp_hashes(curp), curp))
         return tuple(codec.stored_record(row) for row in rows)
 
     def search_by_name_dob(
@@ -129,12 +140,13 @@ class RecordReads(SqliteTx):
         after: str | None = None,
     ) -> Page[StoredRecord]:
         check_limit(limit)
-        sql = f"SELECT {_R} FROM records WHERE first_surname = ? AND birth_date = ? AND key > ?"
-        params: list[object] = [first_surname, birth_date.isoformat(), after or ""]
+        day = birth_date.isoformat()
+        sql = _BY_NAME_DOB
+        params: list[object] = [name_dob_hash(first_surname, day), first_surname, day, after or ""]
         if given_names is not None:
-            sql += " AND given_names = ?"
+            sql += " AND r.given_names = ?"
             params.append(given_names)
-        rows = self._rows(sql + " ORDER BY key LIMIT ?", [*params, limit + 1])
+        rows = self._rows(sql + " ORDER BY r.key LIMIT ?", [*params, limit + 1])
         return page(rows, limit, codec.stored_record, lambda r: r.key)
 
 

@@ -16,6 +16,7 @@ from mpi.domain.records import RECORD_FIELDS, Record
 from mpi.domain.stored_records import RecordWrite, UpsertChange, UpsertOutcome
 from mpi.store import sqlite_codec as codec
 from mpi.store.sqlite_key_hash import key_hashes
+from mpi.store.sqlite_search_keys import own_columns, own_rows
 from mpi.store.sqlite_tx import SqliteTx, insert_rows, json_keys
 
 _CONTENT = (
@@ -39,7 +40,7 @@ _UPDATE = (
 
 @dataclass(slots=True)
 class _State:
-    """A record's row as it will be after this batch; `stored_keys` as it was before."""
+    """A record's row as it will be after this batch; `stored_*` as it was before."""
 
     rid: int
     content: tuple[str | None, ...]
@@ -47,8 +48,12 @@ class _State:
     received_at: str
     keys: str
     stored_keys: str
-    new: bool
+    stored_content: tuple[str | None, ...] | None  # None: a new record
     dirty: bool = False
+
+    @property
+    def new(self) -> bool:
+        return self.stored_content is None
 
 
 class RecordWrites(SqliteTx):
@@ -74,7 +79,7 @@ class RecordWrites(SqliteTx):
             joined, content = _joined(row.block_keys), codec.record_values(row.record)
             state = states.get(key)
             if state is None:
-                state = _State(next_rid, content, 1, at_text, joined, "", new=True)
+                state = _State(next_rid, content, 1, at_text, joined, "", None)
                 states[key], next_rid = state, next_rid + 1
                 outcomes.append(UpsertOutcome(key, UpsertChange.CREATED, 1))
                 continue
@@ -111,10 +116,17 @@ class RecordWrites(SqliteTx):
         insert_rows(self._conn, _INSERT, 17, inserts, n, per=20)
         owners = np.repeat(np.arange(first, first + n, dtype=np.int64), list(map(len, uniques)))
         hashes = np.asarray(key_hashes(chain.from_iterable(uniques)), dtype=np.int64)
-        # Owners ascend already, so a stable sort by hash gives (hash, rid) order.
-        by_hash = np.argsort(hashes, kind="stable")
-        pairs = zip(hashes[by_hash].tolist(), owners[by_hash].tolist(), strict=True)
-        insert_rows(self._conn, _ADD_KEY, 2, pairs, len(owners), per=200)
+        # With the store's own rows (sqlite_search_keys).
+        own, own_owners = own_columns(records, list(map(days.__getitem__, births)), uniques)
+        hashes = np.concatenate([hashes, own])
+        owners = np.concatenate([owners, own_owners + first])
+        # In (hash, rid) order; two texts of one record may share a hash (one row).
+        by_hash = np.lexsort((owners, hashes))
+        hashes, owners = hashes[by_hash], owners[by_hash]
+        keep = np.ones(len(hashes), dtype=bool)
+        keep[1:] = (hashes[1:] != hashes[:-1]) | (owners[1:] != owners[:-1])
+        pairs = zip(hashes[keep].tolist(), owners[keep].tolist(), strict=True)
+        insert_rows(self._conn, _ADD_KEY, 2, pairs, int(keep.sum()), per=200)
         return [UpsertOutcome(key, UpsertChange.CREATED, 1) for key in keys]
 
     def _next_rid(self) -> int:
@@ -128,8 +140,9 @@ class RecordWrites(SqliteTx):
         # Probed in key order, one batch's lookups walk the key index front to back
         # (about 1G fewer instructions per 300k records in 50k batches).
         return {
-            row[1]: _State(row[0], tuple(row[1:14]), row[14], row[15], row[16], row[16], False)
+            row[1]: _State(row[0], content, row[14], row[15], row[16], row[16], content)
             for row in self._rows(sql, (json_keys(sorted(keys)),))
+            for content in [tuple(row[1:14])]
         }
 
     def _write(self, states: Iterable[_State]) -> None:
@@ -139,10 +152,10 @@ class RecordWrites(SqliteTx):
                 inserts.append((s.rid, *s.content, s.version, s.received_at, s.keys))
             elif s.dirty:
                 updates.append((*s.content[3:], s.version, s.received_at, s.keys, s.rid))
-            if s.keys != s.stored_keys:
-                old, new = _split(s.stored_keys), _split(s.keys)
-                drops += [(h, s.rid) for h in key_hashes(old - new)]
-                adds += [(h, s.rid) for h in key_hashes(new - old)]
+            if s.new or s.dirty:
+                old, new = _indexed(s.stored_keys, s.stored_content), _indexed(s.keys, s.content)
+                drops += [(h, s.rid) for h in old - new]
+                adds += [(h, s.rid) for h in new - old]
         ex = self._conn.executemany
         insert_rows(self._conn, _INSERT, 17, inserts, len(inserts), per=20)
         ex(_UPDATE, updates)
@@ -176,6 +189,14 @@ def _joined(block_keys: Sequence[str]) -> str:
 
 def _split(text: str) -> set[str]:
     return set(text.split(codec.KEY_SEPARATOR)) if text else set()
+
+
+def _indexed(keys: str, content: tuple[str | None, ...] | None) -> set[int]:
+    """The hashes of a record's block-key rows: its keys' and the store's own."""
+    if content is None:
+        return set()
+    texts = _split(keys)
+    return {*key_hashes(texts), *own_rows(content[3], content[5], content[8], texts)}
 
 
 def validate(row: RecordWrite) -> None:

@@ -7,7 +7,9 @@ a test keeps the two identical.
 from __future__ import annotations
 
 # 2: block_keys holds 63-bit key hashes (mpi.store.sqlite_key_hash), no longer the text.
-SCHEMA_VERSION = 2
+# 3: no CURP and surname + birth-date indexes; the searches read the store's own search-key
+#    rows in block_keys (mpi.store.sqlite_search_keys).
+SCHEMA_VERSION = 3
 # PRAGMA application_id marks the file as mpi's ("MPI1" in ASCII), so a foreign
 # SQLite database is refused instead of being written into.
 APPLICATION_ID = 0x4D504931
@@ -16,7 +18,9 @@ BLOCK_KEYS_DDL = """\
 -- IN_BLOCK edges, clustered by block key so a block is one range scan. The key is its
 -- 63-bit hash (mpi.store.sqlite_key_hash): half the index of the text. The text stays in
 -- records.block_keys (unit-separated), which readers check a hashed block's rows against
--- and which says which rows to delete when keys change.
+-- and which says which rows to delete when keys change. Besides the caller's keys, each
+-- record has rows for its search keys (mpi.store.sqlite_search_keys): "curp:<curp>" and
+-- "sn_dob:<first surname>|<birth date>", which serve search by CURP and by name + date.
 CREATE TABLE IF NOT EXISTS block_keys (
     key_hash INTEGER NOT NULL,
     rid      INTEGER NOT NULL,
@@ -75,8 +79,6 @@ CREATE TABLE IF NOT EXISTS records (
     link_probability REAL,
     CHECK ((person_id IS NULL) = (linked_at IS NULL))
 ) STRICT;
-CREATE INDEX IF NOT EXISTS records_by_curp ON records (curp) WHERE curp IS NOT NULL;
-CREATE INDEX IF NOT EXISTS records_by_name_dob ON records (first_surname, birth_date);
 CREATE INDEX IF NOT EXISTS records_by_person ON records (person_id) WHERE person_id IS NOT NULL;
 
 {BLOCK_KEYS_DDL}

@@ -31,6 +31,7 @@ _AUDIT_FILTERS = {
     "action": "action = ?",
     "target_id": "id IN (SELECT audit_id FROM audit_targets WHERE target_id = ?)",
 }
+# The store's own search-key rows (negative hashes, sqlite_search_keys) are no blocks.
 _STATS = """
 SELECT
     (SELECT count(*) FROM institutions),
@@ -38,7 +39,7 @@ SELECT
     (SELECT count(*) FROM records WHERE person_id IS NOT NULL),
     (SELECT count(*) FROM persons WHERE status = 'active'),
     (SELECT count(*) FROM persons WHERE status = 'merged'),
-    (SELECT count(*) FROM (SELECT DISTINCT key_hash FROM block_keys)),
+    (SELECT count(*) FROM (SELECT DISTINCT key_hash FROM block_keys WHERE key_hash >= 0)),
     (SELECT count(*) FROM not_same),
     (SELECT count(*) FROM review_tasks WHERE status = 'open'),
     (SELECT count(*) FROM coverage),
