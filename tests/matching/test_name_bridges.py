@@ -3,7 +3,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from mpi.matching._name_bridges import curp_letters_fit, held_by
+from mpi.matching._name_bridges import curp_letters_fit, held_by, short_name_key
 from mpi.matching.clustering import cluster_links
 from mpi.matching.features import prepare
 from tests.matching.conftest import MakeRecord
@@ -56,3 +56,39 @@ def test_short_forms_of_one_name_are_one_person_but_twins_are_not(
     left, right = np.array([1, 0], dtype=np.intp), np.array([2, 1], dtype=np.intp)
     clusters = cluster_links(f, left, right, np.array([30.0, 20.0]))
     assert (clusters.count == 1) is one_person
+
+
+@pytest.mark.parametrize(
+    ("short", "curp", "other", "two_people"),
+    [
+        ("MARIA", "PESM850314MJCRLR05", "MARIA ELENA", True),  # key made from MARIA alone
+        ("MARIA", "PESM850314MJCRLR05", "MARIA ROSA", True),
+        ("MARIA", "PESR850314MJCRLS02", "MARIA ELENA", False),  # made from MARIA ROSA
+        ("MARIA", None, "MARIA ELENA", False),  # no key: a short form
+        ("MARIA", "PESM850314MJCRLR05", "MARIA", False),
+        ("MARIA", "PESM850314MJCRLR05", "ELENA", False),  # not a longer form of MARIA
+    ],
+)
+def test_a_plain_marias_own_key_next_to_a_longer_maria_says_two_people(
+    make_record: MakeRecord, short: str, curp: str | None, other: str, two_people: bool
+) -> None:
+    f = prepare(
+        [make_record(given_names=short, curp=curp), make_record(given_names=other, curp=None)]
+    )
+    forward = short_name_key(f, np.array([0]), np.array([1]))
+    backward = short_name_key(f, np.array([1]), np.array([0]))
+    assert bool(forward[0]) is two_people
+    assert bool(backward[0]) is two_people
+
+
+def test_records_of_a_longer_maria_do_not_join_a_plain_marias_key(
+    make_record: MakeRecord,
+) -> None:
+    f = prepare([
+        make_record(given_names="MARIA", curp="PESM850314MJCRLR05"),
+        make_record(given_names="MARIA ELENA", curp=None),
+        make_record(given_names="MARIA ELENA", curp=None),
+    ])  # fmt: skip
+    left, right = np.array([1, 0], dtype=np.intp), np.array([2, 1], dtype=np.intp)
+    labels = cluster_links(f, left, right, np.array([30.0, 20.0])).labels
+    assert labels[1] == labels[2] != labels[0]

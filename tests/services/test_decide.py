@@ -217,3 +217,40 @@ def test_online_and_batch_agree_on_a_record_without_curp_between_both_keys_of_a_
     else:
         assert batch[record.key] == {record.key, joins}
         assert outcomes[2] is Outcome.LINKED
+
+
+# A twin named plain MARIA holds her own key (letters M, R: RENAPO skips MARIA only in a
+# compound name); her sister MARIA ELENA's records carry no CURP, at the same home.
+_MARIA = replace(
+    _HOLDER, record_id="M1", given_names="MARIA",
+    curp=complete_curp(derive_root("MARIA", "PEREZ", "SOLIS", _BORN, "M", "JC"), "0"),
+)  # fmt: skip
+_SHORT_NAME_CASES = [
+    # (what, the record without CURP, whether it joins the key's holder)
+    ("a longer name: a twin", replace(_MARIA, institution="SSA", record_id="Z1", curp=None,
+                                      given_names="MARIA ELENA"), False),
+    ("the same name: linked", replace(_MARIA, institution="SSA", record_id="Z2", curp=None),
+     True),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("what", "record", "joins"), _SHORT_NAME_CASES, ids=[c[0] for c in _SHORT_NAME_CASES]
+)
+def test_online_and_batch_agree_on_a_longer_name_next_to_a_plain_marias_key(
+    tmp_path: Path, services: Services, what: str, record: Record, joins: bool
+) -> None:
+    records = [_MARIA, record]
+    keys = [r.key for r in records]
+    link_records(services.store, records, services.rules, CLERK)
+    batch = partition(services.store, keys)
+    (tmp_path / "online").mkdir()
+    online_services = build(sqlite_settings(tmp_path / "online"))
+    try:
+        outcomes = [online_services.linking.register(r, CLERK).outcome for r in records]
+        online = partition(online_services.store, keys)
+    finally:
+        online_services.close()
+    assert batch == online
+    assert (batch[record.key] == {_MARIA.key, record.key}) is joins
+    assert outcomes[1] is (Outcome.LINKED if joins else Outcome.REVIEW)

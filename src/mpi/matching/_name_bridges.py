@@ -11,6 +11,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from mpi.matching._given import GivenTokens
+from mpi.matching._level_tests import Index, as_mask
 from mpi.matching.features import Features
 
 _VOWELS = frozenset("AEIOU")
@@ -59,3 +60,73 @@ def _first_inner_consonant(word: str) -> str:
         if char.isalpha() and char not in _VOWELS:
             return "X" if char == "Ñ" else char
     return "X"
+
+
+Letters = tuple[NDArray[np.int64], NDArray[np.int64]]
+
+
+def name_key_letters(f: Features) -> Letters:
+    """What `short_name_key` reads of every record (compute once for many calls)."""
+    return _short_key_letters(f), _long_name_letters(f)
+
+
+def short_name_key(
+    f: Features, left: Index, right: Index, letters: Letters | None = None
+) -> NDArray[np.bool_]:
+    """Pairs where one record is named only MARIA (or JOSE) and carries a valid CURP made
+    from that name alone, and the other's name adds a given name (MARIA ELENA) that would
+    have made other letters: RENAPO skips MARIA and JOSE in a compound name, so the key
+    holder is named plain MARIA and the other is someone else (a twin, not a short form)."""
+    short_l, long_l = letters if letters is not None else name_key_letters(f)
+    return as_mask(_holds_short_key(f, short_l, long_l, left, right)) | _holds_short_key(
+        f, short_l, long_l, right, left
+    )
+
+
+def _holds_short_key(
+    f: Features,
+    short_letters: NDArray[np.int64],
+    long_letters: NDArray[np.int64],
+    short: Index,
+    other: Index,
+) -> NDArray[np.bool_]:
+    mine, theirs = short_letters[short], long_letters[other]
+    out = (mine >= 0) & (theirs >= 0) & (mine != theirs)
+    idx = np.flatnonzero(out)
+    if len(idx):
+        # The longer name holds the short one's word (MARIA in MARIA ELENA).
+        word = f.given.significant[short[idx], 0]
+        out[idx] = (f.given.tokens[other[idx]] == word[:, None]).any(axis=1)
+    return as_mask(out)
+
+
+def _short_key_letters(f: Features) -> NDArray[np.int64]:
+    # Per record: the CURP's letters when the record is named only MARIA or JOSE and its
+    # valid CURP's letters are that name's own; else -1.
+    g = f.given
+    sig = g.significant
+    first = sig[:, 0]
+    only_weak = (g.uninformative[sig] | (sig < 0)).all(axis=1) & (first >= 0) & ~g.short[first]
+    chars = f.curp.chars
+    held = chars[:, 3].astype(np.int64) * 256 + chars[:, 15]
+    own = _word_letters(g)[first]
+    return np.where(f.curp.valid & only_weak & (held == own), held, -1)
+
+
+def _long_name_letters(f: Features) -> NDArray[np.int64]:
+    # Per record: the CURP letters its given name makes, when its first significant word
+    # is a full name other than MARIA or JOSE (the compound's rest); else -1.
+    g = f.given
+    first = g.significant[:, 0]
+    usable = (first >= 0) & ~g.uninformative[first] & ~g.short[first]
+    return np.where(usable, _word_letters(g)[first], -1)
+
+
+def _word_letters(g: GivenTokens) -> NDArray[np.int64]:
+    # curp_name_letters of each vocabulary word as one number ([-1] = -1).
+    codes = [_code(curp_name_letters(str(w))) for w in g.words[:-1]]
+    return np.array([*codes, -1], dtype=np.int64)
+
+
+def _code(letters: str) -> int:
+    return ord(letters[0]) * 256 + ord(letters[1]) if len(letters) == 2 else -1

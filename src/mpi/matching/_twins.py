@@ -10,7 +10,12 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from mpi.matching._name_bridges import curp_letters_fit, held_by
+from mpi.matching._name_bridges import (
+    curp_letters_fit,
+    held_by,
+    name_key_letters,
+    short_name_key,
+)
 from mpi.matching.features import Features
 from mpi.matching.hard_negatives import dates_close, names_say_two_people, unnamed_of_other_sex
 
@@ -23,6 +28,7 @@ class TwinsTest:
         self._names: dict[tuple[int, int, bool], bool] = {}
         self._given: list[int] = f.text["given_names"].ids.tolist()
         self._sex: list[int] = f.text["sex"].ids.tolist()
+        self._letters = name_key_letters(f)
 
     def seed(self, left: NDArray[np.intp], right: NDArray[np.intp]) -> None:
         """Test the given names of many pairs at once (the links), vectorised."""
@@ -43,6 +49,9 @@ class TwinsTest:
             if given[a] != given[b] and given[a] >= 0 and given[b] >= 0 and self._names_differ(a, b)
         ]
         if self._unnamed_twin(left, right):
+            return True
+        # A plain MARIA's own CURP next to a MARIA ELENA: no record bridges that.
+        if short_name_key(self.f, left, right, self._letters).any():
             return True
         if not suspects:
             return False

@@ -24,7 +24,7 @@ from mpi.matching._level_tests import (
     one_digit,
     year_off_by_one,
 )
-from mpi.matching._name_bridges import curp_name_letters
+from mpi.matching._name_bridges import curp_name_letters, short_name_key
 from mpi.matching.features import Features
 
 # Parent and child given the same name are a generation apart; typos never move a year this far.
@@ -179,13 +179,15 @@ def _sexes_and_names_differ(f: Features, left: Index, right: Index) -> NDArray[n
 
 
 def twins(f: Features, left: Index, right: Index) -> NDArray[np.bool_]:
-    """Same surnames, birth dates (nearly) equal, given names that are not one name: twins.
+    """Same surnames, birth dates (nearly) equal, given names that are not one name (or a
+    plain MARIA's own CURP next to a MARIA ELENA: `short_name_key`): twins.
 
     (A given name and surname captured in each other's fields is not a twin.)"""
     out = dates_close(f, left, right) & _same_surnames(f, left, right)
     idx = np.flatnonzero(out)
     if len(idx):
-        out[idx] = names_say_two_people(f, left[idx], right[idx])
+        a, b = left[idx], right[idx]
+        out[idx] = names_say_two_people(f, a, b) | short_name_key(f, a, b)
     return out
 
 
