@@ -67,6 +67,8 @@ def test_short_forms_of_one_name_are_one_person_but_twins_are_not(
         ("MARIA", None, "MARIA ELENA", False),  # no key: a short form
         ("MARIA", "PESM850314MJCRLR05", "MARIA", False),
         ("MARIA", "PESM850314MJCRLR05", "ELENA", False),  # not a longer form of MARIA
+        ("JOSE", "PESJ850314HJCRLS07", "JOSE ANTONIO", True),
+        ("JOSE", "PESJ850314HJCRLS07", "J0SE", False),  # a typo, read as JOSE and SE
     ],
 )
 def test_a_plain_marias_own_key_next_to_a_longer_maria_says_two_people(

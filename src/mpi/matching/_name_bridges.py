@@ -15,6 +15,8 @@ from mpi.matching._level_tests import Index, as_mask
 from mpi.matching.features import Features
 
 _VOWELS = frozenset("AEIOU")
+# The shortest given name (ANA, LUZ, EVA): shorter tokens are initials or typo fragments.
+MIN_NAME = 3
 
 
 def held_by(
@@ -114,11 +116,14 @@ def _short_key_letters(f: Features) -> NDArray[np.int64]:
 
 
 def _long_name_letters(f: Features) -> NDArray[np.int64]:
-    # Per record: the CURP letters its given name makes, when its first significant word
-    # is a full name other than MARIA or JOSE (the compound's rest); else -1.
+    # Per record: the CURP letters its given name makes, when it is a compound name whose
+    # first significant word is a full name other than MARIA or JOSE (the compound's rest);
+    # else -1. (A typo such as J0SE splits one name into JOSE and SE, no name of 3 letters.)
     g = f.given
     first = g.significant[:, 0]
-    usable = (first >= 0) & ~g.uninformative[first] & ~g.short[first]
+    compound = (g.tokens >= 0).sum(axis=1) >= 2
+    full = np.array([len(str(w)) >= MIN_NAME for w in g.words], dtype=np.bool_)
+    usable = compound & (first >= 0) & ~g.uninformative[first] & full[first]
     return np.where(usable, _word_letters(g)[first], -1)
 
 
