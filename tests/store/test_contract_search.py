@@ -137,3 +137,16 @@ def test_records_missing_a_searched_value_are_never_found(store: Store) -> None:
     with store.read() as tx:
         assert [r.key for r in tx.search_by_name_dob("PRUEBA", DOB).items] == ["IMSS:R3"]
         assert tx.search_by_curp("None") == ()
+
+
+def test_a_search_follows_a_changed_value_when_the_block_keys_stay_the_same(
+    store: Store,
+) -> None:
+    later = date(1990, 5, 18)
+    seed(store, write(record(1, curp="PRUE900517MDFXXX07", birth_date=DOB), "k:1"))
+    seed(store, write(record(1, curp="PRUE900517MDFXXX09", birth_date=later), "k:1"), when=LATER)
+    with store.read() as tx:
+        assert tx.search_by_curp("PRUE900517MDFXXX07") == ()
+        assert tx.search_by_name_dob("PRUEBA", DOB).items == ()
+        assert [r.key for r in tx.search_by_curp("PRUE900517MDFXXX09")] == ["IMSS:R1"]
+        assert [r.key for r in tx.search_by_name_dob("PRUEBA", later).items] == ["IMSS:R1"]

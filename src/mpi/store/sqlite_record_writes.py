@@ -31,6 +31,7 @@ _SEP = codec.KEY_SEPARATOR
 _BIRTH = RECORD_FIELDS.index("birth_date")
 _BEFORE_BIRTH, _AFTER_BIRTH = RECORD_FIELDS[:_BIRTH], RECORD_FIELDS[_BIRTH + 1 :]
 _BIRTH_DATE = attrgetter("birth_date")
+_SEARCHED = (3, 5, 8)  # curp, first_surname, birth_date in a record's content
 _UPDATE = (
     "UPDATE records SET curp = ?, given_names = ?, first_surname = ?, second_surname = ?, "
     "sex = ?, birth_date = ?, birth_state = ?, postal_code = ?, phone = ?, nss = ?, "
@@ -152,7 +153,7 @@ class RecordWrites(SqliteTx):
                 inserts.append((s.rid, *s.content, s.version, s.received_at, s.keys))
             elif s.dirty:
                 updates.append((*s.content[3:], s.version, s.received_at, s.keys, s.rid))
-            if s.new or s.dirty:
+            if s.new or (s.dirty and _index_changed(s)):
                 old, new = _indexed(s.stored_keys, s.stored_content), _indexed(s.keys, s.content)
                 drops += [(h, s.rid) for h in old - new]
                 adds += [(h, s.rid) for h in new - old]
@@ -189,6 +190,12 @@ def _joined(block_keys: Sequence[str]) -> str:
 
 def _split(text: str) -> set[str]:
     return set(text.split(codec.KEY_SEPARATOR)) if text else set()
+
+
+def _index_changed(s: _State) -> bool:
+    old = s.stored_content
+    # CURP, first surname and birth date make the store's own rows (sqlite_search_keys).
+    return old is None or s.keys != s.stored_keys or any(s.content[i] != old[i] for i in _SEARCHED)
 
 
 def _indexed(keys: str, content: tuple[str | None, ...] | None) -> set[int]:
