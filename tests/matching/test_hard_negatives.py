@@ -176,3 +176,22 @@ def test_twins_names_and_name_letters(
 ) -> None:
     f = prepare([make_record(**first), make_record(**second)])
     assert cannot_link(f, np.array([0]), np.array([1])).tolist() == [apart]
+
+
+@pytest.mark.parametrize(
+    ("other_name", "apart"),
+    [
+        ("JUANA", True),  # the other sex's key and that sex's form of the name: twins
+        ("JUAN", False),  # the same name: a typo in the sex letter
+        ("JUAN CARLOS", False),
+    ],
+)
+def test_keys_differing_only_in_the_sex_letter_are_twins_under_the_two_forms_of_a_name(
+    make_record: MakeRecord, other_name: str, apart: bool
+) -> None:
+    # H and M keep the check digit, so both keys are valid.
+    f = prepare([
+        make_record(given_names="JUAN", sex="H", curp="PESJ850314HJCRLN05"),
+        make_record(given_names=other_name, sex="H", curp="PESJ850314MJCRLN05"),
+    ])  # fmt: skip
+    assert bool(cannot_link(f, np.array([0]), np.array([1]))[0]) is apart

@@ -215,8 +215,31 @@ def _different_roots(f: Features, left: Index, right: Index) -> NDArray[np.bool_
         excused = typo_apart(f, a, b) & ~_corroborated(f, a, b, "birth_state", slice(11, 13))
         excused &= ~_corroborated(f, a, b, "sex", slice(10, 11))
         excused &= ~_name_letters_corroborated(f, a, b)
+        excused &= ~_sex_letter_twins(f, a, b)
         out[idx[excused]] = False
     return out
+
+
+def _sex_letter_twins(f: Features, left: Index, right: Index) -> NDArray[np.bool_]:
+    # The CURPs differ only in the sex letter (position 11) and the given names are the two
+    # genders of one name (JUAN / JUANA, ALEJANDRO / ALEJANDRA): twins of each sex, each
+    # key right. H and M keep the check digit (5 x weight 8), so the digit cannot tell a
+    # typo; and a typo in the sex letter leaves the name as it was.
+    chars, g = f.curp.chars, f.given
+    differ = chars[left] != chars[right]
+    out = differ[:, 10] & (differ.sum(axis=1) == 1)
+    for k in np.flatnonzero(out).tolist():
+        a, b = int(g.significant[left[k], 0]), int(g.significant[right[k], 0])
+        out[k] = a >= 0 and b >= 0 and _genders_of_one_name(str(g.words[a]), str(g.words[b]))
+    return as_mask(out)
+
+
+def _genders_of_one_name(a: str, b: str) -> bool:
+    # JUAN / JUANA, ALEJANDRO / ALEJANDRA (the masculine may end in O, or in a consonant).
+    male, female = sorted((a, b), key=lambda w: w.endswith("A"))
+    if not female.endswith("A") or male.endswith("A"):
+        return False
+    return female[:-1] in (male, male[:-1]) and len(female) > 2
 
 
 def _corroborated(
