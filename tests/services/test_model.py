@@ -11,7 +11,8 @@ from mpi.matching.blocking_keys import block_keys
 from mpi.matching.features import prepare
 from mpi.matching.term_frequency import TermFrequencies
 from mpi.rules_file import default_rules
-from mpi.services.model import CandidateScore, LinkingModel, uses_term_frequencies
+from mpi.services.decide import decide
+from mpi.services.model import EXPLAIN_TOP, CandidateScore, LinkingModel, uses_term_frequencies
 from tests.services.people import population_file, read_valid
 
 T0 = datetime(2026, 3, 1, tzinfo=UTC)
@@ -86,3 +87,20 @@ def test_the_online_join_check_applies_the_rules_files_hard_negative_rules(
     without_rules = LinkingModel(replace(model.rules, hard_negatives=()), model.term_frequencies)
     assert not model.joinable(blanca, person, florencia.key)
     assert without_rules.joinable(blanca, person, florencia.key)
+
+
+def test_the_persons_ranked_first_on_a_tie_are_the_ones_that_explain_themselves(
+    model: LinkingModel, sample: list[Record]
+) -> None:
+    # Eight persons' records identical but for the record id score the same; their person
+    # ids sort the opposite way to their record keys, so ranking by record key would explain
+    # persons the decision ranks last.
+    query = replace(sample[0], institution="QUERY", record_id="q")
+    twins = [replace(sample[0], record_id=f"r{k}") for k in range(8)]
+    candidates = [StoredRecord(r, 1, T0, f"P{7 - k}") for k, r in enumerate(twins)]
+    scores = model.score(query, candidates)
+    assert len({s.scored.probability for s in scores}) == 1
+    ranked = decide((s.scored for s in scores), model.thresholds).persons
+    by_key = {s.scored.record_key: s for s in scores}
+    explained = [by_key[p.best_record_key].explanation is not None for p in ranked]
+    assert explained == [True] * EXPLAIN_TOP + [False] * (len(ranked) - EXPLAIN_TOP)

@@ -160,8 +160,15 @@ class LinkingModel:
         candidates: Sequence[StoredRecord],
     ) -> list[CandidateScore]:
         barred, unsure = flags
-        # Pair k scores candidates[k - pairs.start] (row scored.right[k] of `f`).
-        order = sorted(pairs, key=lambda k: (-scored.probability[k], f.keys[scored.right[k]]))
+
+        # Pair k scores candidates[k - pairs.start] (row scored.right[k] of `f`). Persons are
+        # explained in the order decide ranks them (ties by person id, then record key), so
+        # the best persons an answer shows are the ones that can explain themselves.
+        def rank(k: int) -> tuple[float, str | None, str]:
+            person = candidates[k - pairs.start].person_id
+            return (-float(scored.probability[k]), person, f.keys[scored.right[k]])
+
+        order = sorted(pairs, key=rank)
         out = []
         explained: set[str] = set()
         for k in order:
