@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 from numpy.typing import NDArray
 
-from mpi.matching._forked import forked_map
+from mpi._fork import forked_map
 from mpi.matching.clustering import Clusters, cluster_links, connected_components
 from mpi.matching.features import Features
 from mpi.matching.hard_negatives import HARD_NEGATIVE_RULES
