@@ -16,6 +16,7 @@ from mpi.services.batch_link import link_records
 from mpi.services.decide import REVIEW_AMBIGUOUS, Outcome
 from mpi.services.importer import count_terms, hold_counts, import_records, release_counts
 from mpi.store.port import BulkLoader, ReadTx, Store, WriteTx
+from tests.services.both_ways import link_both_ways
 from tests.services.conftest import sqlite_settings
 from tests.services.people import (
     CLERK,
@@ -125,20 +126,11 @@ NAMESAKE_CASES = [
 def test_batch_and_online_agree_on_a_record_without_curp_between_two_namesakes(
     tmp_path: Path, services: Services, what: str, third: Record, joins: str | None
 ) -> None:
-    records = [NAMESAKE_A, NAMESAKE_B, third]
-    keys = [r.key for r in records]
-    link_records(services.store, records, services.rules, CLERK)
+    both = link_both_ways(tmp_path, services, [NAMESAKE_A, NAMESAKE_B, third])
     with services.store.read() as tx:
         batch_tasks = tx.review_tasks(ReviewStatus.OPEN).items
-    batch = partition(services.store, keys)
-    (tmp_path / "online").mkdir()
-    online_services = build(sqlite_settings(tmp_path / "online"))
-    try:
-        outcomes = [online_services.linking.register(r, CLERK).outcome for r in records]
-        online = partition(online_services.store, keys)
-    finally:
-        online_services.close()
-    assert batch == online
+    batch, outcomes = both.batch, both.outcomes
+    assert batch == both.online
     assert batch[NAMESAKE_A.key] != batch[NAMESAKE_B.key]
     if joins is None:
         assert batch[third.key] == {third.key}

@@ -6,10 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from mpi.bootstrap import Services, build
+from mpi.bootstrap import Services
 from mpi.domain.records import Record
 from mpi.identity.curp import complete_curp, derive_root
-from mpi.services.batch_link import link_records
 from mpi.services.decide import (
     REVIEW_AMBIGUOUS,
     REVIEW_POSSIBLE_MATCH,
@@ -21,8 +20,7 @@ from mpi.services.decide import (
     decide,
     rank_persons,
 )
-from tests.services.conftest import sqlite_settings
-from tests.services.people import CLERK, partition
+from tests.services.both_ways import link_both_ways
 
 T = Thresholds(link=0.95, review=0.5)
 
@@ -166,18 +164,9 @@ _NAMESAKE_CASES = [
 def test_online_and_batch_agree_on_a_record_without_curp_next_to_a_later_homoclave(
     tmp_path: Path, services: Services, what: str, record: Record, joins: bool
 ) -> None:
-    records = [_HOLDER, record]
-    keys = [r.key for r in records]
-    link_records(services.store, records, services.rules, CLERK)
-    batch = partition(services.store, keys)
-    (tmp_path / "online").mkdir()
-    online_services = build(sqlite_settings(tmp_path / "online"))
-    try:
-        outcomes = [online_services.linking.register(r, CLERK).outcome for r in records]
-        online = partition(online_services.store, keys)
-    finally:
-        online_services.close()
-    assert batch == online
+    both = link_both_ways(tmp_path, services, [_HOLDER, record])
+    batch, outcomes = both.batch, both.outcomes
+    assert batch == both.online
     assert (batch[record.key] == {_HOLDER.key, record.key}) is joins
     assert outcomes[1] is (Outcome.LINKED if joins else Outcome.REVIEW)
 
@@ -198,18 +187,9 @@ _BOTH_KEYS_CASES = [
 def test_online_and_batch_agree_on_a_record_without_curp_between_both_keys_of_a_root(
     tmp_path: Path, services: Services, what: str, record: Record, joins: str | None
 ) -> None:
-    records = [_HOLDER, _FIRST, record]
-    keys = [r.key for r in records]
-    link_records(services.store, records, services.rules, CLERK)
-    batch = partition(services.store, keys)
-    (tmp_path / "online").mkdir()
-    online_services = build(sqlite_settings(tmp_path / "online"))
-    try:
-        outcomes = [online_services.linking.register(r, CLERK).outcome for r in records]
-        online = partition(online_services.store, keys)
-    finally:
-        online_services.close()
-    assert batch == online
+    both = link_both_ways(tmp_path, services, [_HOLDER, _FIRST, record])
+    batch, outcomes = both.batch, both.outcomes
+    assert batch == both.online
     assert batch[_HOLDER.key] != batch[_FIRST.key]
     if joins is None:
         assert batch[record.key] == {record.key}
@@ -240,17 +220,8 @@ _SHORT_NAME_CASES = [
 def test_online_and_batch_agree_on_a_longer_name_next_to_a_plain_marias_key(
     tmp_path: Path, services: Services, what: str, record: Record, joins: bool
 ) -> None:
-    records = [_MARIA, record]
-    keys = [r.key for r in records]
-    link_records(services.store, records, services.rules, CLERK)
-    batch = partition(services.store, keys)
-    (tmp_path / "online").mkdir()
-    online_services = build(sqlite_settings(tmp_path / "online"))
-    try:
-        outcomes = [online_services.linking.register(r, CLERK).outcome for r in records]
-        online = partition(online_services.store, keys)
-    finally:
-        online_services.close()
-    assert batch == online
+    both = link_both_ways(tmp_path, services, [_MARIA, record])
+    batch, outcomes = both.batch, both.outcomes
+    assert batch == both.online
     assert (batch[record.key] == {_MARIA.key, record.key}) is joins
     assert outcomes[1] is (Outcome.LINKED if joins else Outcome.REVIEW)
