@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from mpi.domain.errors import ValidationError
-from mpi.io.assignments import read_assignments, write_assignments
+from mpi.io.assignments import read_assignments, write_assignment_columns, write_assignments
 
 
 def test_assignments_round_trip_through_a_file(tmp_path: Path) -> None:
@@ -36,3 +36,28 @@ def test_a_malformed_assignment_file_is_refused_naming_the_line(
     path.write_text(text, encoding="utf-8")
     with pytest.raises(ValidationError, match=message):
         read_assignments(path)
+
+
+@pytest.mark.parametrize(
+    "keys",
+    [
+        [],
+        ["IMSS:1", "SSA-JC:a.b", "ISSSTE:9"],
+        ["IMSS:1", "IMSS:a,b"],  # a comma: quoted
+        ['IMSS:say "x"', "IMSS:2"],  # a quote: quoted
+        ["IMSS:1:2", "IMSS"],  # two colons, none: split at the first, as a row
+        ["IMSS:1", "IMSS:line\nbreak"],
+    ],
+)
+def test_assignment_columns_are_written_as_write_assignments_writes_the_pairs(
+    tmp_path: Path, keys: list[str]
+) -> None:
+    ids = [f"P{i % 2}" for i in range(len(keys))]
+    assert write_assignment_columns(tmp_path / "columns.csv", keys, ids) == len(keys)
+    write_assignments(tmp_path / "pairs.csv", zip(keys, ids, strict=True))
+    assert (tmp_path / "columns.csv").read_bytes() == (tmp_path / "pairs.csv").read_bytes()
+
+
+def test_assignment_columns_of_different_lengths_are_refused(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="2 record keys given with 1 ids"):
+        write_assignment_columns(tmp_path / "a.csv", ["IMSS:1", "IMSS:2"], ["P1"])

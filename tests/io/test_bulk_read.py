@@ -5,11 +5,12 @@ from pathlib import Path
 
 import pytest
 
+from mpi.domain.batch_columns import RecordColumns
 from mpi.domain.errors import ValidationError
-from mpi.domain.records import RECORD_FIELDS
+from mpi.domain.records import RECORD_FIELDS, Record
 from mpi.io import bulk_read
 from mpi.io._lines import MAX_LINE_BYTES
-from mpi.io.bulk_read import read_all_records
+from mpi.io.bulk_read import read_all_records, read_record_columns
 from mpi.io.records_file import RowError, read_records
 
 TODAY = date(2026, 11, 21)
@@ -73,3 +74,43 @@ def test_a_file_with_quotes_is_read_in_one_pass(tmp_path: Path) -> None:
     path = _file(tmp_path, rows)
     assert bulk_read._parts(path, None) is None
     assert read_all_records(path, today=TODAY) == list(read_records(path, today=TODAY))
+
+
+def _columns_of(rows: list[Record | RowError]) -> tuple[RecordColumns, list[RowError]]:
+    records = [row for row in rows if isinstance(row, Record)]
+    return RecordColumns.of(records), [row for row in rows if isinstance(row, RowError)]
+
+
+@pytest.mark.parametrize("quoted", [False, True])
+@pytest.mark.parametrize("count", [0, 1, 40])
+def test_record_columns_hold_the_rows_one_pass_reads(
+    tmp_path: Path, count: int, quoted: bool
+) -> None:
+    # Unquoted files go column by column on two processes, quoted ones row by row.
+    tail = 'IMSS,q,,"ANA, MARIA",LOPEZ,,M,,,,,' if quoted else "IMSS,last,,X,Y,,H,,,,,"
+    path = _file(tmp_path, [*_rows(count), tail])
+    columns, rejected = read_record_columns(path, today=TODAY)
+    expected, expected_rejected = _columns_of(list(read_records(path, today=TODAY)))
+    assert (columns.fields, columns.keys) == (expected.fields, expected.keys)
+    assert rejected == expected_rejected
+    assert columns.keys[-1] == ("IMSS:q" if quoted else "IMSS:last")
+
+
+def test_record_columns_of_an_ndjson_file_are_its_records(tmp_path: Path) -> None:
+    path = tmp_path / "records.ndjson"
+    path.write_text(
+        '{"institution": "IMSS", "record_id": "1", "given_names": "ANA"}\n'
+        '{"institution": "IMSS", "record_id": "2", "birth_date": "1990-02-30"}\n',
+        encoding="utf-8",
+    )
+    columns, rejected = read_record_columns(path, today=TODAY)
+    assert columns.records(0, len(columns)) == [Record("IMSS", "1", given_names="ANA")]
+    assert [error.line for error in rejected] == [2]
+
+
+def test_record_columns_raise_for_an_unreadable_second_half_as_one_pass_does(
+    tmp_path: Path,
+) -> None:
+    path = _file(tmp_path, _rows(30), b"IMSS,99,,\xff,X,,H,,,,,\n")
+    with pytest.raises(ValidationError, match="line 37"):
+        read_record_columns(path, today=TODAY)

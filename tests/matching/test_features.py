@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from mpi.domain.batch_columns import RecordColumns
 from mpi.matching.features import Features, format_date, prepare
 from tests.matching.conftest import MakeRecord
 from tests.matching.test_engine import random_records
@@ -69,3 +70,13 @@ def test_a_record_prepares_the_same_alone_in_a_table_and_again() -> None:
     again = prepare(list(reversed(records)))
     for i in range(len(records)):
         assert _row_view(again, len(records) - 1 - i) == _row_view(together, i)
+
+
+def test_columns_prepare_as_the_records_they_hold() -> None:
+    records = random_records(300, seed=5)
+    columns = RecordColumns.of(records)
+    by_records, by_columns = prepare(records), prepare(columns)
+    assert by_columns.keys == by_records.keys
+    assert [_row_view(by_columns, i) for i in range(300)] == [
+        _row_view(by_records, i) for i in range(300)
+    ]

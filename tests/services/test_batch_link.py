@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from mpi.bootstrap import Services, build
+from mpi.domain.batch_columns import RecordColumns
 from mpi.domain.errors import ConflictError
 from mpi.domain.records import Record
 from mpi.domain.review import ReviewStatus
@@ -190,3 +191,28 @@ def test_a_bulk_load_writes_the_same_graph_as_chunked_transactions(
         assert graph(services.store, keys) == graph(chunked.store, keys)
     finally:
         chunked.close()
+
+
+@pytest.mark.parametrize("bulk", [True, False])
+def test_columns_link_into_the_same_graph_as_the_records_they_hold(
+    tmp_path: Path, services: Services, sample: list[Record], bulk: bool
+) -> None:
+    by_records = link_records(services.store, sample, services.rules, CLERK, at=T0)
+    (tmp_path / "columns").mkdir()
+    other = build(sqlite_settings(tmp_path / "columns"))
+    try:
+        store = other.store if bulk else ChunkedStore(other.store)
+        by_columns = link_records(store, RecordColumns.of(sample), other.rules, CLERK, at=T0)
+        keys = [r.key for r in sample]
+        assert graph(services.store, keys) == graph(other.store, keys)
+        assert by_columns.keys == by_records.keys
+        assert partition(other.store, keys) == partition(services.store, keys)
+        assert len(set(by_columns.person_ids)) == len(set(by_records.person_ids))
+    finally:
+        other.close()
+
+
+def test_a_key_twice_among_columns_is_refused(services: Services) -> None:
+    columns = RecordColumns.of([juan("IMSS", "1"), juan("IMSS", "2"), juan("IMSS", "1")])
+    with pytest.raises(ConflictError, match="IMSS:1 appears twice"):
+        link_records(services.store, columns, services.rules, CLERK)

@@ -19,12 +19,13 @@ from tqdm import tqdm
 
 from mpi.bootstrap import build
 from mpi.cli._batch_options import add_batch_options, rejected_path, settings_from
-from mpi.cli._rejected import RejectedWriter, records_or_rejections
-from mpi.domain.records import Record
-from mpi.io.assignments import write_assignments
-from mpi.io.bulk_read import read_all_records
+from mpi.cli._rejected import RejectedWriter
+from mpi.domain.batch_columns import RecordColumns
+from mpi.io.assignments import write_assignment_columns
+from mpi.io.bulk_read import read_record_columns
 from mpi.services.audit import Actor
 from mpi.services.batch_link import BatchLinkResult, link_records
+from mpi.services.importer import Rejection
 from mpi.services.model import term_frequencies_state
 from mpi.store.model_state import TERM_FREQUENCIES
 
@@ -49,19 +50,18 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
 def run(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     args.rejected_path = rejected_path(args)
-    # A million records live until the end: the collector stays off while they are read
-    # (its passes would walk the new Records, ~0.3 s at 1M), and they are exempted from
-    # its later full passes, which would walk them again each time linking and writing
-    # allocate.
+    # What is read lives until the end: the collector stays off while it is read and it
+    # is exempted from the collector's later full passes, which would walk it again each
+    # time linking and writing allocate.
     gc.disable()
     try:
-        records, rejected = _read(args.file, args.rejected_path)
+        columns, rejected = _read(args.file, args.rejected_path)
         gc.freeze()
     finally:
         gc.enable()
-    # link_records gets the only reference, so a store without bulk loading frees the
-    # records once written.
-    handed_over, records = [records], []
+    # link_records gets the only reference, so that it can let the columns go.
+    handed_over = [columns]
+    del columns
     read_seconds = time.perf_counter() - started
     services = build(settings_from(args))
     try:
@@ -83,25 +83,20 @@ def run(args: argparse.Namespace) -> int:
         services.model_state.save(TERM_FREQUENCIES, state, datetime.now(UTC))
     finally:
         services.close()
-    pairs = zip(result.keys, result.person_ids, strict=True)
-    write_assignments(args.out, pairs)
+    write_assignment_columns(args.out, result.keys, result.person_ids)
     _print_summary(args, services.settings.store_url, result, rejected, read_seconds, started)
     return 0
 
 
-def _read(path: Path, rejected_path: Path) -> tuple[list[Record], int]:
-    records: list[Record] = []
-    rejected = 0
+def _read(path: Path, rejected_path: Path) -> tuple[RecordColumns, int]:
     with rejected_path.open("w", encoding="utf-8", newline="") as out:
         writer = RejectedWriter(out)
-        # The whole file is linked at once anyway, so it is read on both cores.
-        for row in records_or_rejections(path, read_all_records(path)):
-            if isinstance(row, Record):
-                records.append(row)
-            else:
-                rejected += 1
-                writer(row)
-    return records, rejected
+        # The whole file is linked at once anyway, so it is read on both cores, into
+        # columns: no Record per row.
+        columns, errors = read_record_columns(path)
+        for error in errors:
+            writer(Rejection(error.line, error.record_key, error.problems))
+    return columns, len(errors)
 
 
 def _print_summary(

@@ -7,6 +7,10 @@ Records; the child's rows come back as columns (io/_ship.py), cheap to pickle, a
 Records here. The cut is exact only when no field can span lines, so files holding a quote
 character and NDJSON files are read in one pass, small files on one process, and parts that
 are not plain row by row. Either way the result equals list(read_records(path)).
+
+`read_record_columns` gives the same rows without a Record per row: the accepted ones as
+the columns they were parsed into (what `mpi link` links and bulk-loads), the rejected
+ones as RowErrors.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from datetime import date
 from pathlib import Path
 
 from mpi._fork import forked_map, workers
+from mpi.domain.batch_columns import RecordColumns
 from mpi.domain.errors import Problem, ValidationError
 from mpi.domain.records import RECORD_FIELDS, Record
 from mpi.io._csv_columns import Packed, read_columns, unpack
@@ -74,6 +79,57 @@ def read_all_records(
                 raise ValidationError(problems)
             rows.extend(read_rows if isinstance(read_rows, list) else unpack(read_rows))
         return rows
+
+
+def read_record_columns(
+    path: str | Path, *, format: Format | None = None, today: date | None = None
+) -> tuple[RecordColumns, list[RowError]]:
+    """The rows of read_all_records(path): the accepted ones as columns, in file order, and
+    the rejected ones, in file order.
+
+    Raises:
+        ValidationError: as read_records, for the first unreadable line.
+    """
+    path = Path(path)
+    reference = today or date.today()
+    with _collector_paused():
+        found = _parts(path, format)
+        if found is None:
+            return _split(list(read_records(path, format=format, today=reference)))
+        data, parts = found
+        header = csv_header(path)
+
+        def read(part: Part) -> _Result:
+            packed, problems = _read_part(path, data, part, header, reference)
+            if packed is None:
+                return None, problems
+            columns, errors = packed
+            # Each process makes its own part's keys (the child's cross the pipe joined).
+            return ([*columns, _keys(columns[0], columns[1])], errors), problems
+
+        results = forked_map(read, parts, parallel=len(parts) > 1, transport=(_ship, _land))
+        columns: list[list[object]] = []
+        rejected: list[RowError] = []
+        for packed, problems in results:
+            if packed is None:
+                raise ValidationError(problems)
+            if columns:
+                for column, more in zip(columns, packed[0], strict=True):
+                    column.extend(more)
+            else:
+                columns = packed[0]
+            rejected.extend(error for _, error in packed[1])
+        *fields, keys = columns
+        return RecordColumns(tuple(fields), keys), rejected  # type: ignore[arg-type]
+
+
+def _keys(institutions: list[object], record_ids: list[object]) -> list[object]:
+    return list(map(":".join, zip(institutions, record_ids, strict=True)))  # type: ignore[arg-type]
+
+
+def _split(rows: Rows) -> tuple[RecordColumns, list[RowError]]:
+    records = [row for row in rows if isinstance(row, Record)]
+    return RecordColumns.of(records), [row for row in rows if isinstance(row, RowError)]
 
 
 @contextmanager

@@ -7,13 +7,13 @@ import functools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from operator import attrgetter
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
 from mpi._fork import forked_map
+from mpi.domain.batch_columns import RecordColumns
 from mpi.domain.records import Record
 from mpi.identity import curp as curp_rules
 from mpi.identity.curp_batch import check_many
@@ -80,8 +80,11 @@ class Features:
         return len(self.keys)
 
 
-def prepare(records: Sequence[Record]) -> Features:
+def prepare(records: Sequence[Record] | RecordColumns) -> Features:
     """Compute the comparison features of `records` (row i describes records[i])."""
+    if not isinstance(records, RecordColumns):
+        # A batch reads column by column: a column per field, not an attribute per record.
+        records = RecordColumns.of(records)
     parallel = len(records) >= PARALLEL_RECORDS
     # Two halves of about equal work for two processes: the child checks every distinct
     # CURP, builds what depends on them and two code columns; the parent prepares the names,
@@ -134,10 +137,10 @@ class _CurpHalf:
     text: dict[str, TextColumn]  # _CHILD_CODES
 
 
-def _record_half(records: Sequence[Record]) -> _RecordHalf:
+def _record_half(records: RecordColumns) -> _RecordHalf:
     names = _name_columns(records)
     return _RecordHalf(
-        keys=tuple(map(attrgetter("key"), records)),
+        keys=tuple(records.keys),
         text={
             name: _column(_values(records, name))
             for name in _CODE_FIELDS
@@ -150,7 +153,7 @@ def _record_half(records: Sequence[Record]) -> _RecordHalf:
     )
 
 
-def _curp_half(records: Sequence[Record]) -> _CurpHalf:
+def _curp_half(records: RecordColumns) -> _CurpHalf:
     index, values = _distinct(_values(records, "curp"))
     curps = _CurpTable.of(index, values, [_check_curps(values, date.today())])
     return _CurpHalf(
@@ -162,8 +165,9 @@ def _curp_half(records: Sequence[Record]) -> _CurpHalf:
     )
 
 
-def _values(records: Sequence[Record], name: str) -> list[Any]:
-    return list(map(attrgetter(name), records))
+def _values(records: RecordColumns, name: str) -> list[Any]:
+    column = records.column(name)
+    return column if isinstance(column, list) else list(column)
 
 
 def _with_curp_dates(
@@ -201,7 +205,7 @@ def _mapped(func: Callable[[str], str | None], column: TextColumn, vocab: Vocabu
     return _text(encode_mapped(func, column.ids, column.vocab, vocab), vocab)
 
 
-def _raw(records: Sequence[Record], name: str) -> TextColumn:
+def _raw(records: RecordColumns, name: str) -> TextColumn:
     values = _values(records, name)
     if len(values) <= _FEW:  # only the values are read (_mapped)
         return TextColumn(object_array(values), np.zeros(len(values), np.int32), Vocabulary())
@@ -210,13 +214,14 @@ def _raw(records: Sequence[Record], name: str) -> TextColumn:
     return TextColumn(object_array([]), vocab.encode(values), vocab)
 
 
-def _sex_column(records: Sequence[Record], curps: _CurpTable) -> TextColumn:
+def _sex_column(records: RecordColumns, curps: _CurpTable) -> TextColumn:
     # A record without a sex but with a valid CURP still says who it is: the CURP encodes
     # sex and birth date, and leaving them out lets a son without a recorded birth date
     # look like his namesake father.
     sexes = curps.sex
     index = curps.index.tolist()
-    return _column([r.sex or sexes[j] for r, j in zip(records, index, strict=True)])
+    recorded = _values(records, "sex")
+    return _column([s or sexes[j] for s, j in zip(recorded, index, strict=True)])
 
 
 @functools.lru_cache(maxsize=_NAME_CACHE)
@@ -224,7 +229,7 @@ def _joined_given(raw: str) -> str | None:
     return " ".join(given_name_tokens(raw)) or None
 
 
-def _name_columns(records: Sequence[Record]) -> dict[str, TextColumn]:
+def _name_columns(records: RecordColumns) -> dict[str, TextColumn]:
     # One vocabulary for both surnames so a swapped pair compares ids across columns.
     surnames = Vocabulary()
     return {

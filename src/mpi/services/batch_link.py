@@ -24,9 +24,10 @@ from datetime import UTC, datetime
 import numpy as np
 from numpy.typing import NDArray
 
+from mpi.domain.batch_columns import LinkColumns, RecordColumns
 from mpi.domain.errors import ConflictError
 from mpi.domain.ids import new_id
-from mpi.domain.persons import PERSON_ID_PREFIX, Link
+from mpi.domain.persons import PERSON_ID_PREFIX
 from mpi.domain.records import Record
 from mpi.domain.review import REVIEW_ID_PREFIX, ReviewTask
 from mpi.matching.blocking import OversizedBlock, candidate_pairs
@@ -81,7 +82,7 @@ class _Linked:
 
 def link_records(
     store: Store,
-    records: Sequence[Record],
+    records: Sequence[Record] | RecordColumns,
     rules: MatchingRules,
     actor: Actor,
     at: datetime | None = None,
@@ -91,7 +92,8 @@ def link_records(
 
     Args:
         store: the store to write; it must hold no records yet.
-        records: validated records with distinct keys; results follow their order.
+        records: validated records with distinct keys, or their columns (a bulk read's:
+            no Record is made for a store that bulk-loads); results follow their order.
         rules: matching rules (the engine's batch pipeline uses them).
         actor: who runs the batch (audited once per chunk).
         at: timestamp of every write; defaults to now.
@@ -106,20 +108,24 @@ def link_records(
     """
     at = at or datetime.now(UTC)
     _check_empty(store)
-    _check_unique(records)
-    if not records:
+    columns = records if isinstance(records, RecordColumns) else RecordColumns.of(records)
+    # Only the columns are needed from here on: a caller that handed over its only
+    # reference to the records lets them be freed.
+    del records
+    _check_unique(columns.keys)
+    if not len(columns):
         return BatchLinkResult((), (), 0, 0, 0, 0, 0, (), TermFrequencies())
     timings: dict[str, float] = {}
     clock, cpu_clock = time.perf_counter(), time.process_time()
-    f = prepare(records)
+    f = prepare(columns)
     timings["prepare"] = time.perf_counter() - clock
     bulk = store if isinstance(store, BulkLoader) else None
     if bulk is None:
-        write_records(store, records, BlockKeyTable(f, rules.blocking.keys), at)
+        # Records made a chunk at a time, as they are written.
+        write_records(store, columns.as_records(), BlockKeyTable(f, rules.blocking.keys), at)
         timings["records"] = time.perf_counter() - clock - timings["prepare"]
-        # Only the keys are needed from here on: a caller that handed over its only
-        # reference to the records lets them be freed while the engine links.
-        records = ()
+        # Only the keys are needed from here on: the engine links without the columns.
+        columns = RecordColumns.of([])
     linked = _link(f, rules, timings)
     ids = _person_ids(linked.labels)
     tasks = _review_tasks(f.keys, linked, ids, at)
@@ -140,14 +146,15 @@ def link_records(
     )
     mark, cpu_mark = time.perf_counter(), time.process_time()
     if bulk is None:
-        write_persons(store, links, at, extra, on_chunk)
+        write_persons(store, links.as_links(), at, extra, on_chunk)
         timings["links"] = time.perf_counter() - mark
     else:
         # The key table is made after linking, so that it is not held through the peak;
         # the features and the linking's arrays are let go before the write's.
         table = BlockKeyTable(f, rules.blocking.keys)
         del f, linked
-        load_graph(bulk, records, table, links, at, extra, on_chunk)
+        n = len(columns)
+        load_graph(bulk, columns.records(0, n), table, links.links(0, n), at, extra, on_chunk)
         timings["write"] = time.perf_counter() - mark
     # CPU seconds beside the wall ones: on a shared machine they tell the work apart from
     # the waiting.
@@ -167,12 +174,14 @@ def _check_empty(store: Store) -> None:
         )
 
 
-def _check_unique(records: Sequence[Record]) -> None:
+def _check_unique(keys: Sequence[str]) -> None:
+    if len(set(keys)) == len(keys):
+        return
     seen: set[str] = set()
-    for record in records:
-        if record.key in seen:
-            raise ConflictError(f"record {record.key} appears twice in the batch")
-        seen.add(record.key)
+    for key in keys:
+        if key in seen:
+            raise ConflictError(f"record {key} appears twice in the batch")
+        seen.add(key)
 
 
 def _link(f: Features, rules: MatchingRules, timings: dict[str, float]) -> _Linked:
@@ -281,16 +290,17 @@ def _review_tasks(
 
 def _links(
     keys: Sequence[str], linked: _Linked, ids: Sequence[str], actor: Actor, at: datetime
-) -> list[Link]:
-    probabilities = match_weights_to_probs(linked.best_weight).tolist()
+) -> LinkColumns:
     sizes = np.bincount(linked.labels, minlength=1)
-    shared: list[bool] = (sizes[linked.labels] > 1).tolist()
-    return [
-        Link(key, pid, at, actor.name, BATCH_RULE, p)
-        if shared_
-        else Link(key, pid, at, actor.name, NEW_RULE, None)
-        for key, pid, p, shared_ in zip(keys, ids, probabilities, shared, strict=True)
-    ]
+    shared = sizes[linked.labels] > 1
+    # A record alone in its person was not linked by a score: no probability.
+    probabilities: list[float | None] = np.where(
+        shared, match_weights_to_probs(linked.best_weight), np.nan
+    ).tolist()
+    if not shared.all():
+        probabilities = [None if p != p else p for p in probabilities]  # NaN -> None
+    rules = list(map((NEW_RULE, BATCH_RULE).__getitem__, shared.tolist()))
+    return LinkColumns(keys, ids, rules, probabilities, actor.name, at)
 
 
 def _extra(
