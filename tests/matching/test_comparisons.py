@@ -31,8 +31,16 @@ CASES: list[tuple[str, dict[str, Any], dict[str, Any], str]] = [
     ("first_surname", {}, {"first_surname": "Pérez"}, "exact"),
     ("first_surname", {}, {"first_surname": "SOLIS", "second_surname": "PEREZ"}, "swapped"),
     ("first_surname", {}, {"first_surname": "PERES"}, "jaro_winkler"),
+    # Known by the mother's surname alone: PEREZ SOLIS / SOLIS.
+    ("first_surname", {}, {"first_surname": "SOLIS", "second_surname": None}, "shifted"),
+    ("first_surname", {}, {"first_surname": "SOLIS", "second_surname": "LOPEZ"}, "else"),
     ("first_surname", {}, {"first_surname": "GOMEZ"}, "else"),
     ("second_surname", {}, {"second_surname": None}, "one_missing"),
+    # A married woman's "DE <husband>" shows no second surname of her own.
+    ("second_surname", {}, {"second_surname": "DE GARCIA"}, "one_missing"),
+    ("second_surname", {}, {"second_surname": "Vda. de García"}, "one_missing"),
+    ("second_surname", {}, {"second_surname": "DE LEON"}, "else"),
+    ("given_names", {"given_names": "MIGUEL ANGEL"}, {"given_names": "M. ANGEL"}, "containment"),
     ("second_surname", {"second_surname": None}, {"second_surname": "."}, "null"),
     ("birth_date", {}, {}, "exact"),
     ("birth_date", {}, {"birth_date": date(1985, 3, 4)}, "one_digit"),

@@ -83,5 +83,22 @@ COMPOUND_DE_SURNAMES: frozenset[str] = frozenset(
     }
 )
 
+# Inherited surnames that begin with DE followed by one word; any other "DE <surname>" alone
+# in a surname field is a married woman's "of <husband>" written instead of her own surname.
+INHERITED_DE_SURNAMES: frozenset[str] = frozenset(
+    {
+        "DE ALBA",
+        "DE ANDA",
+        "DE DIOS",
+        "DE HARO",
+        "DE JESUS",
+        "DE LEON",
+        "DE LIRA",
+        "DE LOERA",
+        "DE LUNA",
+        "DE SANTIAGO",
+    }
+)
+
 # "VDA. DE GARCIA" / "VIUDA DE GARCIA": widow of GARCIA.
 WIDOW_MARKERS: frozenset[str] = frozenset({"VDA", "VIUDA", "VIUDO"})

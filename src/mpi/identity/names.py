@@ -11,6 +11,7 @@ import re
 from mpi.identity._name_tables import (
     COMPOUND_DE_SURNAMES,
     GIVEN_ABBREVIATIONS,
+    INHERITED_DE_SURNAMES,
     NEWBORN_PREFIXES,
     PARTICLES,
     PLACEHOLDERS,
@@ -165,9 +166,11 @@ def surname_key(text: str | None) -> str | None:
 def split_married_surname(text: str | None) -> tuple[str | None, str | None]:
     """Separate a married woman's surname from her husband's.
 
-    "LOPEZ DE GARCIA" gives ("LOPEZ", "GARCIA"); "VDA. DE GARCIA" and "VIUDA DE GARCIA" give
-    (None, "GARCIA"); a plain surname gives (surname, None). Inherited compound surnames such
-    as PONCE DE LEON or MONTES DE OCA, and "X DE LA Y" forms, are left whole. The split is a
+    "LOPEZ DE GARCIA" gives ("LOPEZ", "GARCIA"); "VDA. DE GARCIA", "VIUDA DE GARCIA" and a
+    bare "DE GARCIA" (the husband's surname written instead of her own, usually in the second
+    surname's field) give (None, "GARCIA"); a plain surname gives (surname, None). Inherited
+    compound surnames such as PONCE DE LEON, MONTES DE OCA, DE LEON or DE JESUS, and "X DE LA
+    Y" / "DE LA Y" forms, are left whole. The split is a
     heuristic: use it to generate an alternative, not to replace the recorded surname.
 
     Args:
@@ -186,7 +189,20 @@ def split_married_surname(text: str | None) -> tuple[str | None, str | None]:
     for i in range(1, len(tokens) - 1):
         if _is_married_de(tokens, i):
             return " ".join(tokens[:i]), " ".join(tokens[i + 1 :])
+    if _only_husbands(tokens):
+        return None, " ".join(tokens[1:])
     return normalized, None
+
+
+def _only_husbands(tokens: list[str]) -> bool:
+    # "DE GARCIA" (or "DE DE LA ROSA", married to a DE LA ROSA): no surname of her own is
+    # shown. "DE LA CRUZ" and "DE LOS SANTOS" are one surname.
+    if tokens[0] != "DE" or len(tokens) < 2 or " ".join(tokens) in INHERITED_DE_SURNAMES:
+        return False
+    husband = tokens[1:]
+    if len(husband) == 1:
+        return husband[0] not in PARTICLES
+    return husband[0] in {"DE", "DEL"}
 
 
 def _split_widow(tokens: list[str]) -> tuple[str | None, str | None] | None:

@@ -12,6 +12,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from mpi.matching import similarity
+from mpi.matching._given import GivenTokens
 from mpi.matching.features import Features
 from mpi.matching.rules import LevelSpec
 
@@ -109,6 +110,15 @@ def swapped(f: Features, field: str, i: Index, j: Index, level: LevelSpec) -> Ma
     return as_mask(crossed & (own[i] >= 0) & (own[j] >= 0) & (own[i] != other[i]))
 
 
+def shifted(f: Features, field: str, i: Index, j: Index, level: LevelSpec) -> Mask:
+    # One record shows a single surname, and it is the other record's surname of the other
+    # position (ARELLANO FONSECA / FONSECA): a person known by the mother's surname alone.
+    own, other = _ids(f, field), _ids(f, _OTHER[field])
+    forward = (own[i] == other[j]) & (own[i] >= 0) & (other[i] < 0)
+    backward = (own[j] == other[i]) & (own[j] >= 0) & (other[j] < 0)
+    return as_mask(forward | backward)
+
+
 def one_missing(f: Features, field: str, i: Index, j: Index, level: LevelSpec) -> Mask:
     ids = _ids(f, field)
     return as_mask((ids[i] < 0) != (ids[j] < 0))
@@ -138,7 +148,28 @@ def containment(f: Features, field: str, i: Index, j: Index, level: LevelSpec) -
     a, b = i[rows], j[rows]
     inside = _contained(g.significant[a], g.tokens[b]) | _contained(g.significant[b], g.tokens[a])
     out[rows] = inside
+    # An initial stands for a word of that letter (M. ANGEL in MIGUEL ANGEL): a record with
+    # an initial is contained up to it, provided a whole word of it is found as it is.
+    initialled = np.flatnonzero(
+        ~out & (g.short[g.tokens[i]].any(axis=1) | g.short[g.tokens[j]].any(axis=1))
+    )
+    if len(initialled):
+        a, b = i[initialled], j[initialled]
+        out[initialled] = _initials_contained(g, a, b) | _initials_contained(g, b, a)
     return out
+
+
+def _initials_contained(g: GivenTokens, inner: Index, outer: Index) -> Mask:
+    # Every significant token of `inner` equals a token of `outer` or is its initial (or has
+    # it as its initial), and at least one whole word is equal.
+    sig, tok = g.significant[inner], g.tokens[outer]
+    both = (sig[:, :, None] >= 0) & (tok[:, None, :] >= 0)
+    equal = (sig[:, :, None] == tok[:, None, :]) & both
+    same_letter = g.initial[sig][:, :, None] == g.initial[tok][:, None, :]
+    by_initial = same_letter & (g.short[sig][:, :, None] | g.short[tok][:, None, :]) & both
+    found = (equal | by_initial).any(axis=2)
+    whole_word = (equal.any(axis=2) & ~g.short[sig]).any(axis=1)
+    return as_mask(((found | (sig < 0)).all(axis=1)) & whole_word)
 
 
 def _equivalent_contained(f: Features, inner: Index, outer: Index) -> Mask:
@@ -248,6 +279,7 @@ TESTS: Mapping[str, Mapping[str, LevelTest]] = {
     "surname": {
         "exact": exact,
         "swapped": swapped,
+        "shifted": shifted,
         "jaro_winkler": jaro_winkler,
         "phonetic": phonetic,
         "one_missing": one_missing,
