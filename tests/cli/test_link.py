@@ -111,3 +111,53 @@ def test_link_killed_mid_write_leaves_an_empty_store_and_a_rerun_starts_over(
         assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
     finally:
         conn.close()
+
+
+# `mpi link` run as the process's own command line (main() without argv), with an atexit
+# hook that marks whether the interpreter was torn down as usual.
+OWN_COMMAND_LINE = """
+import atexit, sys
+from pathlib import Path
+from mpi.cli import main
+
+marker = Path(sys.argv[1])
+atexit.register(lambda: marker.write_text("torn down"))
+sys.argv = ["mpi", *sys.argv[2:]]
+raise SystemExit(main())
+"""
+
+
+def test_link_ends_its_process_at_once_after_everything_is_written(
+    population: Path, tmp_path: Path
+) -> None:
+    url = f"sqlite:///{tmp_path / 'mpi.db'}"
+    out, marker = tmp_path / "l.csv", tmp_path / "torn-down"
+    args = ["link", str(population), "--out", str(out), "--store", url, "--quiet"]
+    done = subprocess.run(
+        [sys.executable, "-c", OWN_COMMAND_LINE, str(marker), *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert not marker.exists()  # no teardown ...
+    assert done.stdout.splitlines()[-1].startswith("  seconds          read")  # ... yet flushed
+    keys = file_keys(population)
+    assert sorted(read_assignments(out)) == sorted(keys)
+    stored, _ = snapshot(url, keys)
+    assert sorted(stored) == sorted(keys)
+    conn = sqlite3.connect(tmp_path / "mpi.db")
+    try:
+        assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+    finally:
+        conn.close()
+    again = subprocess.run(
+        [sys.executable, "-c", OWN_COMMAND_LINE, str(marker), *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert again.returncode == 2  # refused: the store holds a graph
+    assert marker.read_text() == "torn down"  # a failed command exits as usual

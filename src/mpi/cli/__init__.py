@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 
@@ -33,4 +34,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(f"mpi {args.command}: interrupted", file=sys.stderr)
         return 130
+    if argv is None and getattr(args, "exit_at_once", False):
+        _exit_at_once(code)
     return code
+
+
+def _exit_at_once(code: int) -> None:
+    """End this process now, without tearing down what the command left in memory.
+
+    For a command that set `args.exit_at_once` once all it wrote is durable and closed
+    (`mpi link`: freeing a million-record batch object by object takes seconds); only
+    when this process runs the command line, never for a caller of main(argv).
+    """
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except OSError:  # what the interpreter's own exit reports for an unflushable stream
+        code = code or 120
+    os._exit(code)

@@ -28,6 +28,7 @@ from mpi.services.batch_link import BatchLinkResult, link_records
 from mpi.services.importer import Rejection
 from mpi.services.model import term_frequencies_state
 from mpi.store.model_state import TERM_FREQUENCIES
+from mpi.store.port import BulkLoader
 
 
 def register(sub: argparse._SubParsersAction[Any]) -> None:
@@ -59,11 +60,15 @@ def run(args: argparse.Namespace) -> int:
         gc.freeze()
     finally:
         gc.enable()
-    # link_records gets the only reference, so that it can let the columns go.
+    # link_records gets the only reference, so that it can let the columns go once they
+    # are written (a store without bulk loading writes them before linking) ...
     handed_over = [columns]
     del columns
     read_seconds = time.perf_counter() - started
     services = build(settings_from(args))
+    # ... except that a bulk load holds them until the end anyway: kept here, they are not
+    # freed one object at a time before this process exits (see exit_at_once below).
+    kept = handed_over[0] if isinstance(services.store, BulkLoader) else None
     try:
         actor = Actor(services.settings.actor, "admin", purpose=f"batch link {args.file.name}")
         if not args.quiet:
@@ -85,6 +90,10 @@ def run(args: argparse.Namespace) -> int:
         services.close()
     write_assignment_columns(args.out, result.keys, result.person_ids)
     _print_summary(args, services.settings.store_url, result, rejected, read_seconds, started)
+    # Everything is written, closed and durable: the command line's process may end
+    # without freeing the batch (mpi.cli.main), which stays referenced until then.
+    args.exit_at_once = True
+    args.left_in_memory = (kept, result)
     return 0
 
 
