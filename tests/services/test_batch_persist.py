@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from mpi.domain.batch_columns import LinkColumns, RecordColumns
 from mpi.domain.errors import StoreError
 from mpi.domain.ids import new_id
-from mpi.domain.persons import Link
 from mpi.domain.records import Record
 from mpi.matching.features import prepare
 from mpi.rules_file import default_rules
@@ -31,15 +31,21 @@ def test_bulk_person_ids_have_new_ids_layout_and_are_unique() -> None:
     assert ids[0][:11] <= new_id("P")[:11]
 
 
+def _links(records: list[Record]) -> LinkColumns:
+    keys = [r.key for r in records]
+    ids = [f"P{i}" for i in range(len(records))]
+    return LinkColumns(keys, ids, ["batch-link"] * len(keys), [0.9] * len(keys), "test", T0)
+
+
 def _load(store: SqliteStore, records: list[Record], fail: bool = False) -> None:
-    links = [Link(r.key, f"P{i}", T0, "test", "batch-link", 0.9) for i, r in enumerate(records)]
+    links = _links(records)
 
     def extra(tx: WriteTx, start: int, stop: int) -> None:
         if fail:
             raise StoreError("disk on fire")
 
     table = BlockKeyTable(prepare(records), default_rules().blocking.keys)
-    load_graph(store, records, table, links, T0, extra)
+    load_graph(store, RecordColumns.of(records), table, links, T0, extra)
 
 
 def test_a_bulk_load_writes_each_record_already_linked_with_its_block_keys(
@@ -80,7 +86,7 @@ def test_a_bulk_load_numbers_records_in_key_order_and_extra_sees_input_ranges(
     path = tmp_path / "mpi.db"
     store = open_sqlite_store(path)
     records = [juan("IMSS", "9"), rosa("IMSS", "1"), juan("ISSSTE", "5"), rosa("IMSS", "4")]
-    links = [Link(r.key, f"P{i}", T0, "test", "batch-link", 0.9) for i, r in enumerate(records)]
+    links = _links(records)
     ranges: list[tuple[int, int]] = []
 
     def extra(tx: WriteTx, start: int, stop: int) -> None:
@@ -88,14 +94,16 @@ def test_a_bulk_load_numbers_records_in_key_order_and_extra_sees_input_ranges(
 
     table = BlockKeyTable(prepare(records), default_rules().blocking.keys)
     try:
-        load_graph(store, records, table, links, T0, extra)
+        load_graph(store, RecordColumns.of(records), table, links, T0, extra)
         with store.read() as tx:
             stored = tx.get_records([r.key for r in records])
             found = tx.candidates([f"curp:{records[1].curp}"], 10).candidates
     finally:
         store.close()
     assert ranges == [(0, 4)]
-    assert {k: r.person_id for k, r in stored.items()} == {k.record_key: k.person_id for k in links}
+    assert {k: r.person_id for k, r in stored.items()} == dict(
+        zip(links.record_keys, links.person_ids, strict=True)
+    )
     assert sorted(c.record.key for c in found) == ["IMSS:1", "IMSS:4"]
     conn = sqlite3.connect(path)
     try:

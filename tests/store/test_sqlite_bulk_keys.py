@@ -55,3 +55,16 @@ def test_runs_without_keys_write_nothing(conn: sqlite3.Connection) -> None:
     held.add(conn, BlockKeyRuns([], [0, 0, 0], []), np.array([1, 2]))
     held.write(conn)
     assert _rows(conn) == []
+
+
+def test_a_curp_candidate_becomes_an_own_row_only_where_the_record_lacks_its_key(
+    conn: sqlite3.Connection,
+) -> None:
+    held = HeldKeys()
+    held.add(conn, BlockKeyRuns(["curp:A", "x:1"], [0, 2, 3], [0, 1, 1]), np.array([1, 2]))
+    a, x = key_hash("curp:A"), key_hash("x:1")
+    held.add_curps(np.array([a, a]), np.array([1, 2]))
+    held.add_own(np.array([-5, -7]), np.array([2, 1]))
+    held.write(conn)
+    own = [(-1 - a, 2), (-7, 1), (-5, 2)]
+    assert _rows(conn) == sorted(own) + sorted([(a, 1), (x, 1), (x, 2)])

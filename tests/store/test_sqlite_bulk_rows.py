@@ -34,7 +34,7 @@ def test_key_texts_are_checked_only_when_asked() -> None:
     bad = BlockKeyRuns(["k:\x1f"], [0, 1, 1], [0])
     with pytest.raises(ValidationError):
         check(RECORDS, bad, LINKS)
-    assert check(RECORDS, bad, LINKS, check_keys=False) == ["IMSS:2", "IMSS:1"]
+    assert check(RECORDS, bad, LINKS, with_keys=False) == ["IMSS:2", "IMSS:1"]
 
 
 def test_a_link_given_for_another_record_is_refused() -> None:

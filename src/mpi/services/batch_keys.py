@@ -16,6 +16,7 @@ from __future__ import annotations
 import operator
 from collections.abc import Iterator, Sequence
 from itertools import compress
+from typing import cast
 
 import numpy as np
 from numpy.typing import NDArray
@@ -68,7 +69,9 @@ class BlockKeyTable:
         keep[:, 1:] &= held[:, 1:] != held[:, :-1]
         starts = np.zeros(len(rows) + 1, dtype=np.int64)
         np.cumsum(keep.sum(axis=1), out=starts[1:])
-        return BlockKeyRuns(self.texts, starts.tolist(), held[keep].tolist())
+        # Arrays serve as the sequences: a bulk load reads them with numpy again.
+        ids = held[keep].astype(np.int64)
+        return BlockKeyRuns(self.texts, cast(Sequence[int], starts), cast(Sequence[int], ids))
 
 
 def _kind_keys(f: Features, kind: str) -> tuple[list[str], list[NDArray[np.int32]]]:

@@ -153,8 +153,7 @@ def link_records(
         # the features and the linking's arrays are let go before the write's.
         table = BlockKeyTable(f, rules.blocking.keys)
         del f, linked
-        n = len(columns)
-        load_graph(bulk, columns.records(0, n), table, links.links(0, n), at, extra, on_chunk)
+        load_graph(bulk, columns, table, links, at, extra, on_chunk)
         timings["write"] = time.perf_counter() - mark
     # CPU seconds beside the wall ones: on a shared machine they tell the work apart from
     # the waiting.

@@ -12,10 +12,10 @@ import secrets
 import time
 from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
-from operator import attrgetter
 
 import numpy as np
 
+from mpi.domain.batch_columns import LinkColumns, RecordColumns
 from mpi.domain.persons import Link, Person, PersonStatus
 from mpi.domain.records import Record
 from mpi.domain.stored_records import RecordWrite
@@ -84,33 +84,29 @@ def write_persons(
 
 def load_graph(
     store: BulkLoader,
-    records: Sequence[Record],
+    records: RecordColumns,
     table: BlockKeyTable,
-    links: Sequence[Link],
+    links: LinkColumns,
     at: datetime,
     extra: Callable[[WriteTx, int, int], None],
     on_chunk: Callable[[int], None] | None = None,
 ) -> None:
     """Write every person, then every record with its block keys and its link, in the
-    store's bulk load; `links[i]` is `records[i]`'s. `extra` as in `write_persons`.
+    store's bulk load; row i of `links` is row i of `records`'. `extra` as in
+    `write_persons`.
 
     Records go in record-key order over the whole batch, so that the store's key index
     only grows at its end; `extra` still gets the ranges of the input order.
     """
-    persons = sorted({link.person_id for link in links})
-    record_keys = list(map(attrgetter("record_key"), links))
-    order = np.asarray(sorted(range(len(links)), key=record_keys.__getitem__), dtype=np.intp)
-    del record_keys
+    persons = sorted(set(links.person_ids))
+    keys = records.keys
+    order = np.asarray(sorted(range(len(keys)), key=keys.__getitem__), dtype=np.intp)
     with store.bulk_load() as tx:
-        for start, stop in chunks(len(persons)):
-            tx.create_persons([Person(p, PersonStatus.ACTIVE, at) for p in persons[start:stop]])
+        tx.create_person_ids(persons, at)
         del persons
         for start, stop in chunks(len(records)):
             rows = order[start:stop]
-            picked = rows.tolist()
-            chunk = list(map(records.__getitem__, picked))
-            chunk_links = list(map(links.__getitem__, picked))
-            tx.insert_linked_runs(chunk, table.runs(rows), chunk_links, at)
+            tx.insert_linked_columns(records, links, rows.tolist(), table.runs(rows), at)
             if on_chunk:
                 on_chunk(stop - start)
         for start, stop in chunks(len(records)):

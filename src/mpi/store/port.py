@@ -23,6 +23,7 @@ from datetime import date, datetime
 from typing import Protocol, runtime_checkable
 
 from mpi.domain.audit import AuditEntry, AuditQuery
+from mpi.domain.batch_columns import LinkColumns, RecordColumns
 from mpi.domain.candidates import CandidateSet
 from mpi.domain.coverage import Coverage
 from mpi.domain.credentials import Credential
@@ -293,6 +294,23 @@ class BulkWriteTx(WriteTx, Protocol):
     ) -> None:
         """`insert_linked_records` with the block keys in columns: `records[i]` holds
         run i of `keys` (a million records' keys without a string per record and key)."""
+        ...
+
+    def create_person_ids(self, ids: Sequence[str], at: datetime) -> None:
+        """`create_persons` of new active persons with these distinct ids, created `at`."""
+        ...
+
+    def insert_linked_columns(
+        self,
+        records: RecordColumns,
+        links: LinkColumns,
+        rows: Sequence[int],
+        keys: BlockKeyRuns,
+        at: datetime,
+    ) -> None:
+        """`insert_linked_runs` of the records `rows` of `records` (in that order),
+        received `at`, row i of `records` linked as row i of `links`; run i of `keys`
+        belongs to records row `rows[i]`. No object is made per record."""
         ...
 
 

@@ -5,7 +5,8 @@ the safety that protects a live store needs to be paid row by row. The graph is
 built into `<store>.loading` next to the store with no journal, no fsync, no
 memory map and the secondary indexes dropped (recreated in one sorted pass at
 the end); records arrive already linked, so each row is written once, and block keys
-are held back and written in one pass in index order at the end. Then the
+(with the store's own search rows) are held back and written in one pass in index order
+at the end. A batch link passes columns (`insert_linked_columns`): no object per record. Then the
 file is switched to WAL, fsynced and renamed over the store (`os.replace`, atomic
 on POSIX). A crash before the rename leaves the store as it was (empty) and a
 stale side file that the next load removes; after it, the complete graph.
@@ -22,20 +23,25 @@ import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
+from itertools import repeat
 from operator import attrgetter
 from pathlib import Path
 
+import numpy as np
+
+from mpi.domain.batch_columns import LinkColumns, RecordColumns
 from mpi.domain.errors import ConflictError
 from mpi.domain.persons import Link, Person
 from mpi.domain.records import Record
 from mpi.domain.stored_records import BlockKeyRuns, RecordWrite
+from mpi.store import sqlite_bulk_columns as columns
 from mpi.store import sqlite_bulk_rows as bulk_rows
+from mpi.store import sqlite_codec as codec
 from mpi.store.sqlite_bulk_keys import HeldKeys
 from mpi.store.sqlite_link_writes import LinkWrites
-from mpi.store.sqlite_record_writes import RecordWrites
+from mpi.store.sqlite_record_writes import RecordWrites, validate
 from mpi.store.sqlite_schema import DDL
-from mpi.store.sqlite_search_keys import add_search_keys
-from mpi.store.sqlite_tx import insert_rows
+from mpi.store.sqlite_tx import execute_rows, insert_rows
 
 LOADING_SUFFIX = ".loading"
 # Dropped while loading and recreated by re-running the (idempotent) DDL afterwards:
@@ -62,6 +68,9 @@ _INSERT_LINKED = (
 )
 
 
+_INSERT_PERSON = "INSERT INTO persons (id, status, created_at)"
+
+
 def loading_path(path: Path) -> Path:
     """Where the graph of the store at `path` is built before it is renamed into place."""
     return path.with_name(path.name + LOADING_SUFFIX)
@@ -85,7 +94,6 @@ def building(path: Path) -> Iterator[sqlite3.Connection]:
             conn.execute(f"DROP INDEX {index}")
         conn.execute("BEGIN")
         yield conn
-        add_search_keys(conn)
         conn.execute("COMMIT")
         conn.executescript(DDL)
     except BaseException:
@@ -159,10 +167,67 @@ class BulkWrites(RecordWrites, LinkWrites):
         # A batch passes its one key list with every chunk: checked once.
         self._checked_keys: Sequence[str] | None = None
         self._persons: set[str] = set()  # created in this load
+        # The checked key list followed by END (sqlite_bulk_columns.joined_keys), or None.
+        self._texts: list[str] | None = None
 
     def create_persons(self, persons: Sequence[Person]) -> None:
         super().create_persons(persons)
         self._persons.update(p.id for p in persons)
+
+    def create_person_ids(self, ids: Sequence[str], at: datetime) -> None:
+        fresh = list(dict.fromkeys(ids))
+        if self._persons.intersection(fresh) or len(fresh) != len(ids):
+            raise ConflictError("a person id is given twice")
+        stamp = codec.ts(at, "created_at")
+        rows = zip(sorted(fresh), repeat("active"), repeat(stamp))
+        try:
+            insert_rows(self._conn, _INSERT_PERSON, 3, rows, len(fresh), per=100)
+        except sqlite3.IntegrityError as exc:
+            raise ConflictError(f"a person with one of these ids exists already: {exc}") from exc
+        self._persons.update(fresh)
+
+    def insert_linked_columns(
+        self,
+        records: RecordColumns,
+        links: LinkColumns,
+        rows: Sequence[int],
+        keys: BlockKeyRuns,
+        at: datetime,
+    ) -> None:
+        picked = list(rows)
+        if len(keys.starts) != len(picked) + 1 or len(links) != len(records):
+            raise ConflictError(
+                f"{len(picked)} records given with {len(keys.starts) - 1} runs of block keys"
+            )
+        self._check_columns(records, picked)
+        if keys.keys is not self._checked_keys:
+            bulk_rows.check_keys(keys.keys, records.record(picked[0]) if picked else None)
+            self._checked_keys = keys.keys
+            end = columns.END in "".join(keys.keys)
+            self._texts = None if end else [*keys.keys, columns.END]
+        self._check_person_ids(set(map(links.person_ids.__getitem__, picked)))
+        institutions = set(map(records.column("institution").__getitem__, picked))
+        self._conn.executemany(
+            "INSERT OR IGNORE INTO institutions (code) VALUES (?)", [(i,) for i in institutions]
+        )
+        first = self._count("SELECT coalesce(max(rid), 0) FROM records") + 1
+        rids = np.arange(first, first + len(picked), dtype=np.int64)
+        texts = columns.joined_keys(keys, self._texts)
+        template = columns.row_values(codec.ts(at), codec.ts(links.linked_at, "linked_at"))
+        values = columns.linked_rows(records, links, picked, first, texts)
+        n = len(picked)
+        execute_rows(self._conn, columns.INSERT, columns.WIDTH, values, n, 20, template)
+        self._held.add(self._conn, keys, rids)
+        curps, own = columns.search_rows(records, picked, rids)
+        self._held.add_curps(*curps)
+        self._held.add_own(*own)
+
+    def _check_columns(self, records: RecordColumns, rows: list[int]) -> None:
+        for name in ("institution", "record_id"):
+            column = records.column(name)
+            if not all(map(column.__getitem__, rows)):
+                bad = next(i for i in rows if not column[i])
+                validate(RecordWrite(records.record(bad), ()))
 
     def insert_linked_records(
         self, rows: Sequence[RecordWrite], links: Sequence[Link], at: datetime
@@ -190,10 +255,15 @@ class BulkWrites(RecordWrites, LinkWrites):
         rows, rids = bulk_rows.record_rows(records, record_keys, keys, links, first, at)
         insert_rows(self._conn, _INSERT_LINKED, 22, rows, len(records), per=20)
         self._held.add(self._conn, keys, rids)
+        own, positions = bulk_rows.own_rows(records, keys)
+        self._held.add_own(own, rids[positions])
 
     def _check_persons(self, links: Sequence[Link]) -> None:
-        """ConflictError unless every link's person exists (what the foreign key would do)."""
-        wanted = set(map(attrgetter("person_id"), links)) - self._persons
+        self._check_person_ids(set(map(attrgetter("person_id"), links)))
+
+    def _check_person_ids(self, ids: set[str]) -> None:
+        """ConflictError unless every person exists (what the foreign key would do)."""
+        wanted = ids - self._persons
         if not wanted:
             return
         found = {

@@ -6,6 +6,13 @@ chunks, each touching pages all over a B-tree larger than the page cache. Held a
 two integer columns until the end instead, the rows of the whole load go in one
 sorted pass that only appends. Runs that share one list of keys (a batch's whole
 key table) are held together; each distinct key is hashed once.
+
+The store's own search rows (mpi.store.sqlite_search_keys) are held beside them, so
+that they join the same sorted pass instead of a second one over the finished table:
+rows of their own (negative hashes, which sort before every caller key's), and CURP
+candidates, which become a row of their own only where the record holds no caller row
+of the same hash (its `curp:` block key, or a key colliding with it: a search reads
+both hashes and filters the records exactly, so either serves it).
 """
 
 from __future__ import annotations
@@ -24,6 +31,8 @@ _ADD_KEY = "INSERT INTO block_keys (key_hash, rid)"
 # Rows turned into Python values at a time: bounds the memory of the final pass.
 _SLICE = 1 << 20
 
+Ints = NDArray[np.int64]
+
 
 class HeldKeys:
     """Block-key rows held until `write`; rows of runs over another key list write the
@@ -31,39 +40,85 @@ class HeldKeys:
 
     def __init__(self) -> None:
         self._keys: Sequence[str] | None = None
-        self._key_ids: list[NDArray[np.int32]] = []
-        self._owners: list[NDArray[np.int32]] = []
+        self._key_ids: list[Ints] = []
+        self._owners: list[Ints] = []
+        self._own: list[tuple[Ints, Ints]] = []  # (negative hashes, rids)
+        self._curps: list[tuple[Ints, Ints]] = []  # (hashes of `curp:<curp>`, rids)
 
-    def add(self, conn: sqlite3.Connection, keys: BlockKeyRuns, rids: NDArray[np.int64]) -> None:
+    def add(self, conn: sqlite3.Connection, keys: BlockKeyRuns, rids: Ints) -> None:
         """Hold the rows of `keys`, run i belonging to the record with rid `rids[i]`."""
         if self._keys is not None and self._keys is not keys.keys:
             self.write(conn)
         self._keys = keys.keys
         starts = np.asarray(keys.starts, dtype=np.int64)
-        self._key_ids.append(np.asarray(keys.key_ids, dtype=np.int32))
-        self._owners.append(np.repeat(rids.astype(np.int32), np.diff(starts)))
+        self._key_ids.append(np.asarray(keys.key_ids, dtype=np.int64))
+        self._owners.append(np.repeat(np.asarray(rids, dtype=np.int64), np.diff(starts)))
+
+    def add_own(self, hashes: Ints, rids: Ints) -> None:
+        """Hold the store's own rows (negative hashes) of records held by `add`."""
+        self._own.append((np.asarray(hashes, dtype=np.int64), np.asarray(rids, dtype=np.int64)))
+
+    def add_curps(self, hashes: Ints, rids: Ints) -> None:
+        """Hold CURP search candidates of records held by `add`: `hashes` of their
+        `curp:<curp>` texts, each written as an own row unless the record has a row of it."""
+        self._curps.append((np.asarray(hashes, dtype=np.int64), np.asarray(rids, dtype=np.int64)))
 
     def write(self, conn: sqlite3.Connection) -> None:
         """Insert every held row, sorted by (key hash, rid); then hold nothing."""
         keys, key_ids, owners = self._keys, self._key_ids, self._owners
-        self._keys, self._key_ids, self._owners = None, [], []
-        if keys is None or not key_ids:
-            return
-        ids, rids = np.concatenate(key_ids), np.concatenate(owners)
+        own, curps = self._own, self._curps
+        self._keys, self._key_ids, self._owners, self._own, self._curps = None, [], [], [], []
+        ids, rids = _joined(key_ids), _joined(owners)
         del key_ids, owners
-        if len(ids) == 0:
-            return
+        own_hashes, own_rids = _joined([h for h, _ in own]), _joined([r for _, r in own])
+        curp_hashes, curp_rids = _joined([h for h, _ in curps]), _joined([r for _, r in curps])
+        width = 1 + max(int(a.max(initial=0)) for a in (rids, own_rids, curp_rids))
         # Distinct keys can share a hash: they share a rank, and a record holding both
         # has one row for it.
-        hashes, rank = np.unique(np.asarray(key_hashes(keys), dtype=np.int64), return_inverse=True)
-        width = int(rids.max()) + 1
-        pairs = rank[ids] * width + rids.astype(np.int64)
+        hashes, rank = np.unique(
+            np.asarray(key_hashes(keys or ()), dtype=np.int64), return_inverse=True
+        )
+        pairs = rank[ids] * width + rids
         del ids, rids
         pairs.sort()
-        keep = np.ones(len(pairs), dtype=bool)
-        keep[1:] = pairs[1:] != pairs[:-1]
-        pairs = pairs[keep]
+        pairs = pairs[_firsts(pairs)]
+        absent = ~_held(hashes, pairs, width, curp_hashes, curp_rids)
+        own_hashes = np.concatenate((own_hashes, -1 - curp_hashes[absent]))
+        own_rids = np.concatenate((own_rids, curp_rids[absent]))
+        order = np.lexsort((own_rids, own_hashes))
+        own_hashes, own_rids = own_hashes[order], own_rids[order]
+        keep = np.ones(len(order), dtype=bool)
+        keep[1:] = (own_hashes[1:] != own_hashes[:-1]) | (own_rids[1:] != own_rids[:-1])
+        # Own rows' hashes are negative: they come before every caller row in the index.
+        _insert(conn, own_hashes[keep], own_rids[keep])
         for start in range(0, len(pairs), _SLICE):
             part = pairs[start : start + _SLICE]
-            rows = zip(hashes[part // width].tolist(), (part % width).tolist(), strict=True)
-            insert_rows(conn, _ADD_KEY, 2, rows, len(part), per=200)
+            _insert(conn, hashes[part // width], part % width)
+
+
+def _joined(parts: list[Ints]) -> Ints:
+    return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+
+
+def _firsts(pairs: Ints) -> NDArray[np.bool_]:
+    keep = np.ones(len(pairs), dtype=bool)
+    keep[1:] = pairs[1:] != pairs[:-1]
+    return keep
+
+
+def _held(hashes: Ints, pairs: Ints, width: int, wanted: Ints, rids: Ints) -> NDArray[np.bool_]:
+    """Whether each (wanted hash, rid) is among the sorted `pairs` (rank * width + rid)."""
+    if len(hashes) == 0 or len(pairs) == 0:
+        return np.zeros(len(wanted), dtype=bool)
+    rank = np.minimum(np.searchsorted(hashes, wanted), len(hashes) - 1)
+    codes = rank * width + rids
+    at = np.minimum(np.searchsorted(pairs, codes), len(pairs) - 1)
+    found: NDArray[np.bool_] = (hashes[rank] == wanted) & (pairs[at] == codes)
+    return found
+
+
+def _insert(conn: sqlite3.Connection, hashes: Ints, rids: Ints) -> None:
+    for start in range(0, len(hashes), _SLICE):
+        part = slice(start, start + _SLICE)
+        rows = zip(hashes[part].tolist(), rids[part].tolist(), strict=True)
+        insert_rows(conn, _ADD_KEY, 2, rows, len(hashes[part]), per=200)

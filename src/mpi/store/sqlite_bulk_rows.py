@@ -22,6 +22,7 @@ from mpi.domain.records import RECORD_FIELDS, Record
 from mpi.domain.stored_records import BlockKeyRuns, RecordWrite
 from mpi.store import sqlite_codec as codec
 from mpi.store.sqlite_record_writes import validate
+from mpi.store.sqlite_search_keys import own_columns
 
 # records columns after rid and key, up to birth_date, then after it (sqlite_bulk's INSERT).
 _BIRTH = RECORD_FIELDS.index("birth_date")
@@ -51,10 +52,10 @@ def check(
     records: Sequence[Record],
     keys: BlockKeyRuns,
     links: Sequence[Link],
-    check_keys: bool = True,
+    with_keys: bool = True,
 ) -> list[str]:
     """The records' keys, after checking what the database cannot (ValidationError,
-    ConflictError); the key texts themselves only if `check_keys`."""
+    ConflictError); the key texts themselves only if `with_keys`."""
     if len(keys.starts) != len(records) + 1 or len(links) != len(records):
         raise ConflictError(
             f"{len(records)} records given with {len(links)} links and "
@@ -70,11 +71,32 @@ def check(
     if link_keys != record_keys:
         given, own = next(p for p in zip(link_keys, record_keys, strict=True) if p[0] != p[1])
         raise ConflictError(f"link of {given!r} given for {own!r}")
-    # One scan of all the keys at C speed instead of a test per key.
-    if check_keys and (not all(keys.keys) or codec.KEY_SEPARATOR in "".join(keys.keys)):
-        bad = next(k for k in keys.keys if not k or codec.KEY_SEPARATOR in k)
-        validate(RecordWrite(records[0], (bad,)))
+    if with_keys and records:
+        check_keys(keys.keys, records[0])
     return record_keys
+
+
+def check_keys(keys: Sequence[str], record: Record | None) -> None:
+    """ValidationError (as `record`'s) for an empty key or one holding the separator."""
+    # One scan of all the keys at C speed instead of a test per key.
+    if record is not None and (not all(keys) or codec.KEY_SEPARATOR in "".join(keys)):
+        bad = next(k for k in keys if not k or codec.KEY_SEPARATOR in k)
+        validate(RecordWrite(record, (bad,)))
+
+
+def own_rows(
+    records: Sequence[Record], keys: BlockKeyRuns
+) -> tuple[NDArray[np.int64], NDArray[np.intp]]:
+    """The search rows the store adds for `records` holding the runs of `keys`:
+    (negative hashes, record positions)."""
+    texts, starts, ids = keys.keys, keys.starts, keys.key_ids
+    held = [
+        frozenset(map(texts.__getitem__, ids[starts[i] : starts[i + 1]]))
+        for i in range(len(records))
+    ]
+    births = [codec.day_or_none(r.birth_date) for r in records]
+    hashes, positions = own_columns(records, births, held)
+    return hashes, positions.astype(np.intp)
 
 
 def record_rows(

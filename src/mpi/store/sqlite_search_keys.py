@@ -88,8 +88,9 @@ def own_columns(
 def add_search_keys(conn: sqlite3.Connection) -> None:
     """Add the search-key rows of every record of the database on `conn`.
 
-    For a bulk-built or migrated file (records.block_keys holding each record's keys):
-    one pass in index order, in the open transaction.
+    For a migrated file (records.block_keys holding each record's keys): one pass in
+    index order, in the open transaction. (A bulk load adds them with its held block
+    keys: mpi.store.sqlite_bulk_keys.)
     """
     conn.create_function(_FUNCTION, 1, key_hash, deterministic=True)
     sep = f"char({ord(KEY_SEPARATOR)})"

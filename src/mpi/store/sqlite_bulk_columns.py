@@ -1,0 +1,125 @@
+"""The rows of a bulk load made from columns: no object, and no Python call, per record.
+
+A batch link hands the store its records and links as columns (RecordColumns,
+LinkColumns) and the block keys as runs over one list of distinct key texts. Each
+records column is one C-level `map` over the chunk's row numbers (dates formatted
+once per distinct value); the values every row shares (timestamps, version) are
+literals of the statement instead of parameters; and the chunk's block-key texts are
+made by one join over all its key ids with a marker after each record, split once,
+instead of a join per record.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from itertools import repeat
+from operator import is_not, methodcaller
+
+import numpy as np
+from numpy.typing import NDArray
+
+from mpi.domain.batch_columns import LinkColumns, RecordColumns
+from mpi.domain.records import RECORD_FIELDS
+from mpi.domain.stored_records import BlockKeyRuns
+from mpi.store import sqlite_codec as codec
+from mpi.store.sqlite_key_hash import key_hashes
+from mpi.store.sqlite_search_keys import CURP, NAME_DOB
+
+SEPARATOR = codec.KEY_SEPARATOR
+# Ends each record's keys in the one joined text of a chunk; keys holding it are joined
+# record by record instead (`joined_keys`).
+END = "\x1e"
+_BIRTH = RECORD_FIELDS.index("birth_date")
+_STRIP = methodcaller("strip", SEPARATOR)
+
+Row = tuple[object, ...]
+Ints = NDArray[np.int64]
+
+
+WIDTH = len(RECORD_FIELDS) + 7
+INSERT = (
+    f"INSERT INTO records (rid, key, {', '.join(RECORD_FIELDS)}, block_keys, person_id, "
+    "linked_by, link_rule, link_probability, received_at, linked_at, version) VALUES {values}"
+)
+
+
+def row_values(received_at: str, linked_at: str) -> str:
+    """One row of INSERT for `linked_rows`' rows: every row's received_at, linked_at and
+    version are literals (codec timestamps hold no quote)."""
+    return f"({', '.join(['?'] * WIDTH)}, '{received_at}', '{linked_at}', 1)"
+
+
+def joined_keys(keys: BlockKeyRuns, texts: Sequence[str] | None) -> list[str]:
+    """Each run's key texts joined by SEPARATOR (records.block_keys).
+
+    `texts` is `keys.keys` followed by END, or None if a key holds END.
+    """
+    starts = np.asarray(keys.starts, dtype=np.int64)
+    ids = np.asarray(keys.key_ids, dtype=np.int64)
+    n = len(starts) - 1
+    if texts is None:
+        return [
+            SEPARATOR.join(map(keys.keys.__getitem__, ids[starts[i] : starts[i + 1]].tolist()))
+            for i in range(n)
+        ]
+    # Run i's ids, then END's id (len(keys.keys)), at positions shifted by i.
+    ends = starts[1:] + np.arange(n)
+    seq = np.full(len(ids) + n, len(texts) - 1, dtype=np.int64)
+    mask = np.ones(len(seq), dtype=bool)
+    mask[ends] = False
+    seq[mask] = ids
+    # "a␟b␟END␟c␟END␟END": split at END, each piece stripped of its separators.
+    pieces = SEPARATOR.join(map(texts.__getitem__, seq.tolist())).split(END)
+    return list(map(_STRIP, pieces[:n]))
+
+
+def linked_rows(
+    records: RecordColumns,
+    links: LinkColumns,
+    rows: list[int],
+    first_rid: int,
+    block_keys: list[str],
+) -> Iterator[Row]:
+    """The rows of `insert_head` for records[rows], rids from `first_rid` on."""
+    fields = [map(column.__getitem__, rows) for column in records.fields]
+    births = list(fields[_BIRTH])
+    days = {d: codec.day_or_none(d) for d in set(births)}  # type: ignore[arg-type]
+    fields[_BIRTH] = map(days.__getitem__, births)
+    return zip(
+        range(first_rid, first_rid + len(rows)),
+        map(records.keys.__getitem__, rows),
+        *fields,
+        block_keys,
+        map(links.person_ids.__getitem__, rows),
+        repeat(links.linked_by, len(rows)),
+        map(links.rules.__getitem__, rows),
+        map(links.probabilities.__getitem__, rows),
+        strict=True,
+    )
+
+
+def search_rows(
+    records: RecordColumns, rows: list[int], rids: Ints
+) -> tuple[tuple[Ints, Ints], tuple[Ints, Ints]]:
+    """The search rows of records[rows] (rid rids[i] for rows[i]), for HeldKeys:
+    (CURP candidates: hashes, rids) and (own name + date rows: negative hashes, rids)."""
+    curps: list[str] = list(map(records.column("curp").__getitem__, rows))  # type: ignore[arg-type]
+    surnames = list(map(records.column("first_surname").__getitem__, rows))
+    births = list(map(records.column("birth_date").__getitem__, rows))
+    with_curp = np.flatnonzero(_present(curps))
+    with_name = np.flatnonzero(_present(surnames) & _present(births))
+    curp_texts = map(CURP.__add__, map(curps.__getitem__, with_curp.tolist()))
+    days = {d: codec.day_or_none(d) for d in set(births)}  # type: ignore[arg-type]
+    picked = with_name.tolist()
+    name_texts = map(
+        f"{NAME_DOB}{{}}|{{}}".format,
+        map(surnames.__getitem__, picked),
+        map(days.__getitem__, map(births.__getitem__, picked)),
+    )
+    curp_hashes = np.asarray(key_hashes(curp_texts), dtype=np.int64)
+    name_hashes = -1 - np.asarray(key_hashes(name_texts), dtype=np.int64)
+    return (curp_hashes, rids[with_curp]), (name_hashes, rids[with_name])
+
+
+def _present(values: Sequence[object]) -> NDArray[np.bool_]:
+    return np.fromiter(map(is_not, values, repeat(None)), dtype=bool, count=len(values))

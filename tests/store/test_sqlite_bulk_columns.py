@@ -1,0 +1,140 @@
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from mpi.domain.batch_columns import LinkColumns, RecordColumns
+from mpi.domain.errors import ConflictError, ValidationError
+from mpi.domain.records import Record
+from mpi.domain.stored_records import BlockKeyRuns
+from mpi.store.sqlite import open_sqlite_store
+from mpi.store.sqlite_bulk_columns import END, joined_keys, search_rows
+from mpi.store.sqlite_key_hash import key_hash
+from mpi.store.sqlite_search_keys import own_rows
+
+T0 = datetime(2026, 3, 1, tzinfo=UTC)
+RECORDS = [
+    Record("IMSS", "2", curp="GALJ800101HDFRPN09", first_surname="GARCIA"),
+    Record("IMSS", "1", first_surname="LOPEZ", birth_date=date(1990, 5, 1)),
+    Record("IMSS", "3", curp="XEXX010101HNEXXXA4", first_surname="", birth_date=date(2001, 1, 1)),
+]
+
+
+def _plain(keys: BlockKeyRuns) -> list[str]:
+    starts = list(keys.starts)
+    return [
+        "\x1f".join(keys.keys[k] for k in keys.key_ids[starts[i] : starts[i + 1]])
+        for i in range(len(starts) - 1)
+    ]
+
+
+@given(st.lists(st.lists(st.sampled_from(["a:1", "b:2", "c:é", "d:x|y"]), max_size=4)))
+def test_one_join_per_chunk_gives_each_records_keys_as_a_join_per_record_does(
+    rows: list[list[str]],
+) -> None:
+    keys = BlockKeyRuns.of([tuple(row) for row in rows])
+    assert joined_keys(keys, [*keys.keys, END]) == _plain(keys)
+    assert joined_keys(keys, None) == _plain(keys)
+
+
+def test_keys_holding_the_end_marker_are_joined_record_by_record() -> None:
+    keys = BlockKeyRuns.of([("a:\x1e", "b:1"), (), ("a:\x1e",)])
+    assert joined_keys(keys, None) == ["a:\x1e\x1fb:1", "", "a:\x1e"]
+
+
+def test_search_rows_are_the_rows_the_store_adds_for_one_record() -> None:
+    columns = RecordColumns.of(RECORDS)
+    rids = np.array([10, 11, 12], dtype=np.int64)
+    (curp_hashes, curp_rids), (own_hashes, own_rids) = search_rows(columns, [0, 1, 2], rids)
+    # Candidates: every CURP, an own row unless the record holds its `curp:` key.
+    assert curp_rids.tolist() == [10, 12]
+    assert curp_hashes.tolist() == [key_hash(f"curp:{RECORDS[i].curp}") for i in (0, 2)]
+    expected = {
+        rid: own_rows(None, r.first_surname, r.birth_date.isoformat() if r.birth_date else None, ())
+        for rid, r in zip((10, 11, 12), RECORDS, strict=True)
+    }
+    got: dict[int, list[int]] = {10: [], 11: [], 12: []}
+    for h, rid in zip(own_hashes.tolist(), own_rids.tolist(), strict=True):
+        got[rid].append(h)
+    assert got == expected
+
+
+def _links(records: list[Record], persons: list[str]) -> LinkColumns:
+    n = len(records)
+    return LinkColumns([r.key for r in records], persons, ["batch-link"] * n, [0.5] * n, "t", T0)
+
+
+def test_a_columns_load_finds_records_by_block_key_and_by_curp(tmp_path: Path) -> None:
+    store = open_sqlite_store(tmp_path / "mpi.db")
+    keys = BlockKeyRuns.of([("curp:GALJ800101HDFRPN09", "x:1"), ("x:1",), ()])
+    try:
+        with store.bulk_load() as tx:
+            tx.create_person_ids(["P1", "P2"], T0)
+            links = _links(RECORDS, ["P1", "P2", "P2"])
+            tx.insert_linked_columns(RecordColumns.of(RECORDS), links, [0, 1, 2], keys, T0)
+        with store.read() as tx:
+            block = sorted(c.record.key for c in tx.candidates(["x:1"], 10).candidates)
+            by_curp = [r.key for r in tx.search_by_curp("XEXX010101HNEXXXA4")]
+            by_own_key = [r.key for r in tx.search_by_curp("GALJ800101HDFRPN09")]
+            stored = tx.get_records(["IMSS:3"])["IMSS:3"]
+    finally:
+        store.close()
+    assert block == ["IMSS:1", "IMSS:2"]
+    assert (by_curp, by_own_key) == (["IMSS:3"], ["IMSS:2"])
+    assert (stored.person_id, stored.version, stored.record) == ("P2", 1, RECORDS[2])
+    conn = sqlite3.connect(tmp_path / "mpi.db")
+    try:
+        own = conn.execute("SELECT count(*) FROM block_keys WHERE key_hash < 0").fetchone()[0]
+    finally:
+        conn.close()
+    # IMSS:3's CURP (no `curp:` key) and the two records with surname and date.
+    assert own == 3
+
+
+@pytest.mark.parametrize(
+    ("persons", "error"),
+    [(["P1"], ConflictError), (["P1", "P2"], None)],
+)
+def test_a_link_to_a_person_not_created_is_refused(
+    tmp_path: Path, persons: list[str], error: type[Exception] | None
+) -> None:
+    store = open_sqlite_store(tmp_path / "mpi.db")
+    keys = BlockKeyRuns.of([(), (), ()])
+    try:
+        with store.bulk_load() as tx:
+            tx.create_person_ids(persons, T0)
+            links = _links(RECORDS, ["P1", "P2", "P1"])
+            if error is None:
+                tx.insert_linked_columns(RecordColumns.of(RECORDS), links, [0, 1, 2], keys, T0)
+            else:
+                with pytest.raises(error, match="P2"):
+                    two = BlockKeyRuns.of([(), ()])
+                    tx.insert_linked_columns(RecordColumns.of(RECORDS), links, [2, 1], two, T0)
+    finally:
+        store.close()
+
+
+def test_bad_columns_are_refused_naming_the_field(tmp_path: Path) -> None:
+    store = open_sqlite_store(tmp_path / "mpi.db")
+    bad = RecordColumns.of([Record("IMSS", "")])
+    try:
+        with pytest.raises(ValidationError, match="record_id"), store.bulk_load() as tx:
+            tx.create_person_ids(["P1"], T0)
+            links = _links([Record("IMSS", "")], ["P1"])
+            tx.insert_linked_columns(bad, links, [0], BlockKeyRuns.of([()]), T0)
+        with pytest.raises(ValidationError), store.bulk_load() as tx:
+            tx.create_person_ids(["P1"], T0)
+            keys = BlockKeyRuns.of([("k:\x1f",)])
+            tx.insert_linked_columns(
+                RecordColumns.of(RECORDS[:1]), _links(RECORDS[:1], ["P1"]), [0], keys, T0
+            )
+        with pytest.raises(ConflictError), store.bulk_load() as tx:
+            tx.create_person_ids(["P1", "P1"], T0)
+    finally:
+        store.close()
