@@ -3,7 +3,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from mpi.matching._level_tests import ANY_SPEC, containment, shifted
+from mpi.matching._level_tests import ANY_SPEC, containment, nickname, shifted
 from mpi.matching.features import prepare
 from tests.matching.conftest import MakeRecord
 
@@ -56,3 +56,24 @@ def test_a_single_surname_that_is_the_others_second_is_shifted(
     )
     found = shifted(f, "first_surname", np.array([0]), np.array([1]), ANY_SPEC)
     assert bool(found[0]) is expected
+
+
+@pytest.mark.parametrize(
+    ("left", "right", "related"),
+    [
+        ("MARU", "MARIA EUGENIA", True),
+        ("MARU", "MA. EUGENIA", True),  # the abbreviation reads as MARIA
+        ("CHEMA", "JOSE MARIA", True),
+        ("MARU", "MARIA ELENA", False),
+        ("CHEMA", "JOSE", False),
+        ("MARU ELENA", "MARIA EUGENIA", False),  # the nickname must be the whole name
+        ("LUPE", "GUADALUPE", True),  # a one-word full name, as before
+    ],
+)
+def test_a_nickname_of_a_whole_compound_name_is_a_nickname(
+    make_record: MakeRecord, left: str, right: str, related: bool
+) -> None:
+    f = prepare([make_record(given_names=left), make_record(given_names=right)])
+    i, j = np.array([0]), np.array([1])
+    assert bool(nickname(f, "given_names", i, j, ANY_SPEC)[0]) is related
+    assert bool(nickname(f, "given_names", j, i, ANY_SPEC)[0]) is related

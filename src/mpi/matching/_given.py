@@ -28,6 +28,9 @@ class GivenTokens:
     significant: NDArray[np.int32]  # (n, MAX_TOKENS), -1 padded
     first_phonetic: NDArray[np.int32]  # (n,)
     equivalents: NDArray[np.int32]  # (vocabulary size, q), -1 padded
+    # (n,): the whole given name's id among the full names in `equivalents`, -1 if none is
+    # (MARIA EUGENIA, which MARU stands for, is no single token's equivalent).
+    whole: NDArray[np.int32]
     has_nickname: NDArray[np.bool_]  # (n,): some token may stand for another name
     uninformative: NDArray[np.bool_]  # (vocabulary size + 1,): MARIA, JOSE, initials; [-1] = True
     words: NDArray[np.object_]  # (vocabulary size + 1,): token text, [-1] = ""
@@ -55,7 +58,8 @@ def given_tokens(joined: Sequence[str | None] | NDArray[np.object_]) -> GivenTok
         first_phon[i] = phon
     rows = np.fromiter(map(row_of.__getitem__, values), dtype=np.intp, count=len(values))
     tokens, significant, first_phon = tokens[rows], significant[rows], first_phon[rows]
-    equivalents = _equivalents(vocab)
+    equivalents, names = _equivalents(vocab)
+    whole = np.array([names.ids.get(v, MISSING) for v in distinct] + [MISSING], dtype=np.int32)
     # A token equivalent only to itself can meet only an equal token (containment's job).
     is_nickname = np.r_[(equivalents >= 0).sum(axis=1) > 1, False]
     has_nickname = is_nickname[tokens].any(axis=1)
@@ -64,6 +68,7 @@ def given_tokens(joined: Sequence[str | None] | NDArray[np.object_]) -> GivenTok
         significant,
         first_phon,
         equivalents,
+        whole[rows],
         has_nickname,
         _uninformative(vocab),
         object_array([*vocab.values, ""]),
@@ -104,11 +109,11 @@ def _row(value: str, vocab: Vocabulary, phon_vocab: Vocabulary) -> tuple[list[in
     return all_ids, sig_ids, phon
 
 
-def _equivalents(vocab: Vocabulary) -> NDArray[np.int32]:
+def _equivalents(vocab: Vocabulary) -> tuple[NDArray[np.int32], Vocabulary]:
     names = Vocabulary()
     rows = [_equivalent_names(token) for token in vocab.values]
     width = max((len(r) for r in rows), default=1)
     out = np.full((len(rows), max(width, 1)), MISSING, dtype=np.int32)
     for i, row in enumerate(rows):
         out[i, : len(row)] = [names.id_of(name) for name in row]
-    return out
+    return out, names

@@ -193,7 +193,19 @@ def nickname(f: Features, field: str, i: Index, j: Index, level: LevelSpec) -> M
         rows = maybe[start : start + step]
         a, b = i[rows], j[rows]
         out[rows] = _equivalent_contained(f, a, b) | _equivalent_contained(f, b, a)
+        out[rows] |= _stands_for_whole(f, a, b) | _stands_for_whole(f, b, a)
     return out
+
+
+def _stands_for_whole(f: Features, inner: Index, outer: Index) -> Mask:
+    # A one-word name that is a nickname of the other's whole compound name (MARU for MARIA
+    # EUGENIA, CHEMA for JOSE MARIA), which no single word of it stands for.
+    g = f.given
+    first = g.significant[inner, 0]
+    single = (first >= 0) & (g.significant[inner, 1:] < 0).all(axis=1)
+    whole = g.whole[outer]
+    stands = (g.equivalents[first] == whole[:, None]).any(axis=1)
+    return as_mask(stands & single & (whole >= 0))
 
 
 # Given name and first surname written in each other's field (a form filled in the wrong
