@@ -25,6 +25,7 @@ BLOCK_KEYS: tuple[str, ...] = (
     "given_birth_date",
     "given_year_state",
     "full_name",
+    "surnames_postal_code",
     "name_state",
     "given_surname",
     "name_pair",
@@ -44,6 +45,7 @@ KEY_FIELDS: dict[str, frozenset[str]] = {
     "given_birth_date": frozenset({"given_names", "birth_date"}),
     "given_year_state": frozenset({"given_names", "birth_date", "birth_state"}),
     "full_name": frozenset({"given_names", "first_surname", "second_surname"}),
+    "surnames_postal_code": frozenset({"first_surname", "second_surname", "postal_code"}),
     "name_state": frozenset({"given_names", "first_surname", "birth_state"}),
     "given_surname": frozenset({"given_names", "first_surname", "second_surname"}),
     "name_pair": frozenset({"given_names", "first_surname", "second_surname"}),
@@ -75,6 +77,15 @@ def _date_part(f: Features) -> Part:
 def _year_part(f: Features) -> Part:
     years = np.where(f.birth_date >= 0, f.birth_date // 10000, -1).astype(np.int64)
     return Part(years, lambda i: str(int(years[i])))
+
+
+def _dated(f: Features) -> Part:
+    # Only records with a birth date: a typo or a nickname in the given name and a capture
+    # error in the date hide a person's records from every other key, while a dateless
+    # record at a family's home under its surnames is what a sibling's scant record looks
+    # like (it is still found by its names).
+    ids = np.where(f.birth_date >= 0, 0, -1).astype(np.int64)
+    return Part(ids, lambda i: "dated")
 
 
 def _given_part(f: Features) -> Part:
@@ -144,6 +155,9 @@ def emissions(f: Features, kind: str) -> list[list[Part]]:
         ],
         "full_name": lambda: [
             [_given_part(f), *_surnames_in_order(f)],
+        ],
+        "surnames_postal_code": lambda: [
+            [*_surnames_in_order(f), _text_part(f.text["postal_code"]), _dated(f)]
         ],
         "name_state": lambda: [
             [_given_part(f), _text_part(ph["first_surname"]), _text_part(f.text["birth_state"])],
