@@ -51,7 +51,8 @@ def test_keys_holding_the_end_marker_are_joined_record_by_record() -> None:
 def test_search_rows_are_the_rows_the_store_adds_for_one_record() -> None:
     columns = RecordColumns.of(RECORDS)
     rids = np.array([10, 11, 12], dtype=np.int64)
-    (curp_hashes, curp_rids), (own_hashes, own_rids) = search_rows(columns, [0, 1, 2], rids)
+    births = [None, "1990-05-01", "2001-01-01"]
+    (curp_hashes, curp_rids), (own_hashes, own_rids) = search_rows(columns, [0, 1, 2], rids, births)
     # Candidates: every CURP, an own row unless the record holds its `curp:` key.
     assert curp_rids.tolist() == [10, 12]
     assert curp_hashes.tolist() == [key_hash(f"curp:{RECORDS[i].curp}") for i in (0, 2)]

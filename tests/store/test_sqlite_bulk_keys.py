@@ -68,3 +68,19 @@ def test_a_curp_candidate_becomes_an_own_row_only_where_the_record_lacks_its_key
     held.write(conn)
     own = [(-1 - a, 2), (-7, 1), (-5, 2)]
     assert _rows(conn) == sorted(own) + sorted([(a, 1), (x, 1), (x, 2)])
+
+
+def test_curp_candidates_are_matched_to_held_rows_whatever_their_order(
+    conn: sqlite3.Connection,
+) -> None:
+    rng = np.random.default_rng(7)
+    keys = [f"curp:{i}" for i in range(40)]
+    key_ids = rng.integers(0, 40, 300)
+    held = HeldKeys()
+    held.add(conn, BlockKeyRuns(keys, list(range(0, 301, 3)), key_ids.tolist()), np.arange(100))
+    wanted = rng.integers(0, 40, 100)
+    held.add_curps(np.array([key_hash(keys[k]) for k in wanted]), np.arange(100))
+    held.write(conn)
+    own = {rid for h, rid in _rows(conn) if h < 0}
+    lacking = {r for r in range(100) if wanted[r] not in key_ids[3 * r : 3 * r + 3]}
+    assert own == lacking

@@ -169,6 +169,7 @@ class BulkWrites(RecordWrites, LinkWrites):
         self._persons: set[str] = set()  # created in this load
         # The checked key list followed by END (sqlite_bulk_columns.joined_keys), or None.
         self._texts: list[str] | None = None
+        self._days = columns.Days()
 
     def create_persons(self, persons: Sequence[Person]) -> None:
         super().create_persons(persons)
@@ -214,11 +215,12 @@ class BulkWrites(RecordWrites, LinkWrites):
         rids = np.arange(first, first + len(picked), dtype=np.int64)
         texts = columns.joined_keys(keys, self._texts)
         template = columns.row_values(codec.ts(at), codec.ts(links.linked_at, "linked_at"))
-        values = columns.linked_rows(records, links, picked, first, texts)
+        births = self._days.texts(list(map(records.column("birth_date").__getitem__, picked)))
+        values = columns.linked_rows(records, links, picked, first, texts, births)
         n = len(picked)
         execute_rows(self._conn, columns.INSERT, columns.WIDTH, values, n, 20, template)
         self._held.add(self._conn, keys, rids)
-        curps, own = columns.search_rows(records, picked, rids)
+        curps, own = columns.search_rows(records, picked, rids, births)
         self._held.add_curps(*curps)
         self._held.add_own(*own)
 

@@ -11,7 +11,7 @@ instead of a join per record.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from itertools import repeat
 from operator import is_not, methodcaller
 
@@ -73,18 +73,27 @@ def joined_keys(keys: BlockKeyRuns, texts: Sequence[str] | None) -> list[str]:
     return list(map(_STRIP, pieces[:n]))
 
 
+class Days(dict[object, str | None]):
+    """Stored date texts by date, each formatted once per load."""
+
+    def texts(self, births: list[object]) -> list[str | None]:
+        for day in set(births).difference(self):
+            self[day] = codec.day_or_none(day)  # type: ignore[arg-type]
+        return list(map(self.__getitem__, births))
+
+
 def linked_rows(
     records: RecordColumns,
     links: LinkColumns,
     rows: list[int],
     first_rid: int,
     block_keys: list[str],
+    births: list[str | None],
 ) -> Iterator[Row]:
-    """The rows of `insert_head` for records[rows], rids from `first_rid` on."""
-    fields = [map(column.__getitem__, rows) for column in records.fields]
-    births = list(fields[_BIRTH])
-    days = {d: codec.day_or_none(d) for d in set(births)}  # type: ignore[arg-type]
-    fields[_BIRTH] = map(days.__getitem__, births)
+    """The rows of `INSERT` for records[rows], rids from `first_rid` on; `births` are
+    their stored birth dates."""
+    fields: list[Iterable[object]] = [map(column.__getitem__, rows) for column in records.fields]
+    fields[_BIRTH] = births
     return zip(
         range(first_rid, first_rid + len(rows)),
         map(records.keys.__getitem__, rows),
@@ -99,22 +108,21 @@ def linked_rows(
 
 
 def search_rows(
-    records: RecordColumns, rows: list[int], rids: Ints
+    records: RecordColumns, rows: list[int], rids: Ints, births: list[str | None]
 ) -> tuple[tuple[Ints, Ints], tuple[Ints, Ints]]:
-    """The search rows of records[rows] (rid rids[i] for rows[i]), for HeldKeys:
-    (CURP candidates: hashes, rids) and (own name + date rows: negative hashes, rids)."""
+    """The search rows of records[rows] (rid rids[i] for rows[i], stored birth date
+    births[i]), for HeldKeys: (CURP candidates: hashes, rids) and (own name + date rows:
+    negative hashes, rids)."""
     curps: list[str] = list(map(records.column("curp").__getitem__, rows))  # type: ignore[arg-type]
     surnames = list(map(records.column("first_surname").__getitem__, rows))
-    births = list(map(records.column("birth_date").__getitem__, rows))
     with_curp = np.flatnonzero(_present(curps))
     with_name = np.flatnonzero(_present(surnames) & _present(births))
     curp_texts = map(CURP.__add__, map(curps.__getitem__, with_curp.tolist()))
-    days = {d: codec.day_or_none(d) for d in set(births)}  # type: ignore[arg-type]
     picked = with_name.tolist()
     name_texts = map(
         f"{NAME_DOB}{{}}|{{}}".format,
         map(surnames.__getitem__, picked),
-        map(days.__getitem__, map(births.__getitem__, picked)),
+        map(births.__getitem__, picked),
     )
     curp_hashes = np.asarray(key_hashes(curp_texts), dtype=np.int64)
     name_hashes = -1 - np.asarray(key_hashes(name_texts), dtype=np.int64)

@@ -108,12 +108,19 @@ def _firsts(pairs: Ints) -> NDArray[np.bool_]:
 
 def _held(hashes: Ints, pairs: Ints, width: int, wanted: Ints, rids: Ints) -> NDArray[np.bool_]:
     """Whether each (wanted hash, rid) is among the sorted `pairs` (rank * width + rid)."""
+    found = np.zeros(len(wanted), dtype=bool)
     if len(hashes) == 0 or len(pairs) == 0:
-        return np.zeros(len(wanted), dtype=bool)
-    rank = np.minimum(np.searchsorted(hashes, wanted), len(hashes) - 1)
-    codes = rank * width + rids
-    at = np.minimum(np.searchsorted(pairs, codes), len(pairs) - 1)
-    found: NDArray[np.bool_] = (hashes[rank] == wanted) & (pairs[at] == codes)
+        return found
+    # Searched in ascending order: each search starts where the last one ended, instead
+    # of a cache miss per level of a random binary search over millions of values.
+    by_hash = np.argsort(wanted)
+    rank = np.minimum(np.searchsorted(hashes, wanted[by_hash]), len(hashes) - 1)
+    codes = rank * width + rids[by_hash]
+    by_code = np.argsort(codes)
+    at = np.minimum(np.searchsorted(pairs, codes[by_code]), len(pairs) - 1)
+    hit = np.zeros(len(wanted), dtype=bool)
+    hit[by_code] = pairs[at] == codes[by_code]
+    found[by_hash] = (hashes[rank] == wanted[by_hash]) & hit
     return found
 
 
