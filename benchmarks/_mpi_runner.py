@@ -20,26 +20,25 @@ from pathlib import Path
 from typing import Any
 
 from _measure import PhaseClock
-from mpi.domain.records import Record
-from mpi.io.assignments import write_assignments
-from mpi.io.bulk_read import read_all_records
+from mpi.domain.batch_columns import RecordColumns
+from mpi.io.assignments import write_assignment_columns
+from mpi.io.bulk_read import read_record_columns
 from mpi.matching import BatchResult, MatchingRules, link_batch, train
 from mpi.matching.weights import match_weight_to_prob, prob_to_match_weight
 from mpi.rules_file import default_rules, load_rules
 
 
-def read(path: Path) -> tuple[list[Record], int]:
-    # Everything read lives until the end: the collector is kept off while reading and the
-    # rows frozen before it is back on, else its first pass walks a million new Records
-    # (~0.3 s at 1M) and later ones walk them again.
+def read(path: Path) -> tuple[RecordColumns, int]:
+    # As `mpi link` reads: columns, no Record per row (two processes for a large file).
+    # Everything read lives until the end: the collector is kept off while reading and
+    # what was read is frozen before it is back on.
     gc.disable()
     try:
-        rows = read_all_records(path)  # two processes for a large file
-        records = [row for row in rows if isinstance(row, Record)]
+        records, rejected = read_record_columns(path)
         gc.freeze()
     finally:
         gc.enable()
-    return records, len(rows) - len(records)
+    return records, len(rejected)
 
 
 def _cpu() -> float:
@@ -78,7 +77,7 @@ def run(
     clock.lap("read")
     clock.facts["cpu"] = {"read": round(_cpu() - cpu, 3)}
     if do_train:
-        trained = train(records, rules, seed=seed)
+        trained = train(records.records(0, len(records)), rules, seed=seed)
         rules = trained.rules
         clock.facts["training"] = {
             "converged": trained.converged,
@@ -99,8 +98,8 @@ def run(
             write_pairs(out_dir / "pairs.csv", result, rules.thresholds.link)
         finally:
             os._exit(0)
-    write_assignments(
-        out_dir / "clusters.csv", zip(result.keys, (str(c) for c in result.cluster), strict=True)
+    write_assignment_columns(
+        out_dir / "clusters.csv", result.keys, result.cluster.astype(str).tolist()
     )
     if child < 0:
         pairs = write_pairs(out_dir / "pairs.csv", result, rules.thresholds.link)

@@ -3,6 +3,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from mpi.domain.batch_columns import RecordColumns
 from mpi.matching import features, pipeline, split_clusters
 from mpi.matching.pipeline import link_batch
 from mpi.matching.rules import MatchingRules
@@ -62,3 +63,14 @@ def test_two_processes_give_the_same_clusters_and_weights_as_one(
     assert np.array_equal(serial.pairs.left, parallel.pairs.left)
     assert np.array_equal(serial.pairs.match_weight, parallel.pairs.match_weight)
     assert serial.keys == parallel.keys
+
+
+def test_columns_link_into_the_clusters_of_the_records_they_hold(
+    labelled: Labelled, rules: MatchingRules
+) -> None:
+    by_records = link_batch(labelled.records, rules, keep_pairs=True)
+    by_columns = link_batch(RecordColumns.of(labelled.records), rules, keep_pairs=True)
+    assert by_columns.keys == by_records.keys
+    assert by_columns.cluster.tolist() == by_records.cluster.tolist()
+    assert by_columns.pairs is not None and by_records.pairs is not None
+    assert by_columns.pairs.match_weight.tolist() == by_records.pairs.match_weight.tolist()

@@ -11,6 +11,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from mpi._fork import forked_map
+from mpi.domain.batch_columns import RecordColumns
 from mpi.domain.records import Record
 from mpi.matching.blocking import OversizedBlock, candidate_pairs
 from mpi.matching.engine import MatchEngine
@@ -81,7 +82,7 @@ def score_in_chunks(
 
 
 def link_batch(
-    records: Sequence[Record],
+    records: Sequence[Record] | RecordColumns,
     rules: MatchingRules,
     *,
     term_frequencies: TermFrequencies | None = None,
@@ -91,7 +92,7 @@ def link_batch(
     """Link a batch of records into persons.
 
     Args:
-        records: the records; results follow their order.
+        records: the records, or their columns (a bulk read's); results follow their order.
         rules: matching rules (blocking keys, comparisons, thresholds).
         term_frequencies: name frequencies; by default computed from `records` themselves.
         not_same: pairs of record positions known to be different people.
