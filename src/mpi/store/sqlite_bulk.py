@@ -38,15 +38,22 @@ from mpi.store import sqlite_bulk_columns as columns
 from mpi.store import sqlite_bulk_rows as bulk_rows
 from mpi.store import sqlite_codec as codec
 from mpi.store.sqlite_bulk_keys import HeldKeys
+from mpi.store.sqlite_bulk_thread import Inserts, Statement, statements
 from mpi.store.sqlite_link_writes import LinkWrites
 from mpi.store.sqlite_record_writes import RecordWrites, validate
 from mpi.store.sqlite_schema import DDL
-from mpi.store.sqlite_tx import execute_rows, insert_rows
+from mpi.store.sqlite_tx import insert_rows
 
 LOADING_SUFFIX = ".loading"
 # Dropped while loading and recreated by re-running the (idempotent) DDL afterwards:
 # building an index once from sorted rows is far cheaper than maintaining it per row.
 _DEFERRED_INDEXES = ("records_by_person",)
+# Built on the insert thread once every record is in, while the block keys are prepared.
+_BUILD_DEFERRED = [
+    line.rstrip(";")
+    for line in DDL.splitlines()
+    if line.startswith("CREATE INDEX IF NOT EXISTS ") and line.split()[5] in _DEFERRED_INDEXES
+]
 # Rows arrive mostly in append order, so a small page cache does; the memory is better
 # left to the linking that holds a million records (mpi link's peak must stay under 2 GB).
 CACHE_KIB = 65_536
@@ -68,7 +75,8 @@ _INSERT_LINKED = (
 )
 
 
-_INSERT_PERSON = "INSERT INTO persons (id, status, created_at)"
+_INSERT_PERSON = "INSERT INTO persons (id, status, created_at) VALUES {values}"
+_ADD_INSTITUTION = "INSERT OR IGNORE INTO institutions (code) VALUES (?)"
 
 
 def loading_path(path: Path) -> Path:
@@ -162,14 +170,30 @@ def _copy_side_tables(conn: sqlite3.Connection, path: Path) -> None:
 
 class BulkWrites(RecordWrites, LinkWrites):
     def __init__(self, conn: sqlite3.Connection) -> None:
+        self._inserts = Inserts(conn)
         super().__init__(conn)
         self._held = HeldKeys()
+        self._free_rid: int | None = None  # of insert_linked_columns
         # A batch passes its one key list with every chunk: checked once.
         self._checked_keys: Sequence[str] | None = None
         self._persons: set[str] = set()  # created in this load
         # The checked key list followed by END (sqlite_bulk_columns.joined_keys), or None.
         self._texts: list[str] | None = None
         self._days = columns.Days()
+
+    # Every use of the connection but the inserts handed to the thread waits for them.
+    @property
+    def _conn(self) -> sqlite3.Connection:
+        self._inserts.drain()
+        return self._raw
+
+    @_conn.setter
+    def _conn(self, conn: sqlite3.Connection) -> None:
+        self._raw = conn
+
+    def stop(self) -> None:
+        """End the insert thread, dropping what it has not run (after a failure)."""
+        self._inserts.stop()
 
     def create_persons(self, persons: Sequence[Person]) -> None:
         super().create_persons(persons)
@@ -181,10 +205,8 @@ class BulkWrites(RecordWrites, LinkWrites):
             raise ConflictError("a person id is given twice")
         stamp = codec.ts(at, "created_at")
         rows = zip(sorted(fresh), repeat("active"), repeat(stamp))
-        try:
-            insert_rows(self._conn, _INSERT_PERSON, 3, rows, len(fresh), per=100)
-        except sqlite3.IntegrityError as exc:
-            raise ConflictError(f"a person with one of these ids exists already: {exc}") from exc
+        values = "(?, ?, ?)"
+        self._inserts.submit(statements(_INSERT_PERSON, 3, rows, len(fresh), 100, values))
         self._persons.update(fresh)
 
     def insert_linked_columns(
@@ -207,19 +229,21 @@ class BulkWrites(RecordWrites, LinkWrites):
             end = columns.END in "".join(keys.keys)
             self._texts = None if end else [*keys.keys, columns.END]
         self._check_person_ids(set(map(links.person_ids.__getitem__, picked)))
-        institutions = set(map(records.column("institution").__getitem__, picked))
-        self._conn.executemany(
-            "INSERT OR IGNORE INTO institutions (code) VALUES (?)", [(i,) for i in institutions]
-        )
-        first = self._count("SELECT coalesce(max(rid), 0) FROM records") + 1
+        if self._free_rid is None:
+            self._free_rid = self._count("SELECT coalesce(max(rid), 0) FROM records") + 1
+        first, self._free_rid = self._free_rid, self._free_rid + len(picked)
         rids = np.arange(first, first + len(picked), dtype=np.int64)
         texts = columns.joined_keys(keys, self._texts)
         template = columns.row_values(codec.ts(at), codec.ts(links.linked_at, "linked_at"))
         births = self._days.texts(list(map(records.column("birth_date").__getitem__, picked)))
         values = columns.linked_rows(records, links, picked, first, texts, births)
-        n = len(picked)
-        execute_rows(self._conn, columns.INSERT, columns.WIDTH, values, n, 20, template)
-        self._held.add(self._conn, keys, rids)
+        institutions = set(map(records.column("institution").__getitem__, picked))
+        work: list[Statement] = [(_ADD_INSTITUTION, [(i,) for i in institutions])]
+        work += statements(columns.INSERT, columns.WIDTH, values, len(picked), 50, template)
+        self._inserts.submit(work)
+        # Rows of another key list write the held ones first: only then is the thread waited for.
+        same = self._held.keys in (None, keys.keys)
+        self._held.add(self._raw if same else self._conn, keys, rids)
         curps, own = columns.search_rows(records, picked, rids, births)
         self._held.add_curps(*curps)
         self._held.add_own(*own)
@@ -259,6 +283,7 @@ class BulkWrites(RecordWrites, LinkWrites):
         self._held.add(self._conn, keys, rids)
         own, positions = bulk_rows.own_rows(records, keys)
         self._held.add_own(own, rids[positions])
+        self._free_rid = None
 
     def _check_persons(self, links: Sequence[Link]) -> None:
         self._check_person_ids(set(map(attrgetter("person_id"), links)))
@@ -282,4 +307,7 @@ class BulkWrites(RecordWrites, LinkWrites):
     def finish_load(self) -> None:
         """Write what the load held back (its block keys); `SqliteStore.bulk_load` calls
         this before it commits."""
-        self._held.write(self._conn)
+        if self._free_rid is not None:  # records were handed to the insert thread
+            self._inserts.submit([(sql, None) for sql in _BUILD_DEFERRED])
+        self._held.write(self._conn if self._held.keys is None else self._raw, self._inserts.submit)
+        self._inserts.drain()

@@ -18,20 +18,23 @@ both hashes and filters the records exactly, so either serves it).
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from functools import partial
 
 import numpy as np
 from numpy.typing import NDArray
 
 from mpi.domain.stored_records import BlockKeyRuns
+from mpi.store.sqlite_bulk_thread import Statement, statements
+from mpi.store.sqlite_bulk_thread import run as run_now
 from mpi.store.sqlite_key_hash import key_hashes
-from mpi.store.sqlite_tx import insert_rows
 
-_ADD_KEY = "INSERT INTO block_keys (key_hash, rid)"
+_ADD_KEY = "INSERT INTO block_keys (key_hash, rid) VALUES {values}"
 # Rows turned into Python values at a time: bounds the memory of the final pass.
 _SLICE = 1 << 20
 
 Ints = NDArray[np.int64]
+Submit = Callable[[list[Statement]], None]
 
 
 class HeldKeys:
@@ -44,6 +47,11 @@ class HeldKeys:
         self._owners: list[Ints] = []
         self._own: list[tuple[Ints, Ints]] = []  # (negative hashes, rids)
         self._curps: list[tuple[Ints, Ints]] = []  # (hashes of `curp:<curp>`, rids)
+
+    @property
+    def keys(self) -> Sequence[str] | None:
+        """The key list of the rows held (None: none held)."""
+        return self._keys
 
     def add(self, conn: sqlite3.Connection, keys: BlockKeyRuns, rids: Ints) -> None:
         """Hold the rows of `keys`, run i belonging to the record with rid `rids[i]`."""
@@ -63,8 +71,13 @@ class HeldKeys:
         `curp:<curp>` texts, each written as an own row unless the record has a row of it."""
         self._curps.append((np.asarray(hashes, dtype=np.int64), np.asarray(rids, dtype=np.int64)))
 
-    def write(self, conn: sqlite3.Connection) -> None:
-        """Insert every held row, sorted by (key hash, rid); then hold nothing."""
+    def write(self, conn: sqlite3.Connection, submit: Submit | None = None) -> None:
+        """Insert every held row, sorted by (key hash, rid); then hold nothing.
+
+        With `submit`, the prepared statements are handed to it (mpi.store.
+        sqlite_bulk_thread) instead of run on `conn`, slice by slice.
+        """
+        run = submit or partial(run_now, conn)
         keys, key_ids, owners = self._keys, self._key_ids, self._owners
         own, curps = self._own, self._curps
         self._keys, self._key_ids, self._owners, self._own, self._curps = None, [], [], [], []
@@ -90,10 +103,10 @@ class HeldKeys:
         keep = np.ones(len(order), dtype=bool)
         keep[1:] = (own_hashes[1:] != own_hashes[:-1]) | (own_rids[1:] != own_rids[:-1])
         # Own rows' hashes are negative: they come before every caller row in the index.
-        _insert(conn, own_hashes[keep], own_rids[keep])
+        _insert(run, own_hashes[keep], own_rids[keep])
         for start in range(0, len(pairs), _SLICE):
             part = pairs[start : start + _SLICE]
-            _insert(conn, hashes[part // width], part % width)
+            _insert(run, hashes[part // width], part % width)
 
 
 def _joined(parts: list[Ints]) -> Ints:
@@ -124,8 +137,8 @@ def _held(hashes: Ints, pairs: Ints, width: int, wanted: Ints, rids: Ints) -> ND
     return found
 
 
-def _insert(conn: sqlite3.Connection, hashes: Ints, rids: Ints) -> None:
+def _insert(run: Submit, hashes: Ints, rids: Ints) -> None:
     for start in range(0, len(hashes), _SLICE):
         part = slice(start, start + _SLICE)
         rows = zip(hashes[part].tolist(), rids[part].tolist(), strict=True)
-        insert_rows(conn, _ADD_KEY, 2, rows, len(hashes[part]), per=200)
+        run(statements(_ADD_KEY, 2, rows, len(hashes[part]), 200, "(?, ?)"))
