@@ -3,7 +3,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from mpi.matching._level_tests import ANY_SPEC, containment, nickname, shifted
+from mpi.matching._level_tests import ANY_SPEC, containment, nickname
 from mpi.matching.features import prepare
 from tests.matching.conftest import MakeRecord
 
@@ -29,33 +29,6 @@ def test_an_initial_is_contained_in_a_word_of_its_letter_when_a_whole_word_agree
     i, j = np.array([0]), np.array([1])
     assert bool(containment(f, "given_names", i, j, ANY_SPEC)[0]) is contained
     assert bool(containment(f, "given_names", j, i, ANY_SPEC)[0]) is contained
-
-
-@pytest.mark.parametrize(
-    ("left", "right", "expected"),
-    [
-        (("ARELLANO", "FONSECA"), ("FONSECA", None), True),
-        (("FONSECA", None), ("ARELLANO", "FONSECA"), True),
-        (("ARELLANO", "FONSECA"), ("FONSECA", "X"), True),  # X: no second surname
-        (("ARELLANO", "FONSECA"), ("FONSECA", "LOPEZ"), False),  # a second surname of its own
-        (("ARELLANO", None), ("FONSECA", None), False),
-        (("ARELLANO", "FONSECA"), ("ARELLANO", None), False),  # same first surname, not shifted
-    ],
-)
-def test_a_single_surname_that_is_the_others_second_is_shifted(
-    make_record: MakeRecord,
-    left: tuple[str, str | None],
-    right: tuple[str, str | None],
-    expected: bool,
-) -> None:
-    f = prepare(
-        [
-            make_record(first_surname=left[0], second_surname=left[1]),
-            make_record(first_surname=right[0], second_surname=right[1]),
-        ]
-    )
-    found = shifted(f, "first_surname", np.array([0]), np.array([1]), ANY_SPEC)
-    assert bool(found[0]) is expected
 
 
 @pytest.mark.parametrize(

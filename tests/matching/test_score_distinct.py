@@ -63,44 +63,15 @@ def test_a_level_reading_another_field_is_tested_per_pair_in_its_place(
     assert crossed.kind == "surname_swapped"  # PEDRO SOLIS / SOLIS PEDRO
 
 
-def test_a_surname_shifted_into_the_first_field_is_found_as_on_the_per_pair_path(
-    make_record: MakeRecord, rules: MatchingRules, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(_score_distinct, "_FEW_PAIRS", 0)
-    records = [
-        make_record(first_surname="ARELLANO", second_surname="FONSECA"),
-        make_record(first_surname="FONSECA", second_surname=None),
-        make_record(first_surname="FONSECA", second_surname="ARELLANO"),
-        make_record(first_surname="FONSECA", second_surname="LOPEZ"),
-        make_record(first_surname="ARELLANO", second_surname=None),
-    ]
-    f = prepare(records)
-    left, right = _all_pairs(f.n)
-    expected = comparisons.comparison_vectors(rules.comparisons, f, left, right)
-    assert np.array_equal(
-        comparison_vectors(rules.comparisons, Signatures(f), left, right), expected
-    )
-    surname = rules.comparison("first_surname")
-    column = rules.comparisons.index(surname)
-    kinds = {
-        (int(a), int(b)): surname.levels[expected[k, column]].kind
-        for k, (a, b) in enumerate(zip(left, right, strict=True))
-    }
-    assert kinds[(0, 1)] == kinds[(1, 0)] == "shifted"  # ARELLANO FONSECA / FONSECA
-    assert kinds[(0, 2)] == "swapped"
-    assert kinds[(1, 3)] == "exact"
-
-
 def test_comparisons_reading_derived_record_features_stay_per_pair(rules: MatchingRules) -> None:
     by_field = {c.field: c for c in rules.comparisons}
     assert plan(by_field["curp"]) is None
     assert plan(by_field["birth_date"]) is None
     surname = by_field["first_surname"]
     how = plan(surname)
-    crossing = (surname.level_index("swapped"), surname.level_index("shifted"))
-    assert how is not None and how.per_pair == crossing
+    assert how is not None and how.per_pair == (surname.level_index("swapped"),)
     assert [level.kind for level in how.own.levels] == [
-        level.kind for level in surname.levels if level.kind not in {"swapped", "shifted"}
+        level.kind for level in surname.levels if level.kind != "swapped"
     ]
     unknown = replace(by_field["given_names"], levels=(LevelSpec(kind="new_kind", label="x"),))
     assert plan(unknown) is None

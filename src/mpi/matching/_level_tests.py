@@ -110,15 +110,6 @@ def swapped(f: Features, field: str, i: Index, j: Index, level: LevelSpec) -> Ma
     return as_mask(crossed & (own[i] >= 0) & (own[j] >= 0) & (own[i] != other[i]))
 
 
-def shifted(f: Features, field: str, i: Index, j: Index, level: LevelSpec) -> Mask:
-    # One record shows a single surname, and it is the other record's surname of the other
-    # position (ARELLANO FONSECA / FONSECA): a person known by the mother's surname alone.
-    own, other = _ids(f, field), _ids(f, _OTHER[field])
-    forward = (own[i] == other[j]) & (own[i] >= 0) & (other[i] < 0)
-    backward = (own[j] == other[i]) & (own[j] >= 0) & (other[j] < 0)
-    return as_mask(forward | backward)
-
-
 def one_missing(f: Features, field: str, i: Index, j: Index, level: LevelSpec) -> Mask:
     ids = _ids(f, field)
     return as_mask((ids[i] < 0) != (ids[j] < 0))
@@ -291,7 +282,6 @@ TESTS: Mapping[str, Mapping[str, LevelTest]] = {
     "surname": {
         "exact": exact,
         "swapped": swapped,
-        "shifted": shifted,
         "jaro_winkler": jaro_winkler,
         "phonetic": phonetic,
         "one_missing": one_missing,

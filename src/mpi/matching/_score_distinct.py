@@ -42,9 +42,7 @@ _OWN_VALUE: Mapping[str, frozenset[str]] = MappingProxyType(
     }
 )
 # Kinds that also read another field: cheap integer tests, evaluated per pair.
-_PER_PAIR = frozenset(
-    {("given_names", "surname_swapped"), ("surname", "swapped"), ("surname", "shifted")}
-)
+_PER_PAIR = frozenset({("given_names", "surname_swapped"), ("surname", "swapped")})
 
 
 @dataclass(frozen=True, slots=True)

@@ -37,9 +37,7 @@ FAMILY_KINDS: Mapping[str, frozenset[str]] = MappingProxyType(
         "given_names": frozenset(
             {"exact", "containment", "nickname", "jaro_winkler", "phonetic", "surname_swapped"}
         ),
-        "surname": frozenset(
-            {"exact", "swapped", "shifted", "jaro_winkler", "phonetic", "one_missing"}
-        ),
+        "surname": frozenset({"exact", "swapped", "jaro_winkler", "phonetic", "one_missing"}),
         "date": frozenset({"exact", "day_month_swapped", "one_digit", "year_off_by_one"}),
         "text": frozenset({"exact", "levenshtein", "jaro_winkler"}),
     }
