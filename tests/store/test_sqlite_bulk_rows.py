@@ -8,7 +8,7 @@ from mpi.domain.errors import ConflictError, ValidationError
 from mpi.domain.persons import Link
 from mpi.domain.records import Record
 from mpi.domain.stored_records import BlockKeyRuns
-from mpi.store.sqlite_bulk_rows import check, record_rows, runs_of
+from mpi.store.sqlite_bulk_rows import check, runs_of, select_runs
 
 T0 = datetime(2026, 3, 1, tzinfo=UTC)
 RECORDS = [
@@ -19,15 +19,13 @@ LINKS = [Link(r.key, "P1", T0, "test", "batch-link", 0.5) for r in RECORDS]
 KEYS = BlockKeyRuns.of([("b:1", "a:1"), ("a:1",)])
 
 
-def test_rows_come_in_record_key_order_with_their_sorted_block_keys_and_link() -> None:
-    rows, rids = record_rows(RECORDS, check(RECORDS, KEYS, LINKS), KEYS, LINKS, 7, T0)
-    listed = list(rows)
-    assert [row[:3] for row in listed] == [(7, "IMSS:1", "IMSS"), (8, "IMSS:2", "IMSS")]
-    assert listed[1][9] == "1990-05-01" and listed[0][9] is None
-    assert listed[1][15] == "a:1\x1fb:1"
-    link = ("P1", "2026-03-01T00:00:00.000000+00:00", "test", "batch-link", 0.5)
-    assert listed[0][16:] == (*link, 1)
-    assert rids.tolist() == [8, 7]
+def test_selected_runs_hold_the_keys_of_the_rows_chosen_in_their_order() -> None:
+    keys = BlockKeyRuns.of([("a:1", "b:1"), (), ("c:1",), ("a:1", "c:1")])
+    picked = select_runs(keys, [3, 1, 0])
+    starts = list(picked.starts)
+    held = [[picked.keys[k] for k in picked.key_ids[starts[i] : starts[i + 1]]] for i in range(3)]
+    assert picked.keys is keys.keys
+    assert held == [["a:1", "c:1"], [], ["a:1", "b:1"]]
 
 
 def test_key_texts_are_checked_only_when_asked() -> None:

@@ -23,7 +23,7 @@ import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
-from itertools import repeat
+from itertools import groupby, repeat
 from operator import attrgetter
 from pathlib import Path
 
@@ -32,7 +32,7 @@ import numpy as np
 from mpi.domain.batch_columns import LinkColumns, RecordColumns
 from mpi.domain.errors import ConflictError
 from mpi.domain.persons import Link, Person
-from mpi.domain.records import Record
+from mpi.domain.records import RECORD_FIELDS, Record
 from mpi.domain.stored_records import BlockKeyRuns, RecordWrite
 from mpi.store import sqlite_bulk_columns as columns
 from mpi.store import sqlite_bulk_rows as bulk_rows
@@ -42,7 +42,6 @@ from mpi.store.sqlite_bulk_thread import Inserts, Statement, statements
 from mpi.store.sqlite_link_writes import LinkWrites
 from mpi.store.sqlite_record_writes import RecordWrites, validate
 from mpi.store.sqlite_schema import DDL
-from mpi.store.sqlite_tx import insert_rows
 
 LOADING_SUFFIX = ".loading"
 # Dropped while loading and recreated by re-running the (idempotent) DDL afterwards:
@@ -67,14 +66,9 @@ _PRAGMAS = (
     f"PRAGMA cache_size = -{CACHE_KIB}",
     "PRAGMA mmap_size = 0",
 )
-# VALUES follow (sqlite_tx.insert_rows).
-_INSERT_LINKED = (
-    "INSERT INTO records (rid, key, institution, record_id, curp, given_names, first_surname, "
-    "second_surname, sex, birth_date, birth_state, postal_code, phone, nss, received_at, "
-    "block_keys, person_id, linked_at, linked_by, link_rule, link_probability, version)"
-)
 
 
+_MADE = attrgetter("linked_at", "by")
 _INSERT_PERSON = "INSERT INTO persons (id, status, created_at) VALUES {values}"
 _ADD_INSTITUTION = "INSERT OR IGNORE INTO institutions (code) VALUES (?)"
 
@@ -268,22 +262,20 @@ class BulkWrites(RecordWrites, LinkWrites):
         links: Sequence[Link],
         at: datetime,
     ) -> None:
-        record_keys = bulk_rows.check(records, keys, links, keys.keys is not self._checked_keys)
-        self._checked_keys = keys.keys
-        self._check_persons(links)
-        self._conn.executemany(
-            "INSERT OR IGNORE INTO institutions (code) VALUES (?)",
-            [(i,) for i in {record.institution for record in records}],
+        record_keys = bulk_rows.check(records, keys, links, with_keys=False)
+        table = RecordColumns(
+            tuple(list(map(attrgetter(name), records)) for name in RECORD_FIELDS), record_keys
         )
-        first = self._count("SELECT coalesce(max(rid), 0) FROM records") + 1
-        # Records in key order (the key index grows at its end); block keys held back
-        # and written in index order by `finish_load`.
-        rows, rids = bulk_rows.record_rows(records, record_keys, keys, links, first, at)
-        insert_rows(self._conn, _INSERT_LINKED, 22, rows, len(records), per=20)
-        self._held.add(self._conn, keys, rids)
-        own, positions = bulk_rows.own_rows(records, keys)
-        self._held.add_own(own, rids[positions])
-        self._free_rid = None
+        people = list(map(attrgetter("person_id"), links))
+        rules = list(map(attrgetter("rule"), links))
+        chances = list(map(attrgetter("probability"), links))
+        # Records in key order (the key index grows at its end), in runs of links made
+        # at one instant by one actor (what LinkColumns holds).
+        order = sorted(range(len(records)), key=record_keys.__getitem__)
+        for (stamp, by), group in groupby(order, key=lambda i: _MADE(links[i])):
+            rows = list(group)
+            made = LinkColumns(record_keys, people, rules, chances, by, stamp)
+            self.insert_linked_columns(table, made, rows, bulk_rows.select_runs(keys, rows), at)
 
     def _check_persons(self, links: Sequence[Link]) -> None:
         self._check_person_ids(set(map(attrgetter("person_id"), links)))

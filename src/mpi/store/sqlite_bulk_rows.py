@@ -1,33 +1,21 @@
-"""The rows a bulk load inserts, built column by column.
-
-A million records make a million row tuples; built one record at a time in Python
-that is seconds of attribute lookups and calls. Here each column is one C-level
-`map` over the records (dates and timestamps formatted once per distinct value) and
-the rows are the columns zipped: the same rows in a fraction of the time.
-"""
+"""Checks and block-key runs of a bulk load given Records (mpi.store.sqlite_bulk turns
+them into columns: sqlite_bulk_columns makes the rows)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from datetime import datetime
-from itertools import chain, repeat
+from collections.abc import Sequence
+from itertools import chain
 from operator import attrgetter
+from typing import cast
 
 import numpy as np
-from numpy.typing import NDArray
 
 from mpi.domain.errors import ConflictError
 from mpi.domain.persons import Link
-from mpi.domain.records import RECORD_FIELDS, Record
+from mpi.domain.records import Record
 from mpi.domain.stored_records import BlockKeyRuns, RecordWrite
 from mpi.store import sqlite_codec as codec
 from mpi.store.sqlite_record_writes import validate
-from mpi.store.sqlite_search_keys import own_columns
-
-# records columns after rid and key, up to birth_date, then after it (sqlite_bulk's INSERT).
-_BIRTH = RECORD_FIELDS.index("birth_date")
-_BEFORE_BIRTH, _AFTER_BIRTH = RECORD_FIELDS[:_BIRTH], RECORD_FIELDS[_BIRTH + 1 :]
-_LINK = ("by", "rule", "probability")
 
 Row = tuple[object, ...]
 
@@ -84,58 +72,13 @@ def check_keys(keys: Sequence[str], record: Record | None) -> None:
         validate(RecordWrite(record, (bad,)))
 
 
-def own_rows(
-    records: Sequence[Record], keys: BlockKeyRuns
-) -> tuple[NDArray[np.int64], NDArray[np.intp]]:
-    """The search rows the store adds for `records` holding the runs of `keys`:
-    (negative hashes, record positions)."""
-    texts, starts, ids = keys.keys, keys.starts, keys.key_ids
-    held = [
-        frozenset(map(texts.__getitem__, ids[starts[i] : starts[i + 1]]))
-        for i in range(len(records))
-    ]
-    births = [codec.day_or_none(r.birth_date) for r in records]
-    hashes, positions = own_columns(records, births, held)
-    return hashes, positions.astype(np.intp)
-
-
-def record_rows(
-    records: Sequence[Record],
-    record_keys: list[str],
-    keys: BlockKeyRuns,
-    links: Sequence[Link],
-    first_rid: int,
-    at: datetime,
-) -> tuple[Iterator[Row], NDArray[np.int64]]:
-    """The records' linked rows in key order (rids from `first_rid` on), and each input
-    record's rid."""
-    n = len(records)
-    order = sorted(range(n), key=record_keys.__getitem__)
-    rids = np.empty(n, dtype=np.int64)
-    rids[np.asarray(order, dtype=np.intp)] = np.arange(first_rid, first_rid + n)
-    recs = list(map(records.__getitem__, order))
-    lks = list(map(links.__getitem__, order))
-    births = list(map(attrgetter("birth_date"), recs))
-    days = {d: codec.day_or_none(d) for d in set(births)}
-    stamps = list(map(attrgetter("linked_at"), lks))
-    stamp_texts = {t: codec.ts(t, "linked_at") for t in set(stamps)}
-    texts, starts, key_ids = keys.keys, keys.starts, keys.key_ids
-    joined = [
-        codec.KEY_SEPARATOR.join(map(texts.__getitem__, key_ids[starts[i] : starts[i + 1]]))
-        for i in order
-    ]
-    rows = zip(
-        range(first_rid, first_rid + n),
-        map(record_keys.__getitem__, order),
-        *(map(attrgetter(name), recs) for name in _BEFORE_BIRTH),
-        map(days.__getitem__, births),
-        *(map(attrgetter(name), recs) for name in _AFTER_BIRTH),
-        repeat(codec.ts(at), n),
-        joined,
-        map(attrgetter("person_id"), lks),
-        map(stamp_texts.__getitem__, stamps),
-        *(map(attrgetter(name), lks) for name in _LINK),
-        repeat(1, n),  # version
-        strict=True,
-    )
-    return rows, rids
+def select_runs(keys: BlockKeyRuns, rows: Sequence[int]) -> BlockKeyRuns:
+    """The runs of `keys` of `rows`, in that order (over the same key list)."""
+    starts = np.asarray(keys.starts, dtype=np.int64)
+    counts = np.diff(starts)[np.asarray(rows, dtype=np.intp)]
+    firsts = starts[np.asarray(rows, dtype=np.intp)]
+    picked = np.zeros(len(rows) + 1, dtype=np.int64)
+    np.cumsum(counts, out=picked[1:])
+    at = np.repeat(firsts - picked[:-1], counts) + np.arange(picked[-1])
+    ids = np.asarray(keys.key_ids, dtype=np.int64)[at]
+    return BlockKeyRuns(keys.keys, cast(Sequence[int], picked), cast(Sequence[int], ids))
