@@ -83,7 +83,9 @@ def _dated(f: Features) -> Part:
     # Only records with a birth date: a typo or a nickname in the given name and a capture
     # error in the date hide a person's records from every other key, while a dateless
     # record at a family's home under its surnames is what a sibling's scant record looks
-    # like (it is still found by its names).
+    # like (it is still found by its names). Not in the default rules: it also brings every
+    # pair of siblings at one home to scoring, and a sibling's weak record (MARIA against
+    # MARIA ELENA, two years apart, rare surnames) can clear the link threshold.
     ids = np.where(f.birth_date >= 0, 0, -1).astype(np.int64)
     return Part(ids, lambda i: "dated")
 
