@@ -38,7 +38,7 @@ from mpi.store import sqlite_bulk_columns as columns
 from mpi.store import sqlite_bulk_rows as bulk_rows
 from mpi.store import sqlite_codec as codec
 from mpi.store.sqlite_bulk_keys import HeldKeys
-from mpi.store.sqlite_bulk_thread import Inserts, Statement, statements
+from mpi.store.sqlite_bulk_thread import MAX_PARAMETERS, Inserts, Statement, statements
 from mpi.store.sqlite_link_writes import LinkWrites
 from mpi.store.sqlite_record_writes import RecordWrites, validate
 from mpi.store.sqlite_schema import DDL
@@ -200,7 +200,9 @@ class BulkWrites(RecordWrites, LinkWrites):
         stamp = codec.ts(at, "created_at")
         rows = zip(sorted(fresh), repeat("active"), repeat(stamp))
         values = "(?, ?, ?)"
-        self._inserts.submit(statements(_INSERT_PERSON, 3, rows, len(fresh), 100, values))
+        self._inserts.submit(
+            statements(_INSERT_PERSON, 3, rows, len(fresh), MAX_PARAMETERS // 3, values)
+        )
         self._persons.update(fresh)
 
     def insert_linked_columns(
@@ -233,7 +235,14 @@ class BulkWrites(RecordWrites, LinkWrites):
         values = columns.linked_rows(records, links, picked, first, texts, births)
         institutions = set(map(records.column("institution").__getitem__, picked))
         work: list[Statement] = [(_ADD_INSTITUTION, [(i,) for i in institutions])]
-        work += statements(columns.INSERT, columns.WIDTH, values, len(picked), 50, template)
+        work += statements(
+            columns.INSERT,
+            columns.WIDTH,
+            values,
+            len(picked),
+            MAX_PARAMETERS // columns.WIDTH,
+            template,
+        )
         self._inserts.submit(work)
         # Rows of another key list write the held ones first: only then is the thread waited for.
         same = self._held.keys in (None, keys.keys)

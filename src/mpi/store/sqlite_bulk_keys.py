@@ -25,13 +25,14 @@ import numpy as np
 from numpy.typing import NDArray
 
 from mpi.domain.stored_records import BlockKeyRuns
-from mpi.store.sqlite_bulk_thread import Statement, statements
+from mpi.store.sqlite_bulk_thread import MAX_PARAMETERS, Statement, statements
 from mpi.store.sqlite_bulk_thread import run as run_now
 from mpi.store.sqlite_key_hash import key_hashes
 
 _ADD_KEY = "INSERT INTO block_keys (key_hash, rid) VALUES {values}"
-# Rows turned into Python values at a time: bounds the memory of the final pass.
-_SLICE = 1 << 20
+# Rows turned into Python values at a time: bounds the memory of the final pass (the
+# insert thread holds up to three slices).
+_SLICE = 1 << 18
 
 Ints = NDArray[np.int64]
 Submit = Callable[[list[Statement]], None]
@@ -59,8 +60,9 @@ class HeldKeys:
             self.write(conn)
         self._keys = keys.keys
         starts = np.asarray(keys.starts, dtype=np.int64)
-        self._key_ids.append(np.asarray(keys.key_ids, dtype=np.int64))
-        self._owners.append(np.repeat(np.asarray(rids, dtype=np.int64), np.diff(starts)))
+        # int32: a million records' rows are held until the end (the load's peak).
+        self._key_ids.append(np.asarray(keys.key_ids, dtype=np.int32))
+        self._owners.append(np.repeat(np.asarray(rids, dtype=np.int32), np.diff(starts)))
 
     def add_own(self, hashes: Ints, rids: Ints) -> None:
         """Hold the store's own rows (negative hashes) of records held by `add`."""
@@ -88,13 +90,15 @@ class HeldKeys:
         width = 1 + max(int(a.max(initial=0)) for a in (rids, own_rids, curp_rids))
         # Distinct keys can share a hash: they share a rank, and a record holding both
         # has one row for it.
-        hashes, rank = np.unique(
-            np.asarray(key_hashes(keys or ()), dtype=np.int64), return_inverse=True
-        )
-        pairs = rank[ids] * width + rids
-        del ids, rids
+        hashes, rank = np.unique(_hashes(keys or ()), return_inverse=True)
+        pairs = rank[ids]
+        del ids
+        pairs *= width
+        pairs += rids
+        del rids, rank
         pairs.sort()
-        pairs = pairs[_firsts(pairs)]
+        if len(pairs) > 1 and bool((pairs[1:] == pairs[:-1]).any()):
+            pairs = pairs[_firsts(pairs)]
         absent = ~_held(hashes, pairs, width, curp_hashes, curp_rids)
         own_hashes = np.concatenate((own_hashes, -1 - curp_hashes[absent]))
         own_rids = np.concatenate((own_rids, curp_rids[absent]))
@@ -111,6 +115,14 @@ class HeldKeys:
 
 def _joined(parts: list[Ints]) -> Ints:
     return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+
+
+def _hashes(keys: Sequence[str]) -> Ints:
+    """`key_hashes` of `keys` as an array, a slice at a time (no list of every int)."""
+    hashes = np.empty(len(keys), dtype=np.int64)
+    for start in range(0, len(keys), _SLICE):
+        hashes[start : start + _SLICE] = key_hashes(keys[start : start + _SLICE])
+    return hashes
 
 
 def _firsts(pairs: Ints) -> NDArray[np.bool_]:
@@ -141,4 +153,4 @@ def _insert(run: Submit, hashes: Ints, rids: Ints) -> None:
     for start in range(0, len(hashes), _SLICE):
         part = slice(start, start + _SLICE)
         rows = zip(hashes[part].tolist(), rids[part].tolist(), strict=True)
-        run(statements(_ADD_KEY, 2, rows, len(hashes[part]), 200, "(?, ?)"))
+        run(statements(_ADD_KEY, 2, rows, len(hashes[part]), MAX_PARAMETERS // 2, "(?, ?)"))

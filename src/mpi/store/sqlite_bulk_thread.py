@@ -25,6 +25,9 @@ _DEPTH = 2
 # While the thread waits for the GIL between two statements, the thread making rows holds
 # it for up to this long (CPython's default is 5 ms: the inserts would mostly wait).
 _SWITCH_S = 0.0002
+# The thread takes the GIL once per statement run (to bind it): statements of thousands of
+# rows (at most this many parameters, SQLite's smallest default limit) keep those few.
+MAX_PARAMETERS = 32_766
 
 # SQL and its rows of parameters (None: run once without parameters, e.g. CREATE INDEX).
 Statement = tuple[str, list[tuple[Any, ...]] | None]
