@@ -30,14 +30,8 @@ from mpi.rules_file import default_rules, load_rules
 
 def read(path: Path) -> tuple[RecordColumns, int]:
     # As `mpi link` reads: columns, no Record per row (two processes for a large file).
-    # Everything read lives until the end: the collector is kept off while reading and
-    # what was read is frozen before it is back on.
-    gc.disable()
-    try:
-        records, rejected = read_record_columns(path)
-        gc.freeze()
-    finally:
-        gc.enable()
+    records, rejected = read_record_columns(path)
+    gc.freeze()
     return records, len(rejected)
 
 
@@ -136,6 +130,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     args.out_dir.mkdir(parents=True, exist_ok=True)
     rules = load_rules(args.rules) if args.rules else default_rules()
+    # As in `mpi link`: the collector stays off throughout (everything read lives until the
+    # end, and linking allocates millions of acyclic objects its passes would walk).
+    gc.disable()
     run(args.records, args.out_dir, rules, do_train=args.train, seed=args.seed)
     return 0
 

@@ -1,16 +1,19 @@
 from __future__ import annotations
 
+import gc
 import signal
 import sqlite3
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from mpi.cli import main
+from mpi.cli import link, main
 from mpi.evaluation.evaluate import evaluate
 from mpi.io.assignments import read_assignments
+from mpi.services import batch_link
 from mpi.store import open_store
 from mpi.synthetic.generate import generate
 from mpi.synthetic.output import write_population
@@ -161,3 +164,22 @@ def test_link_ends_its_process_at_once_after_everything_is_written(
     )
     assert again.returncode == 2  # refused: the store holds a graph
     assert marker.read_text() == "torn down"  # a failed command exits as usual
+
+
+def test_the_collector_is_off_while_linking_and_back_on_afterwards(
+    population: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen: list[bool] = []
+    real = batch_link.link_records
+
+    def watched(*args: Any, **kwargs: Any) -> Any:
+        seen.append(gc.isenabled())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(link, "link_records", watched)
+    url = f"sqlite:///{tmp_path / 'mpi.db'}"
+    args = ["link", str(population), "--out", str(tmp_path / "l.csv"), "--store", url, "--quiet"]
+    assert gc.isenabled()
+    assert main(args) == 0
+    assert seen == [False]
+    assert gc.isenabled()
