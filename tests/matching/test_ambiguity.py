@@ -96,3 +96,51 @@ def test_a_dateless_record_between_father_and_junior_at_one_home_goes_to_review(
     assert labels[0] != labels[1]
     assert labels[2] not in (labels[0], labels[1])
     assert clusters.ambiguous == (2,)
+
+
+def test_a_namesake_born_elsewhere_does_not_reach_a_cluster_through_a_stateless_record(
+    make_record: MakeRecord,
+) -> None:
+    # The holder (born in Jalisco by its key) took a record with neither CURP nor state at
+    # home B; the namesake's record born in Oaxaca shares home B with that record only.
+    holder = make_record(**HOME_A)
+    stateless = make_record(curp=None, birth_state=None, **HOME_B)
+    namesake = make_record(curp=None, birth_state="OC", **HOME_B)
+    clusters = _cluster([holder, stateless, namesake], [(0, 1, 15.0), (0, 2, 7.0)])
+    labels = clusters.labels.tolist()
+    assert labels[0] == labels[1] != labels[2]
+
+
+def test_a_record_sharing_no_home_with_a_later_key_does_not_reach_it_through_one_that_does(
+    make_record: MakeRecord,
+) -> None:
+    # Two CURP-less records joined first on name and date; only the second shares the
+    # later key holder's home: the first may be the namesake that key speaks of.
+    holder = make_record(curp=LATER_KEY, **HOME_A)
+    elsewhere = make_record(curp=None, **NO_HOME)
+    at_home = make_record(curp=None, **{**HOME_B, "nss": HOME_A["nss"]})
+    clusters = _cluster([holder, elsewhere, at_home], [(1, 2, 25.0), (0, 2, 20.0)])
+    labels = clusters.labels.tolist()
+    assert labels[0] != labels[1]
+
+
+@pytest.mark.parametrize(
+    ("what", "home", "held"),
+    [
+        ("at the rival's home: review", HOME_A, True),
+        ("also at the first key's home: the clear winner", {**HOME_B, "nss": HOME_A["nss"]}, False),
+    ],
+)
+def test_a_record_at_the_home_of_a_rival_key_is_held_whatever_the_margin(
+    make_record: MakeRecord, what: str, home: dict[str, Any], held: bool
+) -> None:
+    # The first key's holder lives at home B, the later key's at home A: two namesakes. The
+    # record scores 15 bits better with the first, but shares a home only with the later.
+    later = make_record(curp=LATER_KEY, **HOME_A)
+    first = make_record(curp=FIRST_KEY, **HOME_B)
+    record = make_record(curp=None, **home)
+    clusters = _cluster([later, first, record], [(1, 2, 30.0), (0, 2, 15.0)])
+    labels = clusters.labels.tolist()
+    assert labels[0] != labels[1]
+    assert (labels[2] not in (labels[0], labels[1])) is held
+    assert clusters.ambiguous == ((2,) if held else ())

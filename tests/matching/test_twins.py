@@ -1,7 +1,11 @@
 from __future__ import annotations
 
+from datetime import date
+from typing import Any
+
 import numpy as np
 
+from mpi.identity.curp import complete_curp
 from mpi.matching._twins import TwinsTest
 from mpi.matching.features import prepare
 from tests.matching.conftest import MakeRecord
@@ -41,3 +45,30 @@ def test_a_compound_name_in_the_cluster_shows_two_short_names_to_be_one_person(
     test.seed(*PAIR)
     assert test.between(*PAIR, members=[0, 1])
     assert not test.between(*PAIR, members=[0, 1, 2])
+
+
+def _twins_of_a_plain_jose(make_record: MakeRecord, letters: str, other: str) -> bool:
+    # A plain JOSE holding a valid key with given-name letters `letters`, and a record named
+    # `other` without CURP, same surnames and birth date.
+    key = complete_curp(f"CAS{letters[0]}080723HDFRN{letters[1]}", "A")
+    born: dict[str, Any] = {"first_surname": "CARVAJAL", "second_surname": "SANCHEZ"}
+    born |= {"sex": "H", "birth_date": date(2008, 7, 23), "birth_state": "DF"}
+    f = prepare([
+        make_record(curp=key, given_names="JOSE", **born),
+        make_record(curp=None, given_names=other, **born),
+    ])  # fmt: skip
+    test = TwinsTest(f)
+    test.seed(*PAIR)
+    return test.between(*PAIR, members=[0, 1])
+
+
+def test_a_plain_jose_holding_the_key_jose_makes_alone_is_not_shown_to_be_a_jose_jesus(
+    make_record: MakeRecord,
+) -> None:
+    # JOSE alone makes J, S; so does JESUS: the key says nothing of a compound JOSE JESUS.
+    assert _twins_of_a_plain_jose(make_record, "JS", "JESUS")
+
+
+def test_a_plain_jose_holding_a_key_made_from_jose_luis_is_luis(make_record: MakeRecord) -> None:
+    # RENAPO skips JOSE in a compound name: L, S were made from JOSE LUIS.
+    assert not _twins_of_a_plain_jose(make_record, "LS", "LUIS")

@@ -225,3 +225,50 @@ def test_online_and_batch_agree_on_a_longer_name_next_to_a_plain_marias_key(
     assert batch == both.online
     assert (batch[record.key] == {_MARIA.key, record.key}) is joins
     assert outcomes[1] is (Outcome.LINKED if joins else Outcome.REVIEW)
+
+
+def test_a_linkable_person_sharing_the_records_home_stops_a_dominant_link() -> None:
+    scores = [
+        ScoredCandidate("A:1", "P1", 0.9999, 30.0),
+        ScoredCandidate("B:1", "P2", 0.96, 5.0),
+    ]
+    decision = decide(scores, T, home_rivals=["P2"])
+    assert (decision.outcome, decision.person_id) == (Outcome.REVIEW, None)
+    assert decision.review_kind == REVIEW_AMBIGUOUS
+    assert decision.review_person_ids == ("P1", "P2")
+
+
+# The first key's holder lives elsewhere; the later key's holder, recorded as plain ROSA
+# without second surname, shares a phone with a record without CURP that scores 13 bits
+# better with the first key's holder: its home speaks for the later key's.
+_ROSA = replace(
+    _HOLDER, record_id="H2", given_names="ROSA", second_surname=None, birth_state=None
+)  # fmt: skip
+_AWAY = replace(_FIRST, nss="12345678903")
+_HOME_RIVAL_CASES = [
+    # (what, the record without CURP, the key of the person it must join, or None)
+    ("the rival's phone: review", replace(_AWAY, institution="SSA", record_id="W1", curp=None,
+                                          postal_code=None, phone=_HOLDER.phone, nss=None),
+     None),
+    ("the best's home too: linked", replace(_AWAY, institution="SSA", record_id="W2",
+                                            curp=None, phone=_HOLDER.phone, nss=None),
+     _AWAY.key),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("what", "record", "joins"), _HOME_RIVAL_CASES, ids=[c[0] for c in _HOME_RIVAL_CASES]
+)
+def test_online_and_batch_agree_on_a_record_at_the_home_of_a_weaker_rival(
+    tmp_path: Path, services: Services, what: str, record: Record, joins: str | None
+) -> None:
+    both = link_both_ways(tmp_path, services, [_ROSA, _AWAY, record])
+    batch, outcomes = both.batch, both.outcomes
+    assert batch == both.online
+    assert batch[_ROSA.key] != batch[_AWAY.key]
+    if joins is None:
+        assert batch[record.key] == {record.key}
+        assert outcomes[2] is Outcome.REVIEW
+    else:
+        assert batch[record.key] == {record.key, joins}
+        assert outcomes[2] is Outcome.LINKED

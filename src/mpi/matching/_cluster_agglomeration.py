@@ -34,6 +34,7 @@ class Summary:
     givens: set[int]  # given-name ids, for the twins rule
     states: set[str]  # birth states recorded or in valid CURPs, for the elsewhere rule
     households: set[tuple[str, int]]  # NSS, phone and postal codes, for the elsewhere rule
+    stated_households: set[tuple[str, int]]  # ... of its records showing a birth state
     # The list and sets are a single record's, shared with every other summary of it: the
     # first absorb replaces them rather than growing them.
     shared: bool = False
@@ -43,6 +44,7 @@ class Summary:
             self.members = [*self.members, *other.members]
             self.states = self.states | other.states
             self.households = self.households | other.households
+            self.stated_households = self.stated_households | other.stated_households
             self.curps = self.curps | other.curps
             self.givens = self.givens | other.givens
             self.shared = False
@@ -50,6 +52,7 @@ class Summary:
             self.members.extend(other.members)
             self.states |= other.states
             self.households |= other.households
+            self.stated_households |= other.stated_households
             self.curps |= other.curps
             self.givens |= other.givens
         self.first_year = min(self.first_year, other.first_year)
@@ -75,17 +78,27 @@ class Evidence:
             f = self.f
             curp = int(f.curp.column.ids[i])
             year = int(f.birth_date[i]) // 10000 if f.birth_date[i] >= 0 else None
+            homes, states = household_keys(f, i), birth_states(f, i)
             s = self.singles[i] = Summary(
                 [i],
                 {curp} if f.curp.valid[i] else set(),
                 year if year is not None else 1 << 30,
                 year if year is not None else -(1 << 30),
                 {int(f.text["given_names"].ids[i])},
-                birth_states(f, i),
-                household_keys(f, i),
+                states,
+                homes,
+                homes if states else set(),
             )
         return Summary(
-            s.members, s.curps, s.first_year, s.last_year, s.givens, s.states, s.households, True
+            s.members,
+            s.curps,
+            s.first_year,
+            s.last_year,
+            s.givens,
+            s.states,
+            s.households,
+            s.stated_households,
+            True,
         )
 
 

@@ -29,6 +29,7 @@ class Side(Protocol):
     last_year: int
     states: set[str]
     households: set[tuple[str, int]]
+    stated_households: set[tuple[str, int]]  # the homes of its records showing a birth state
 
 
 def clusters_object(f: Features, a: Side, b: Side, rules: Sequence[str]) -> bool:
@@ -81,9 +82,13 @@ def _elsewhere(without: Side, holder: Side) -> bool:
     # another state (the other may lack a CURP too). A wrong state on one
     # record of the person is met by a shared address or phone, or by their other records.
     # Where either shows no home at all, the state is the only evidence.
+    # A home counts only where a record of the holder showing a birth state shows it: a record
+    # with neither state nor CURP joined the holder on name and date alone and may be the
+    # namesake's own (its home would vouch for the namesake's other records one by one).
     if without.curps or not without.states or not holder.states:
         return False
-    return not (without.states & holder.states or without.households & holder.households)
+    homes = holder.stated_households
+    return not (without.states & holder.states or without.households & homes)
 
 
 @dataclass(slots=True)
@@ -96,6 +101,7 @@ class Records:
     last_year: int
     states: set[str]
     households: set[tuple[str, int]]
+    stated_households: set[tuple[str, int]]
 
 
 def records_side(f: Features, members: Sequence[int]) -> Records:
@@ -109,6 +115,7 @@ def records_side(f: Features, members: Sequence[int]) -> Records:
         max(years, default=-(1 << 30)),
         set().union(*(birth_states(f, i) for i in members)),
         set().union(*(household_keys(f, i) for i in members)),
+        set().union(*(household_keys(f, i) for i in members if birth_states(f, i))),
     )
 
 
@@ -118,11 +125,19 @@ def namesake_of_key(f: Features, without: Side, holder: Side) -> bool:
     Every valid CURP of the holder carries a later homoclave (position 17): RENAPO gave
     its root (name letters, birth date, sex and state) to someone else first. A cluster
     without any valid CURP that shares no NSS, phone or postal code with the holder may
-    be that someone.
+    be that someone; so may any of its records showing a home the holder's records do not.
     """
-    if without.curps or not holder.curps or without.households & holder.households:
+    if without.curps or not holder.curps:
         return False
-    return all(_later_homoclave(f, curp) for curp in holder.curps)
+    if not all(_later_homoclave(f, curp) for curp in holder.curps):
+        return False
+    # Each record showing a home must share it: one that shares none may be the namesake
+    # even when another CURP-less record of its cluster is the holder's own (they joined
+    # on name and date alone before the holder's records came).
+    homes = holder.households
+    return not without.households & homes or any(
+        (mine := household_keys(f, i)) and not mine & homes for i in without.members
+    )
 
 
 def _later_homoclave(f: Features, curp: int) -> bool:

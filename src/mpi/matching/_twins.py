@@ -12,6 +12,7 @@ from numpy.typing import NDArray
 
 from mpi.matching._name_bridges import (
     curp_letters_fit,
+    curp_name_letters,
     held_by,
     name_key_letters,
     short_name_key,
@@ -94,9 +95,19 @@ class TwinsTest:
         outer = g.tokens[np.array(members, dtype=np.intp)]
         if (held_by(g, g.significant[a], outer) & held_by(g, g.significant[b], outer)).any():
             return True
-        if curp_letters_fit(self.f, a, b) or curp_letters_fit(self.f, b, a):
+        if self._letters_fit(a, b) or self._letters_fit(b, a):
             return True
         return self._one_curp(a, b, members)
+
+    def _letters_fit(self, short: int, other: int) -> bool:
+        # A plain JOSE whose key carries J, S is JOSE's own key (a single MARIA or JOSE keeps
+        # its letters): that JESUS also makes J, S says nothing of a longer name JOSE JESUS.
+        if not curp_letters_fit(self.f, short, other):
+            return False
+        g = self.f.given
+        own = [str(g.words[w]) for w in g.significant[short].tolist() if w >= 0]
+        chars = self.f.curp.chars[short]
+        return len(own) != 1 or curp_name_letters(own[0]) != chr(chars[3]) + chr(chars[15])
 
     def _one_curp(self, a: int, b: int, members: list[int]) -> bool:
         # Both names were recorded under one valid CURP (MARIA and ANGELES for MARIA DE LOS

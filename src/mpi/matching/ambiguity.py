@@ -9,6 +9,10 @@ A cluster that the "homoclave" rule keeps the record out of (its keys say a name
 their root first) still counts as one of the persons the record may belong to: the record
 is not handed to the namesake's cluster because the key holder's was refused, and when the
 refused cluster is its best, it is held apart too.
+
+A margin does not make the best cluster clear when the record shares an NSS, phone or
+postal code with the rival and none with the best cluster's key holders (its records with
+a valid CURP, or any of its records where none has one): the home speaks for the rival.
 """
 
 from __future__ import annotations
@@ -81,7 +85,8 @@ def ambiguous_records(
             rivals = [
                 p
                 for w, p, r in joinable[1:]
-                if best_weight - w < margin and agglomeration.apart(best_root, r)
+                if (best_weight - w < margin or _home_rival(agglomeration, x, best_root, r))
+                and agglomeration.apart(best_root, r)
             ]
             # Refused as a key holder's possible namesake: the record may be either person
             # unless it shares a home with the cluster it would join.
@@ -92,6 +97,19 @@ def ambiguous_records(
         elif refused:
             out[x] = refused
     return out
+
+
+def _home_rival(agglomeration: ClusterView, x: int, best: int, rival: int) -> bool:
+    # The record shares an NSS, phone or postal code with the rival cluster and none with
+    # the records of its best cluster that hold a valid CURP (or with any of its records,
+    # where none does): the home speaks for the rival, whatever the names score.
+    f = agglomeration.f
+    mine = household_keys(f, x)
+    if not mine or not _shares_home(agglomeration, x, rival):
+        return False
+    members = [m for m in agglomeration.summary(best).members if m != x]
+    keyed = [m for m in members if f.curp.valid[m]] or members
+    return not any(household_keys(f, m) & mine for m in keyed)
 
 
 def _shares_home(agglomeration: ClusterView, x: int, root: int) -> bool:

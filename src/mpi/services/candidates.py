@@ -12,6 +12,9 @@ from dataclasses import dataclass
 from mpi.domain.persons import PersonWithRecords
 from mpi.domain.records import Record
 from mpi.domain.stored_records import StoredRecord
+from mpi.identity.curp import validate
+from mpi.matching._cluster_rules import household_keys
+from mpi.matching.features import prepare
 from mpi.services.decide import Band, Decision, Outcome, decide
 from mpi.services.model import CandidateScore, LinkingModel
 from mpi.store.port import ReadTx
@@ -85,12 +88,17 @@ def evaluate_many(
         records, pools, scores, vetoed, decisions, strict=True
     ):
         hard = _cannot_link_persons(model, record, decision, group, persons)
+        rivals: set[str] = set()
         if hard:
             decision = decide((s.scored for s in group), model.thresholds, veto, hard)
             rivals = _namesake_rivals(model, record, decision, hard, persons)
             if rivals:
                 scored = (s.scored for s in group)
                 decision = decide(scored, model.thresholds, veto, hard, rivals)
+        homes = _home_rivals(record, decision, persons)
+        if homes:
+            scored = (s.scored for s in group)
+            decision = decide(scored, model.thresholds, veto, hard, rivals, homes)
         ranked = tuple(sorted(group, key=lambda s: (-s.scored.probability, s.scored.record_key)))
         out.append(Evaluation(decision, ranked, pool.oversized_keys))
     return out
@@ -179,6 +187,40 @@ def _namesake_rivals(
         and p.person_id in persons
         and model.namesake_rival(record, persons[p.person_id].records, best.records)
     }
+
+
+def _home_rivals(
+    record: Record, decision: Decision, persons: Mapping[str, PersonWithRecords]
+) -> set[str]:
+    """Linkable persons the record (without a valid CURP) shares an NSS, phone or postal code
+    with, while it shares none with the records of the person it would be linked to that
+    hold a valid CURP (with any of its records, where none does): batch clustering holds
+    such a record apart whatever the margin (mpi.matching.ambiguity)."""
+    best = decision.person_id
+    others = [p.person_id for p in decision.persons if p.linkable and p.person_id != best]
+    if decision.outcome is not Outcome.LINKED or best is None or best not in persons:
+        return set()
+    if not others:
+        return set()
+    if validate(record.curp or "").valid:
+        return set()
+    ids = [best, *(p for p in others if p in persons)]
+    groups = [[s.record for s in persons[p].records if s.key != record.key] for p in ids]
+    f = prepare([record, *(r for group in groups for r in group)])
+    mine = household_keys(f, 0)
+    if not mine:
+        return set()
+    homes: list[list[set[tuple[str, int]]]] = []
+    start = 1
+    for group in groups:
+        rows = range(start, start + len(group))
+        start += len(group)
+        keyed = [i for i in rows if f.curp.valid[i]] or list(rows)
+        homes.append([household_keys(f, i) for i in keyed])
+        homes.append([household_keys(f, i) for i in rows])
+    if any(h & mine for h in homes[0]):
+        return set()
+    return {p for k, p in enumerate(ids[1:], 1) if any(h & mine for h in homes[2 * k + 1])}
 
 
 def _not_same_persons(tx: ReadTx, keys: Sequence[str], pools: Sequence[_Pool]) -> list[set[str]]:

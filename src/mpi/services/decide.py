@@ -118,6 +118,7 @@ def decide(
     not_same_persons: Iterable[str] = (),
     cannot_link_persons: Iterable[str] = (),
     rival_persons: Iterable[str] = (),
+    home_rivals: Iterable[str] = (),
 ) -> Decision:
     """Decide link / new / review for one incoming record.
 
@@ -131,6 +132,9 @@ def decide(
         rival_persons: persons among `cannot_link_persons` the record may still
             belong to (a key holder whose namesake it may be, see
             `LinkingModel.namesake_rival`): next to them no link is automatic.
+        home_rivals: linkable persons that share a home with the record (without a
+            valid CURP) where the best person's key holders do not: a margin does not
+            make the best one clear (batch: `mpi.matching.ambiguity`).
     """
     persons = rank_persons(scores, thresholds, not_same_persons, cannot_link_persons)
     linkable = [p for p in persons if p.linkable]
@@ -145,6 +149,11 @@ def decide(
         reason = f"p={best.probability:.4f} >= link threshold for {best.person_id}"
         return Decision(Outcome.LINKED, best.person_id, None, (), persons, reason)
     if len(linkable) > 1:
+        homes = set(home_rivals)
+        if any(p.person_id in homes for p in linkable):
+            ids = tuple(p.person_id for p in linkable)
+            reason = f"may belong to {', '.join(ids)}: shares a home with a rival, not the best"
+            return Decision(Outcome.REVIEW, None, REVIEW_AMBIGUOUS, ids, persons, reason)
         return _ambiguous(linkable, persons, thresholds.ambiguity_margin)
     reviewable = [p for p in persons if p.bar is not Bar.NOT_SAME and p.band is not Band.NON_MATCH]
     if reviewable:
