@@ -17,7 +17,7 @@ ALLOWED: dict[str, set[str]] = {
     "store": {"domain", "store"},
     "synthetic": {"domain", "identity", "synthetic"},
     "io": {"_fork", "domain", "identity", "io"},
-    "evaluation": {"domain", "evaluation"},
+    "evaluation": {"domain", "identity", "evaluation"},
     "services": {"_fork", "domain", "identity", "matching", "store", "services"},
     "api": {"api", "domain", "identity", "matching", "services", "bootstrap", "config"},
 }

@@ -1,11 +1,13 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 
 import pytest
 
 from mpi.cli import main
+from mpi.identity.curp import complete_curp, derive_root
 
 
 def write(path: Path, text: str) -> str:
@@ -55,3 +57,27 @@ def test_evaluate_names_the_file_and_line_of_a_bad_assignment_file(
     predicted = write(tmp_path / "p.csv", "institution,record_id,person_id\nIMSS,1\n")
     assert main(["evaluate", "--truth", truth, "--predicted", predicted]) == 2
     assert "p.csv line 2: wrong number of values" in capsys.readouterr().err
+
+
+def test_evaluate_with_the_records_tells_merges_against_evidence_from_merges_on_none(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    truth = write(tmp_path / "truth.csv", TRUTH)
+    predicted = write(tmp_path / "predicted.csv", PREDICTED)
+    hard = write(tmp_path / "h.csv", "person_a,person_b,kind\nP1,P2,twin\nP1,P3,sibling\n")
+    # The twins' records in the merged cluster hold two valid keys of one root.
+    root = derive_root("ANA", "PEREZ", "SOLIS", date(1985, 3, 14), "M", "JC")
+    first, later = complete_curp(root, "0"), complete_curp(root, "1")
+    records = write(
+        tmp_path / "records.csv",
+        "institution,record_id,curp,given_names,first_surname,second_surname,birth_date\n"
+        f"IMSS,1,{first},ANA,PEREZ,SOLIS,1985-03-14\nIMSS,2,,ANA,PEREZ,SOLIS,1985-03-14\n"
+        f"ISSSTE,1,{later},ANA,PEREZ,SOLIS,1985-03-14\n",
+    )
+    args = ["evaluate", "--truth", truth, "--predicted", predicted, "--hard-negatives", hard]
+    assert main([*args, "--records", records]) == 0
+    out = capsys.readouterr().out
+    assert "twin                    1 merged of 1 (1 against evidence in the batch, 0 on" in out
+    assert main([*args, "--records", records, "--json"]) == 0
+    twin = json.loads(capsys.readouterr().out)["hard_negatives"]["twin"]
+    assert (twin["against_evidence"], twin["on_absent_evidence"]) == (1, 0)

@@ -7,10 +7,12 @@ import json
 from pathlib import Path
 from typing import Any
 
+from mpi.domain.records import Record
 from mpi.evaluation import evaluate
 from mpi.evaluation.report import format_text, to_dict
 from mpi.io.assignments import read_assignments
 from mpi.io.hard_negatives_file import read_hard_negatives
+from mpi.io.records_file import read_records
 
 DEFAULT_HARD_NEGATIVES = "hard_negatives.csv"
 
@@ -32,6 +34,13 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
         metavar="H",
         help=f"person_a,person_b,kind pairs (default: {DEFAULT_HARD_NEGATIVES} next to T)",
     )
+    parser.add_argument(
+        "--records",
+        metavar="R",
+        help="the linked records file: splits each kind's false merges into those against "
+        "evidence in the batch (two valid CURPs, or birth years a generation apart, inside "
+        "the merged cluster) and those on absent evidence",
+    )
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     parser.set_defaults(handler=run)
 
@@ -41,7 +50,10 @@ def run(args: argparse.Namespace) -> int:
     predicted = read_assignments(args.predicted)
     hard_path = _hard_negatives_path(args)
     pairs = read_hard_negatives(hard_path) if hard_path else []
-    evaluation = evaluate(truth, predicted, pairs)
+    records = None
+    if args.records:
+        records = [r for r in read_records(args.records) if isinstance(r, Record)]
+    evaluation = evaluate(truth, predicted, pairs, records)
     if args.json:
         print(json.dumps(to_dict(evaluation), indent=2))
     else:

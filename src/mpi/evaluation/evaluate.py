@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+from mpi.domain.records import Record
+from mpi.evaluation.evidence import against_evidence, record_evidence
 from mpi.evaluation.metrics import (
     ClusterMetrics,
     Contingency,
@@ -28,6 +30,10 @@ class HardNegativeResult:
     pairs: int
     false_merges: int
     examples: tuple[tuple[str, str], ...] = ()
+    # Of the false merges, those whose merged cluster holds evidence of two people
+    # (evaluation/evidence.py); None when the records were not given. The rest were made
+    # on absent evidence.
+    against_evidence: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +62,7 @@ def evaluate(
     truth: Mapping[str, str],
     predicted: Mapping[str, str],
     hard_negatives: Iterable[tuple[str, str, str]] = (),
+    records: Iterable[Record] | None = None,
 ) -> Evaluation:
     """Compare predicted clusters with the truth over the records both know.
 
@@ -63,6 +70,8 @@ def evaluate(
         truth: record key -> true person id.
         predicted: record key -> predicted cluster (person) id.
         hard_negatives: (person_a, person_b, kind) pairs of true persons that must stay apart.
+        records: the linked records; when given, each kind's false merges are split into
+            those against evidence in the batch and those on absent evidence.
     """
     table = contingency(truth, predicted)
     compared = int(table.cell_size.sum())
@@ -80,14 +89,39 @@ def evaluate(
         clusters=cluster_metrics(table),
         split_examples=table.split_persons(EXAMPLES),
         merged_examples=table.merged_clusters(EXAMPLES),
-        hard_negatives=hard_negative_merges(table, hard_negatives),
+        hard_negatives=_with_evidence(
+            hard_negative_merges(table, hard_negatives, limit=None), truth, predicted, records
+        ),
+    )
+
+
+def _with_evidence(
+    results: tuple[HardNegativeResult, ...],
+    truth: Mapping[str, str],
+    predicted: Mapping[str, str],
+    records: Iterable[Record] | None,
+) -> tuple[HardNegativeResult, ...]:
+    # hard_negative_merges kept every merged pair (limit=None): count, then cut the examples.
+    evidence = record_evidence(records) if records is not None else None
+    return tuple(
+        replace(
+            r,
+            examples=r.examples[:EXAMPLES],
+            against_evidence=(
+                against_evidence(truth, predicted, r.examples, evidence)
+                if evidence is not None
+                else None
+            ),
+        )
+        for r in results
     )
 
 
 def hard_negative_merges(
-    table: Contingency, pairs: Iterable[tuple[str, str, str]]
+    table: Contingency, pairs: Iterable[tuple[str, str, str]], limit: int | None = EXAMPLES
 ) -> tuple[HardNegativeResult, ...]:
-    """Per kind, the hard-negative person pairs that share at least one predicted cluster."""
+    """Per kind, the hard-negative person pairs that share at least one predicted cluster
+    (examples: the first `limit` of them, all for None)."""
     pairs = list(pairs)
     involved = {person for a, b, _ in pairs for person in (a, b)}
     clusters = _clusters_of(table, involved)
@@ -99,7 +133,7 @@ def hard_negative_merges(
         if clusters.get(a, frozenset()) & clusters.get(b, frozenset()):
             merged[kind].append((a, b))
     return tuple(
-        HardNegativeResult(kind, totals[kind], len(merged[kind]), tuple(merged[kind][:EXAMPLES]))
+        HardNegativeResult(kind, totals[kind], len(merged[kind]), tuple(merged[kind][:limit]))
         for kind in sorted(totals)
     )
 

@@ -39,6 +39,14 @@ def to_dict(evaluation: Evaluation) -> dict[str, Any]:
             r.kind: {
                 "pairs": r.pairs,
                 "false_merges": r.false_merges,
+                **(
+                    {
+                        "against_evidence": r.against_evidence,
+                        "on_absent_evidence": r.false_merges - r.against_evidence,
+                    }
+                    if r.against_evidence is not None
+                    else {}
+                ),
                 "examples": [list(pair) for pair in r.examples],
             }
             for r in evaluation.hard_negatives
@@ -95,6 +103,10 @@ def format_text(evaluation: Evaluation) -> str:
     if evaluation.hard_negatives:
         lines.append("hard negatives (pairs of different persons that must stay apart):")
         for r in evaluation.hard_negatives:
-            lines.append(f"  {r.kind:<18} {r.false_merges:>6} merged of {r.pairs}")
+            line = f"  {r.kind:<18} {r.false_merges:>6} merged of {r.pairs}"
+            if r.against_evidence is not None:
+                absent = r.false_merges - r.against_evidence
+                line += f" ({r.against_evidence} against evidence in the batch, {absent} on absent)"
+            lines.append(line)
             lines += [f"    e.g. {a} + {b}" for a, b in r.examples[:3]]
     return "\n".join(lines)
