@@ -6,15 +6,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
 
 from mpi.domain.batch_columns import LinkColumns, RecordColumns
 from mpi.domain.errors import ConflictError, ValidationError
 from mpi.domain.records import Record
 from mpi.domain.stored_records import BlockKeyRuns
 from mpi.store.sqlite import open_sqlite_store
-from mpi.store.sqlite_bulk_columns import END, joined_keys, search_rows
+from mpi.store.sqlite_bulk_columns import joined_keys, search_rows
 from mpi.store.sqlite_key_hash import key_hash
 from mpi.store.sqlite_search_keys import own_rows
 
@@ -26,26 +24,9 @@ RECORDS = [
 ]
 
 
-def _plain(keys: BlockKeyRuns) -> list[str]:
-    starts = list(keys.starts)
-    return [
-        "\x1f".join(keys.keys[k] for k in keys.key_ids[starts[i] : starts[i + 1]])
-        for i in range(len(starts) - 1)
-    ]
-
-
-@given(st.lists(st.lists(st.sampled_from(["a:1", "b:2", "c:é", "d:x|y"]), max_size=4)))
-def test_one_join_per_chunk_gives_each_records_keys_as_a_join_per_record_does(
-    rows: list[list[str]],
-) -> None:
-    keys = BlockKeyRuns.of([tuple(row) for row in rows])
-    assert joined_keys(keys, [*keys.keys, END]) == _plain(keys)
-    assert joined_keys(keys, None) == _plain(keys)
-
-
-def test_keys_holding_the_end_marker_are_joined_record_by_record() -> None:
-    keys = BlockKeyRuns.of([("a:\x1e", "b:1"), (), ("a:\x1e",)])
-    assert joined_keys(keys, None) == ["a:\x1e\x1fb:1", "", "a:\x1e"]
+def test_each_records_keys_are_joined_by_the_separator_in_text_order() -> None:
+    keys = BlockKeyRuns.of([("b:1", "a:1"), (), ("c:é",), ("d:x|y", "a:1")])
+    assert joined_keys(keys) == ["a:1\x1fb:1", "", "c:é", "a:1\x1fd:x|y"]
 
 
 def test_search_rows_are_the_rows_the_store_adds_for_one_record() -> None:

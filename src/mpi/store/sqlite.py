@@ -93,11 +93,8 @@ class SqliteStore:
             self._require_empty()
             with building(self.path) as conn, _domain_errors(self.path):
                 tx = SqliteBulkTx(conn)
-                try:
-                    yield tx
-                    tx.finish_load()
-                finally:
-                    tx.stop()
+                yield tx
+                tx.finish_load()
             with _domain_errors(self.path):
                 try:
                     self._drop_connections()

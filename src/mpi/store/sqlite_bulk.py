@@ -38,7 +38,7 @@ from mpi.store import sqlite_bulk_columns as columns
 from mpi.store import sqlite_bulk_rows as bulk_rows
 from mpi.store import sqlite_codec as codec
 from mpi.store.sqlite_bulk_keys import HeldKeys
-from mpi.store.sqlite_bulk_thread import MAX_PARAMETERS, Inserts, Statement, statements
+from mpi.store.sqlite_bulk_statements import PARAMETERS, Statement, run, statements
 from mpi.store.sqlite_link_writes import LinkWrites
 from mpi.store.sqlite_record_writes import RecordWrites, validate
 from mpi.store.sqlite_schema import DDL
@@ -47,12 +47,6 @@ LOADING_SUFFIX = ".loading"
 # Dropped while loading and recreated by re-running the (idempotent) DDL afterwards:
 # building an index once from sorted rows is far cheaper than maintaining it per row.
 _DEFERRED_INDEXES = ("records_by_person",)
-# Built on the insert thread once every record is in, while the block keys are prepared.
-_BUILD_DEFERRED = [
-    line.rstrip(";")
-    for line in DDL.splitlines()
-    if line.startswith("CREATE INDEX IF NOT EXISTS ") and line.split()[5] in _DEFERRED_INDEXES
-]
 # Rows arrive mostly in append order, so a small page cache does; the memory is better
 # left to the linking that holds a million records (mpi link's peak must stay under 2 GB).
 CACHE_KIB = 65_536
@@ -164,30 +158,13 @@ def _copy_side_tables(conn: sqlite3.Connection, path: Path) -> None:
 
 class BulkWrites(RecordWrites, LinkWrites):
     def __init__(self, conn: sqlite3.Connection) -> None:
-        self._inserts = Inserts(conn)
         super().__init__(conn)
         self._held = HeldKeys()
         self._free_rid: int | None = None  # of insert_linked_columns
         # A batch passes its one key list with every chunk: checked once.
         self._checked_keys: Sequence[str] | None = None
         self._persons: set[str] = set()  # created in this load
-        # The checked key list followed by END (sqlite_bulk_columns.joined_keys), or None.
-        self._texts: list[str] | None = None
         self._days = columns.Days()
-
-    # Every use of the connection but the inserts handed to the thread waits for them.
-    @property
-    def _conn(self) -> sqlite3.Connection:
-        self._inserts.drain()
-        return self._raw
-
-    @_conn.setter
-    def _conn(self, conn: sqlite3.Connection) -> None:
-        self._raw = conn
-
-    def stop(self) -> None:
-        """End the insert thread, dropping what it has not run (after a failure)."""
-        self._inserts.stop()
 
     def create_persons(self, persons: Sequence[Person]) -> None:
         super().create_persons(persons)
@@ -200,9 +177,7 @@ class BulkWrites(RecordWrites, LinkWrites):
         stamp = codec.ts(at, "created_at")
         rows = zip(sorted(fresh), repeat("active"), repeat(stamp))
         values = "(?, ?, ?)"
-        self._inserts.submit(
-            statements(_INSERT_PERSON, 3, rows, len(fresh), MAX_PARAMETERS // 3, values)
-        )
+        run(self._conn, statements(_INSERT_PERSON, 3, rows, len(fresh), PARAMETERS // 3, values))
         self._persons.update(fresh)
 
     def insert_linked_columns(
@@ -222,14 +197,12 @@ class BulkWrites(RecordWrites, LinkWrites):
         if keys.keys is not self._checked_keys:
             bulk_rows.check_keys(keys.keys, records.record(picked[0]) if picked else None)
             self._checked_keys = keys.keys
-            end = columns.END in "".join(keys.keys)
-            self._texts = None if end else [*keys.keys, columns.END]
         self._check_person_ids(set(map(links.person_ids.__getitem__, picked)))
         if self._free_rid is None:
             self._free_rid = self._count("SELECT coalesce(max(rid), 0) FROM records") + 1
         first, self._free_rid = self._free_rid, self._free_rid + len(picked)
         rids = np.arange(first, first + len(picked), dtype=np.int64)
-        texts = columns.joined_keys(keys, self._texts)
+        texts = columns.joined_keys(keys)
         template = columns.row_values(codec.ts(at), codec.ts(links.linked_at, "linked_at"))
         births = self._days.texts(list(map(records.column("birth_date").__getitem__, picked)))
         values = columns.linked_rows(records, links, picked, first, texts, births)
@@ -240,13 +213,11 @@ class BulkWrites(RecordWrites, LinkWrites):
             columns.WIDTH,
             values,
             len(picked),
-            MAX_PARAMETERS // columns.WIDTH,
+            PARAMETERS // columns.WIDTH,
             template,
         )
-        self._inserts.submit(work)
-        # Rows of another key list write the held ones first: only then is the thread waited for.
-        same = self._held.keys in (None, keys.keys)
-        self._held.add(self._raw if same else self._conn, keys, rids)
+        run(self._conn, work)
+        self._held.add(self._conn, keys, rids)
         curps, own = columns.search_rows(records, picked, rids, births)
         self._held.add_curps(*curps)
         self._held.add_own(*own)
@@ -308,7 +279,4 @@ class BulkWrites(RecordWrites, LinkWrites):
     def finish_load(self) -> None:
         """Write what the load held back (its block keys); `SqliteStore.bulk_load` calls
         this before it commits."""
-        if self._free_rid is not None:  # records were handed to the insert thread
-            self._inserts.submit([(sql, None) for sql in _BUILD_DEFERRED])
-        self._held.write(self._conn if self._held.keys is None else self._raw, self._inserts.submit)
-        self._inserts.drain()
+        self._held.write(self._conn)

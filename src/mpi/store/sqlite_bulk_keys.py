@@ -25,17 +25,16 @@ import numpy as np
 from numpy.typing import NDArray
 
 from mpi.domain.stored_records import BlockKeyRuns
-from mpi.store.sqlite_bulk_thread import MAX_PARAMETERS, Statement, statements
-from mpi.store.sqlite_bulk_thread import run as run_now
+from mpi.store.sqlite_bulk_statements import PARAMETERS, Statement, statements
+from mpi.store.sqlite_bulk_statements import run as run_now
 from mpi.store.sqlite_key_hash import key_hashes
 
 _ADD_KEY = "INSERT INTO block_keys (key_hash, rid) VALUES {values}"
-# Rows turned into Python values at a time: bounds the memory of the final pass (the
-# insert thread holds up to three slices).
+# Rows turned into Python values at a time: bounds the memory of the final pass.
 _SLICE = 1 << 18
 
 Ints = NDArray[np.int64]
-Submit = Callable[[list[Statement]], None]
+Run = Callable[[list[Statement]], None]
 
 
 class HeldKeys:
@@ -73,13 +72,9 @@ class HeldKeys:
         `curp:<curp>` texts, each written as an own row unless the record has a row of it."""
         self._curps.append((np.asarray(hashes, dtype=np.int64), np.asarray(rids, dtype=np.int64)))
 
-    def write(self, conn: sqlite3.Connection, submit: Submit | None = None) -> None:
-        """Insert every held row, sorted by (key hash, rid); then hold nothing.
-
-        With `submit`, the prepared statements are handed to it (mpi.store.
-        sqlite_bulk_thread) instead of run on `conn`, slice by slice.
-        """
-        run = submit or partial(run_now, conn)
+    def write(self, conn: sqlite3.Connection) -> None:
+        """Insert every held row, sorted by (key hash, rid); then hold nothing."""
+        run = partial(run_now, conn)
         keys, key_ids, owners = self._keys, self._key_ids, self._owners
         own, curps = self._own, self._curps
         self._keys, self._key_ids, self._owners, self._own, self._curps = None, [], [], [], []
@@ -149,8 +144,8 @@ def _held(hashes: Ints, pairs: Ints, width: int, wanted: Ints, rids: Ints) -> ND
     return found
 
 
-def _insert(run: Submit, hashes: Ints, rids: Ints) -> None:
+def _insert(run: Run, hashes: Ints, rids: Ints) -> None:
     for start in range(0, len(hashes), _SLICE):
         part = slice(start, start + _SLICE)
         rows = zip(hashes[part].tolist(), rids[part].tolist(), strict=True)
-        run(statements(_ADD_KEY, 2, rows, len(hashes[part]), MAX_PARAMETERS // 2, "(?, ?)"))
+        run(statements(_ADD_KEY, 2, rows, len(hashes[part]), PARAMETERS // 2, "(?, ?)"))
