@@ -30,6 +30,7 @@ def _record(record_id: str, curp: str | None, born: date | None = BORN) -> Recor
         ("born 30 years apart", _record("1", None), _record("2", None, date(2015, 1, 1)), True),
         ("born 11 years apart", _record("1", None), _record("2", None, date(1996, 1, 1)), False),
         ("one without a date", _record("1", None), _record("2", None, None), False),
+        ("a placeholder date", _record("1", None), _record("2", None, date(1900, 1, 1)), False),
     ],
 )
 def test_a_merge_is_against_evidence_when_the_merged_cluster_says_two_people(

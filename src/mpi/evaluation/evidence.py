@@ -2,10 +2,10 @@
 
 A merged look-alike pair (persons a and b with records in one predicted cluster) is
 *against evidence* when that cluster holds a record of a and a record of b that carry two
-different valid CURPs, or recorded birth dates `GENERATION_YEARS` or more years apart:
-records the linker was given say two people, and it merged them anyway (a rule that did not
-apply, or an excuse such as a reissued key that was wrong). Every other false merge was made
-*on absent evidence*: nothing inside the merged cluster says two people, e.g. a namesake's
+different valid CURPs, or recorded birth dates (not a placeholder such as 1900-01-01)
+`GENERATION_YEARS` or more years apart: records the linker was given say two people, and it
+merged them anyway (a rule that did not apply, or an excuse such as a reissued key that was
+wrong). Every other false merge was made *on absent evidence*: nothing inside the merged cluster says two people, e.g. a namesake's
 records without CURP, or a newborn's record next to the named twin. Records outside the
 cluster are not read: they may hold evidence, but not against the merge itself.
 """
@@ -16,6 +16,7 @@ from collections.abc import Iterable, Mapping
 
 from mpi.domain.records import Record
 from mpi.identity.curp import validate
+from mpi.identity.dates import PLACEHOLDER_DATES
 
 # Birth years this far apart are two generations (as the linker's generation rule reads them).
 GENERATION_YEARS = 12
@@ -29,7 +30,8 @@ def record_evidence(records: Iterable[Record]) -> Evidence:
     out: Evidence = {}
     for r in records:
         curp = r.curp if r.curp and validate(r.curp).valid else None
-        year = r.birth_date.year if r.birth_date else None
+        known = r.birth_date and r.birth_date not in PLACEHOLDER_DATES  # 1900-01-01: unknown
+        year = r.birth_date.year if r.birth_date and known else None
         out[r.key] = (curp.strip().upper() if curp else None, year)
     return out
 
