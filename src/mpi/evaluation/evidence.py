@@ -5,9 +5,10 @@ A merged look-alike pair (persons a and b with records in one predicted cluster)
 different valid CURPs, or recorded birth dates (not a placeholder such as 1900-01-01)
 `GENERATION_YEARS` or more years apart: records the linker was given say two people, and it
 merged them anyway (a rule that did not apply, or an excuse such as a reissued key that was
-wrong). Every other false merge was made *on absent evidence*: nothing inside the merged cluster says two people, e.g. a namesake's
-records without CURP, or a newborn's record next to the named twin. Records outside the
-cluster are not read: they may hold evidence, but not against the merge itself.
+wrong). Every other false merge was made *on absent evidence*: nothing inside the merged
+cluster says two people, e.g. a namesake's records without CURP, or a newborn's record next
+to the named twin. Records outside the cluster are not read: they may hold evidence, but not
+against the merge itself.
 """
 
 from __future__ import annotations
