@@ -9,8 +9,9 @@ import pytest
 
 from mpi.domain.batch_columns import LinkColumns, RecordColumns
 from mpi.domain.errors import ConflictError
+from mpi.domain.persons import Link
 from mpi.domain.records import Record
-from mpi.domain.stored_records import BlockKeyRuns
+from mpi.domain.stored_records import BlockKeyRuns, RecordWrite
 from mpi.store.sqlite import open_sqlite_store
 from mpi.store.sqlite_bulk import loading_path
 from mpi.store.sqlite_bulk_statements import run, statements
@@ -57,3 +58,35 @@ def test_a_key_repeated_in_a_later_chunk_fails_the_load_and_leaves_the_store_emp
     finally:
         store.close()
     assert not loading_path(tmp_path / "mpi.db").exists()
+
+
+def test_links_made_at_other_instants_keep_theirs(tmp_path: Path) -> None:
+    store = open_sqlite_store(tmp_path / "mpi.db")
+    later = datetime(2026, 3, 2, tzinfo=UTC)
+    records = [Record("IMSS", "2"), Record("IMSS", "1"), Record("IMSS", "3")]
+    stamps = [later, T0, T0]
+    links = [
+        Link(r.key, "P1", t, by, "batch-link", 0.5)
+        for r, t, by in zip(records, stamps, ["b", "a", "a"], strict=True)
+    ]
+    writes = [RecordWrite(r, ()) for r in records]
+    try:
+        with store.bulk_load() as tx:
+            tx.create_person_ids(["P1"], T0)
+            tx.insert_linked_records([], [], T0)
+            tx.insert_linked_records(writes, links, T0)
+    finally:
+        store.close()
+    conn = sqlite3.connect(tmp_path / "mpi.db")
+    try:
+        made = {
+            k: (t[:10], by)
+            for k, t, by in conn.execute("SELECT key, linked_at, linked_by FROM records")
+        }
+    finally:
+        conn.close()
+    assert made == {
+        "IMSS:2": ("2026-03-02", "b"),
+        "IMSS:1": ("2026-03-01", "a"),
+        "IMSS:3": ("2026-03-01", "a"),
+    }

@@ -251,11 +251,19 @@ class BulkWrites(RecordWrites, LinkWrites):
         chances = list(map(attrgetter("probability"), links))
         # Records in key order (the key index grows at its end), in runs of links made
         # at one instant by one actor (what LinkColumns holds).
+        if not records:
+            return
         order = sorted(range(len(records)), key=record_keys.__getitem__)
-        for (stamp, by), group in groupby(order, key=lambda i: _MADE(links[i])):
-            rows = list(group)
-            made = LinkColumns(record_keys, people, rules, chances, by, stamp)
-            self.insert_linked_columns(table, made, rows, bulk_rows.select_runs(keys, rows), at)
+        made = list(map(_MADE, links))
+        runs = (
+            [order]
+            if len(set(made)) <= 1
+            else [list(g) for _, g in groupby(order, made.__getitem__)]
+        )
+        for rows in runs:
+            stamp, by = made[rows[0]]
+            columns_ = LinkColumns(record_keys, people, rules, chances, by, stamp)
+            self.insert_linked_columns(table, columns_, rows, bulk_rows.select_runs(keys, rows), at)
 
     def _check_persons(self, links: Sequence[Link]) -> None:
         self._check_person_ids(set(map(attrgetter("person_id"), links)))

@@ -77,12 +77,10 @@ def execute_rows(
     rows: Iterable[Sequence[Any]],
     count: int,
     per: int,
-    values: str | None = None,
 ) -> int:
     """Run `sql`, whose `{values}` stands for a VALUES list, over `count` rows of `width`
-    values, `per` rows per statement; returns the rows changed. `values` is one row's
-    tuple (default: `width` parameters), for rows that also hold literals."""
-    values = values or "(" + ", ".join(["?"] * width) + ")"
+    values, `per` rows per statement; returns the rows changed."""
+    values = "(" + ", ".join(["?"] * width) + ")"
     rows = iter(rows)
     full = count // per * per
     # islice takes exactly the full statements' rows, so the rest stays in `rows`.
