@@ -20,8 +20,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from mpi.domain.records import Record
-from mpi.io.bulk_read import read_all_records
+from mpi.io.bulk_read import read_record_columns
 from mpi.matching.blocking import candidate_pairs
 from mpi.matching.engine import MatchEngine
 from mpi.matching.features import prepare
@@ -39,7 +38,7 @@ def scored(records_path: Path, cache: Path | None) -> tuple[Any, Any, Any, Any]:
             loaded: tuple[Any, Any, Any, Any] = pickle.load(handle)
         return loaded
     rules = default_rules()
-    records = [r for r in read_all_records(records_path) if isinstance(r, Record)]
+    records, _ = read_record_columns(records_path)
     f = prepare(records)
     blocked = candidate_pairs(f, rules.blocking.keys, rules.blocking.max_block_size)
     engine = MatchEngine(rules, TermFrequencies.from_features(f))

@@ -10,7 +10,7 @@ from mpi.domain.errors import ValidationError
 from mpi.domain.records import RECORD_FIELDS, Record
 from mpi.io import bulk_read
 from mpi.io._lines import MAX_LINE_BYTES
-from mpi.io.bulk_read import read_all_records, read_record_columns
+from mpi.io.bulk_read import read_record_columns
 from mpi.io.records_file import RowError, read_records
 
 TODAY = date(2026, 11, 21)
@@ -41,21 +41,28 @@ def _file(tmp_path: Path, rows: list[str], tail: bytes = b"") -> Path:
     return path
 
 
-@pytest.mark.parametrize("count", [0, 1, 2, 40])
-def test_two_processes_read_what_one_pass_reads(tmp_path: Path, count: int) -> None:
-    path = _file(tmp_path, _rows(count), b"\nIMSS,last,,X,Y,,H,,,,,")
-    got = read_all_records(path, today=TODAY)
-    assert got == list(read_records(path, today=TODAY))
-    assert [row.line for row in got if isinstance(row, RowError)] == [
-        row.line for row in read_records(path, today=TODAY) if isinstance(row, RowError)
-    ]
+def _columns_of(path: Path) -> tuple[RecordColumns, list[RowError]]:
+    """What read_record_columns must give: the rows of one pass, split."""
+    rows = list(read_records(path, today=TODAY))
+    records = [row for row in rows if isinstance(row, Record)]
+    return RecordColumns.of(records), [row for row in rows if isinstance(row, RowError)]
+
+
+def _read(path: Path) -> tuple[tuple[object, ...], list[RowError]]:
+    columns, rejected = read_record_columns(path, today=TODAY)
+    return (columns.fields, columns.keys), rejected
+
+
+def _expected(path: Path) -> tuple[tuple[object, ...], list[RowError]]:
+    columns, rejected = _columns_of(path)
+    return (columns.fields, columns.keys), rejected
 
 
 def test_an_over_long_line_in_the_second_half_keeps_its_line_number(tmp_path: Path) -> None:
     path = _file(tmp_path, [*_rows(10), "IMSS,9," + "A" * MAX_LINE_BYTES, *_rows(3)])
-    got = read_all_records(path, today=TODAY)
-    assert got == list(read_records(path, today=TODAY))
-    assert any(isinstance(r, RowError) and r.problems[0].rule == "max_length" for r in got)
+    got = _read(path)
+    assert got == _expected(path)
+    assert any(error.problems[0].rule == "max_length" for error in got[1])
 
 
 def test_bad_encoding_in_the_second_half_raises_as_one_pass_does(tmp_path: Path) -> None:
@@ -63,7 +70,7 @@ def test_bad_encoding_in_the_second_half_raises_as_one_pass_does(tmp_path: Path)
     with pytest.raises(ValidationError) as one_pass:
         list(read_records(path, today=TODAY))
     with pytest.raises(ValidationError) as two:
-        read_all_records(path, today=TODAY)
+        read_record_columns(path, today=TODAY)
     assert str(two.value) == str(one_pass.value)
     assert "line 37" in str(two.value)  # the last line, in the second part
 
@@ -73,16 +80,11 @@ def test_a_file_with_quotes_is_read_in_one_pass(tmp_path: Path) -> None:
     rows = [*_rows(5), 'IMSS,q,,"ANA\nMARIA",LOPEZ,,M,,,,,', *_rows(5)]
     path = _file(tmp_path, rows)
     assert bulk_read._parts(path, None) is None
-    assert read_all_records(path, today=TODAY) == list(read_records(path, today=TODAY))
-
-
-def _columns_of(rows: list[Record | RowError]) -> tuple[RecordColumns, list[RowError]]:
-    records = [row for row in rows if isinstance(row, Record)]
-    return RecordColumns.of(records), [row for row in rows if isinstance(row, RowError)]
+    assert _read(path) == _expected(path)
 
 
 @pytest.mark.parametrize("quoted", [False, True])
-@pytest.mark.parametrize("count", [0, 1, 40])
+@pytest.mark.parametrize("count", [0, 1, 2, 40])
 def test_record_columns_hold_the_rows_one_pass_reads(
     tmp_path: Path, count: int, quoted: bool
 ) -> None:
@@ -90,9 +92,10 @@ def test_record_columns_hold_the_rows_one_pass_reads(
     tail = 'IMSS,q,,"ANA, MARIA",LOPEZ,,M,,,,,' if quoted else "IMSS,last,,X,Y,,H,,,,,"
     path = _file(tmp_path, [*_rows(count), tail])
     columns, rejected = read_record_columns(path, today=TODAY)
-    expected, expected_rejected = _columns_of(list(read_records(path, today=TODAY)))
+    expected, expected_rejected = _columns_of(path)
     assert (columns.fields, columns.keys) == (expected.fields, expected.keys)
     assert rejected == expected_rejected
+    assert [error.line for error in rejected] == [error.line for error in expected_rejected]
     assert columns.keys[-1] == ("IMSS:q" if quoted else "IMSS:last")
 
 
@@ -106,11 +109,3 @@ def test_record_columns_of_an_ndjson_file_are_its_records(tmp_path: Path) -> Non
     columns, rejected = read_record_columns(path, today=TODAY)
     assert columns.records(0, len(columns)) == [Record("IMSS", "1", given_names="ANA")]
     assert [error.line for error in rejected] == [2]
-
-
-def test_record_columns_raise_for_an_unreadable_second_half_as_one_pass_does(
-    tmp_path: Path,
-) -> None:
-    path = _file(tmp_path, _rows(30), b"IMSS,99,,\xff,X,,H,,,,,\n")
-    with pytest.raises(ValidationError, match="line 37"):
-        read_record_columns(path, today=TODAY)

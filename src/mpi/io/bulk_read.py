@@ -2,21 +2,19 @@
 
 A plain CSV file (no quote character, see io/_csv_columns.py) is parsed column by column,
 each distinct value once. A large one is cut at a line break near the middle and a forked
-child (mpi._fork) reads the second part while this process reads the first and builds its
-Records; the child's rows come back as columns (io/_ship.py), cheap to pickle, and become
-Records here. The cut is exact only when no field can span lines, so files holding a quote
-character and NDJSON files are read in one pass, small files on one process, and parts that
-are not plain row by row. Either way the result equals list(read_records(path)).
+child (mpi._fork) reads the second part while this process reads the first; the child's
+columns come back cheap to pickle (io/_ship.py). The cut is exact only when no field can
+span lines, so files holding a quote character and NDJSON files are read in one pass, small
+files on one process, and parts that are not plain row by row.
 
-`read_record_columns` gives the same rows without a Record per row: the accepted ones as
-the columns they were parsed into (what `mpi link` links and bulk-loads), the rejected
-ones as RowErrors.
+`read_record_columns` gives the rows of list(read_records(path)) without a Record per row:
+the accepted ones as the columns they were parsed into (what `mpi link` links and
+bulk-loads), the rejected ones as RowErrors.
 """
 
 from __future__ import annotations
 
 import gc
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -26,7 +24,7 @@ from mpi._fork import forked_map, workers
 from mpi.domain.batch_columns import RecordColumns
 from mpi.domain.errors import Problem, ValidationError
 from mpi.domain.records import RECORD_FIELDS, Record
-from mpi.io._csv_columns import Packed, read_columns, unpack
+from mpi.io._csv_columns import Packed, read_columns
 from mpi.io._lines import FileLines, Part
 from mpi.io._ship import Shipped, land, ship
 from mpi.io.records_file import (
@@ -40,51 +38,17 @@ from mpi.io.records_file import (
 )
 
 PARALLEL_BYTES = 8 << 20  # ~90,000 records: below this a fork is not worth it
-PARENT_SHARE = 0.52  # the parent also lands the child's columns and builds their Records
+PARENT_SHARE = 0.52  # the parent also lands the child's columns
 
 Rows = list[Record | RowError]
 # A part's rows as columns, or the problems of the first line that made it unreadable.
 _Result = tuple[Packed | None, tuple[Problem, ...]]
 
 
-def read_all_records(
-    path: str | Path, *, format: Format | None = None, today: date | None = None
-) -> Rows:
-    """list(read_records(path, format=format, today=today)), faster for a CSV file.
-
-    Raises:
-        ValidationError: as read_records, for the first unreadable line.
-    """
-    path = Path(path)
-    reference = today or date.today()
-    with _collector_paused():
-        found = _parts(path, format)
-        if found is None:
-            return list(read_records(path, format=format, today=reference))
-        data, parts = found
-        header = csv_header(path)
-        here = os.getpid()
-
-        def read(part: Part) -> tuple[Rows | Packed | None, tuple[Problem, ...]]:
-            packed, problems = _read_part(path, data, part, header, reference)
-            if packed is not None and os.getpid() == here:
-                # This process's own rows become Records while the child still reads.
-                return unpack(packed), problems
-            return packed, problems
-
-        results = forked_map(read, parts, parallel=len(parts) > 1, transport=(_ship, _land))
-        rows: Rows = []
-        for read_rows, problems in results:
-            if read_rows is None:
-                raise ValidationError(problems)
-            rows.extend(read_rows if isinstance(read_rows, list) else unpack(read_rows))
-        return rows
-
-
 def read_record_columns(
     path: str | Path, *, format: Format | None = None, today: date | None = None
 ) -> tuple[RecordColumns, list[RowError]]:
-    """The rows of read_all_records(path): the accepted ones as columns, in file order, and
+    """The rows of read_records(path): the accepted ones as columns, in file order, and
     the rejected ones, in file order.
 
     Raises:
