@@ -187,10 +187,22 @@ _BOTH_KEYS_CASES = [
 def test_online_and_batch_agree_on_a_record_without_curp_between_both_keys_of_a_root(
     tmp_path: Path, services: Services, what: str, record: Record, joins: str | None
 ) -> None:
-    both = link_both_ways(tmp_path, services, [_HOLDER, _FIRST, record])
+    _assert_kept_apart_and_joined(tmp_path, services, (_HOLDER, _FIRST), record, joins)
+
+
+def _assert_kept_apart_and_joined(
+    tmp_path: Path,
+    services: Services,
+    pair: tuple[Record, Record],
+    record: Record,
+    joins: str | None,
+) -> None:
+    """Batch and online agree: `pair` stays two persons, and `record`, registered last,
+    joins the record keyed `joins` — or, when None, is a person of its own with a review."""
+    both = link_both_ways(tmp_path, services, [*pair, record])
     batch, outcomes = both.batch, both.outcomes
     assert batch == both.online
-    assert batch[_HOLDER.key] != batch[_FIRST.key]
+    assert batch[pair[0].key] != batch[pair[1].key]
     if joins is None:
         assert batch[record.key] == {record.key}
         assert outcomes[2] is Outcome.REVIEW
@@ -262,13 +274,4 @@ _HOME_RIVAL_CASES = [
 def test_online_and_batch_agree_on_a_record_at_the_home_of_a_weaker_rival(
     tmp_path: Path, services: Services, what: str, record: Record, joins: str | None
 ) -> None:
-    both = link_both_ways(tmp_path, services, [_ROSA, _AWAY, record])
-    batch, outcomes = both.batch, both.outcomes
-    assert batch == both.online
-    assert batch[_ROSA.key] != batch[_AWAY.key]
-    if joins is None:
-        assert batch[record.key] == {record.key}
-        assert outcomes[2] is Outcome.REVIEW
-    else:
-        assert batch[record.key] == {record.key, joins}
-        assert outcomes[2] is Outcome.LINKED
+    _assert_kept_apart_and_joined(tmp_path, services, (_ROSA, _AWAY), record, joins)
