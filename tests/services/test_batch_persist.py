@@ -111,3 +111,47 @@ def test_a_bulk_load_numbers_records_in_key_order_and_extra_sees_input_ranges(
     finally:
         conn.close()
     assert by_rid == sorted(r.key for r in records)
+
+
+def _graph(path: Path) -> tuple[list[tuple[object, ...]], ...]:
+    conn = sqlite3.connect(path)
+    try:
+        return tuple(
+            conn.execute(sql).fetchall()
+            for sql in (
+                "SELECT * FROM block_keys",
+                "SELECT rid, key, block_keys, person_id, link_rule FROM records ORDER BY rid",
+                "SELECT id, status FROM persons ORDER BY id",
+            )
+        )
+    finally:
+        conn.close()
+
+
+@pytest.mark.parametrize("fail", [False, True])
+def test_a_load_with_its_block_keys_made_in_a_child_writes_the_same_graph(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fail: bool
+) -> None:
+    records = [
+        (juan if i % 2 else rosa)("IMSS" if i % 3 else "ISSSTE", str(i), postal_code=f"{i:05d}")
+        for i in range(40)
+    ]
+    graphs = []
+    monkeypatch.setattr("mpi.services.batch_persist.BESIDE_MIN", 0)
+    for workers in ("1", "2"):
+        monkeypatch.setenv("MPI_WORKERS", workers)
+        path = tmp_path / f"w{workers}.db"
+        store = open_sqlite_store(path)
+        try:
+            if fail:
+                with pytest.raises(StoreError, match="disk on fire"):
+                    _load(store, records, fail=True)
+            else:
+                _load(store, records)
+        finally:
+            store.close()
+        graphs.append(_graph(path))
+        # Neither the side file nor the child's staging file is left behind.
+        assert not [p.name for p in tmp_path.iterdir() if ".loading" in p.name]
+    assert len(graphs[0][0]) > 40 or fail
+    assert graphs[0] == graphs[1]

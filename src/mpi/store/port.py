@@ -313,6 +313,14 @@ class BulkWriteTx(WriteTx, Protocol):
         belongs to records row `rows[i]`. No object is made per record."""
         ...
 
+    def stage_block_keys(
+        self, records: RecordColumns, rows: Sequence[int], keys: BlockKeyRuns
+    ) -> None:
+        """Before any insert: make the block keys (run i of `keys` for records row
+        `rows[i]`) beside the inserts that follow, e.g. in another process; those
+        `insert_linked_columns` calls must then insert exactly records[rows] in this order."""
+        ...
+
 
 @runtime_checkable
 class ImmediateWriter(Protocol):

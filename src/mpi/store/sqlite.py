@@ -93,8 +93,11 @@ class SqliteStore:
             self._require_empty()
             with building(self.path) as conn, _domain_errors(self.path):
                 tx = SqliteBulkTx(conn)
-                yield tx
-                tx.finish_load()
+                try:
+                    yield tx
+                    tx.finish_load()
+                finally:
+                    tx.stop_staging()
             with _domain_errors(self.path):
                 try:
                     self._drop_connections()

@@ -6,9 +6,10 @@ built into `<store>.loading` next to the store with no journal, no fsync, no
 memory map and the secondary indexes dropped (recreated in one sorted pass at
 the end); records arrive already linked, so each row is written once, and block keys
 (with the store's own search rows) are held back and written in one pass in index order
-at the end. A batch link passes columns (`insert_linked_columns`): no object per record. Then the
-file is switched to WAL, fsynced and renamed over the store (`os.replace`, atomic
-on POSIX). A crash before the rename leaves the store as it was (empty) and a
+at the end (for a large batch, made meanwhile by a child process: `stage_block_keys`,
+mpi.store.sqlite_bulk_beside). A batch link passes columns (`insert_linked_columns`): no
+object per record. Then the file is switched to WAL, fsynced and renamed over the store
+(`os.replace`, atomic on POSIX). A crash before the rename leaves the store as it was (empty) and a
 stale side file that the next load removes; after it, the complete graph.
 
 Rows that tables of other modules keep in the store's file (model state, API keys)
@@ -37,6 +38,7 @@ from mpi.domain.stored_records import BlockKeyRuns, RecordWrite
 from mpi.store import sqlite_bulk_columns as columns
 from mpi.store import sqlite_bulk_rows as bulk_rows
 from mpi.store import sqlite_codec as codec
+from mpi.store.sqlite_bulk_beside import KeysBeside, staging_path
 from mpi.store.sqlite_bulk_keys import HeldKeys
 from mpi.store.sqlite_bulk_statements import PARAMETERS, Statement, run, statements
 from mpi.store.sqlite_link_writes import LinkWrites
@@ -81,6 +83,7 @@ def building(path: Path) -> Iterator[sqlite3.Connection]:
     """
     side = loading_path(path)
     side.unlink(missing_ok=True)  # left by a load that crashed
+    staging_path(side).unlink(missing_ok=True)
     conn = sqlite3.connect(side, isolation_level=None, check_same_thread=False)
     try:
         for pragma in _PRAGMAS:
@@ -95,8 +98,10 @@ def building(path: Path) -> Iterator[sqlite3.Connection]:
     except BaseException:
         conn.close()
         side.unlink(missing_ok=True)
+        staging_path(side).unlink(missing_ok=True)
         raise
     conn.close()
+    staging_path(side).unlink(missing_ok=True)  # attached until the close
 
 
 def publish(path: Path) -> None:
@@ -165,6 +170,9 @@ class BulkWrites(RecordWrites, LinkWrites):
         self._checked_keys: Sequence[str] | None = None
         self._persons: set[str] = set()  # created in this load
         self._days = columns.Days()
+        # Records whose block keys a child stages (stage_block_keys): first rid, rows.
+        self._beside: KeysBeside | None = None
+        self._staged: tuple[int, np.ndarray] | None = None
 
     def create_persons(self, persons: Sequence[Person]) -> None:
         super().create_persons(persons)
@@ -198,9 +206,8 @@ class BulkWrites(RecordWrites, LinkWrites):
             bulk_rows.check_keys(keys.keys, records.record(picked[0]) if picked else None)
             self._checked_keys = keys.keys
         self._check_person_ids(set(map(links.person_ids.__getitem__, picked)))
-        if self._free_rid is None:
-            self._free_rid = self._count("SELECT coalesce(max(rid), 0) FROM records") + 1
-        first, self._free_rid = self._free_rid, self._free_rid + len(picked)
+        first = self._take_rids(len(picked))
+        staged = self._is_staged(first, picked)
         rids = np.arange(first, first + len(picked), dtype=np.int64)
         texts = columns.joined_keys(keys)
         template = columns.row_values(codec.ts(at), codec.ts(links.linked_at, "linked_at"))
@@ -217,10 +224,71 @@ class BulkWrites(RecordWrites, LinkWrites):
             template,
         )
         run(self._conn, work)
-        self._held.add(self._conn, keys, rids)
-        curps, own = columns.search_rows(records, picked, rids, births)
-        self._held.add_curps(*curps)
-        self._held.add_own(*own)
+        if not staged:
+            self._held.add(self._conn, keys, rids)
+            curps, own = columns.search_rows(records, picked, rids, births)
+            self._held.add_curps(*curps)
+            self._held.add_own(*own)
+
+    def stage_block_keys(
+        self, records: RecordColumns, rows: Sequence[int], keys: BlockKeyRuns
+    ) -> None:
+        """Make the block-key and search rows of records[rows] in a child process, beside
+        the inserts; the next `insert_linked_columns` calls must insert exactly these
+        rows, in this order (they then skip their keys). Call it once, first."""
+        if self._beside is not None or self._free_rid is not None or self._held.keys is not None:
+            raise ConflictError("block keys are staged once, before any record is inserted")
+        picked = np.asarray(rows, dtype=np.int64)
+        if len(keys.starts) != len(picked) + 1:
+            raise ConflictError(
+                f"{len(picked)} records given with {len(keys.starts) - 1} runs of block keys"
+            )
+        first = self._count("SELECT coalesce(max(rid), 0) FROM records") + 1
+        at = picked.tolist()
+        search = (
+            list(map(records.column("curp").__getitem__, at)),
+            list(map(records.column("first_surname").__getitem__, at)),
+            self._days.texts(list(map(records.column("birth_date").__getitem__, at))),
+        )
+        side = Path(self._conn.execute("PRAGMA database_list").fetchone()[2])
+        self._beside = KeysBeside(side, keys, first, search)
+        self._staged = (first, picked)
+
+    @property
+    def staging_pid(self) -> int | None:
+        """The process id of the child staging block keys while it runs, else None."""
+        return None if self._beside is None else self._beside.pid
+
+    def stop_staging(self) -> None:
+        """End the staging child and remove its file, if any (the load failed)."""
+        if self._beside is not None:
+            self._beside.stop()
+            self._beside = None
+
+    def _check_all_staged(self) -> None:
+        assert self._staged is not None
+        start, rows = self._staged
+        if self._free_rid != start + len(rows):
+            raise ConflictError("records whose block keys were staged were not all inserted")
+
+    def _take_rids(self, count: int) -> int:
+        if self._free_rid is None:
+            self._free_rid = self._count("SELECT coalesce(max(rid), 0) FROM records") + 1
+        first, self._free_rid = self._free_rid, self._free_rid + count
+        return first
+
+    def _is_staged(self, first: int, picked: list[int]) -> bool:
+        """Whether the records getting rids first.. are the staged ones (ConflictError if
+        they are only in part, or in another order)."""
+        if self._staged is None:
+            return False
+        start, rows = self._staged
+        at = first - start
+        if at < 0 or at + len(picked) > len(rows):
+            raise ConflictError("records inserted beyond those whose block keys were staged")
+        if not np.array_equal(rows[at : at + len(picked)], picked):
+            raise ConflictError("records inserted in another order than their keys were staged")
+        return True
 
     def _check_columns(self, records: RecordColumns, rows: list[int]) -> None:
         for name in ("institution", "record_id"):
@@ -287,4 +355,12 @@ class BulkWrites(RecordWrites, LinkWrites):
     def finish_load(self) -> None:
         """Write what the load held back (its block keys); `SqliteStore.bulk_load` calls
         this before it commits."""
+        if self._beside is not None:
+            beside, self._beside = self._beside, None
+            try:
+                self._check_all_staged()
+                beside.finish(self._conn)
+            except BaseException:
+                beside.stop()
+                raise
         self._held.write(self._conn)

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from itertools import pairwise, repeat
 from operator import is_not
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -95,8 +96,16 @@ def search_rows(
     """The search rows of records[rows] (rid rids[i] for rows[i], stored birth date
     births[i]), for HeldKeys: (CURP candidates: hashes, rids) and (own name + date rows:
     negative hashes, rids)."""
-    curps: list[str] = list(map(records.column("curp").__getitem__, rows))  # type: ignore[arg-type]
+    curps = list(map(records.column("curp").__getitem__, rows))
     surnames = list(map(records.column("first_surname").__getitem__, rows))
+    return search_rows_of(curps, surnames, rids, births)
+
+
+def search_rows_of(
+    curps: list[Any], surnames: list[Any], rids: Ints, births: list[str | None]
+) -> tuple[tuple[Ints, Ints], tuple[Ints, Ints]]:
+    """`search_rows` of records given by their CURPs, first surnames, rids and stored
+    birth dates (str or None each)."""
     with_curp = np.flatnonzero(_present(curps))
     with_name = np.flatnonzero(_present(surnames) & _present(births))
     curp_texts = map(CURP.__add__, map(curps.__getitem__, with_curp.tolist()))

@@ -47,17 +47,23 @@ class HeldKeys:
         self._owners: list[Ints] = []
         self._own: list[tuple[Ints, Ints]] = []  # (negative hashes, rids)
         self._curps: list[tuple[Ints, Ints]] = []  # (hashes of `curp:<curp>`, rids)
+        self._key_hashes: Ints | None = None  # of the key list, when given by `add`
 
     @property
     def keys(self) -> Sequence[str] | None:
         """The key list of the rows held (None: none held)."""
         return self._keys
 
-    def add(self, conn: sqlite3.Connection, keys: BlockKeyRuns, rids: Ints) -> None:
-        """Hold the rows of `keys`, run i belonging to the record with rid `rids[i]`."""
+    def add(
+        self, conn: sqlite3.Connection, keys: BlockKeyRuns, rids: Ints, hashes: Ints | None = None
+    ) -> None:
+        """Hold the rows of `keys`, run i belonging to the record with rid `rids[i]`;
+        `hashes`: the key hashes of `keys.keys`, if already made (then not read)."""
         if self._keys is not None and self._keys is not keys.keys:
             self.write(conn)
         self._keys = keys.keys
+        if hashes is not None:
+            self._key_hashes = hashes
         starts = np.asarray(keys.starts, dtype=np.int64)
         # int32: a million records' rows are held until the end (the load's peak).
         self._key_ids.append(np.asarray(keys.key_ids, dtype=np.int32))
@@ -76,8 +82,9 @@ class HeldKeys:
         """Insert every held row, sorted by (key hash, rid); then hold nothing."""
         run = partial(run_now, conn)
         keys, key_ids, owners = self._keys, self._key_ids, self._owners
-        own, curps = self._own, self._curps
+        own, curps, given = self._own, self._curps, self._key_hashes
         self._keys, self._key_ids, self._owners, self._own, self._curps = None, [], [], [], []
+        self._key_hashes = None
         ids, rids = _joined(key_ids), _joined(owners)
         del key_ids, owners
         own_hashes, own_rids = _joined([h for h, _ in own]), _joined([r for _, r in own])
@@ -85,7 +92,9 @@ class HeldKeys:
         width = 1 + max(int(a.max(initial=0)) for a in (rids, own_rids, curp_rids))
         # Distinct keys can share a hash: they share a rank, and a record holding both
         # has one row for it.
-        hashes, rank = np.unique(_hashes(keys or ()), return_inverse=True)
+        made = given if given is not None else _hashes(keys or ())
+        hashes, rank = np.unique(made, return_inverse=True)
+        del made
         pairs = rank[ids]
         del ids
         pairs *= width

@@ -1,0 +1,175 @@
+"""A bulk load's block keys made beside its records: in another process, into a staging file.
+
+The block-key rows of a bulk load (key hashes, the store's own search rows, the one sort,
+their inserts: a fifth of a million-record load) depend on the records only through
+their rids, which follow record-key order and are known before any record is written.
+While the loading process inserts records (single-threaded SQLite work), a child process
+makes those rows and writes them, sorted, into `<side file>-keys`; at the end of the load
+the parent copies the table in one `INSERT … SELECT` (SQLite's transfer of b-tree cells,
+no row decoded), and the file goes when the side file's connection closes.
+
+The child is a fresh interpreter, not a fork: a forked child holding the loader's heap
+would keep a copy of every page the loader writes while it runs (measured at 1M: +1 GB).
+What it needs crosses as marshal objects in an unlinked temporary file: the distinct key
+texts, each record's key numbers and the values of its search rows (~0.3 s to write).
+
+All or nothing: the child only writes the staging file; a failed or killed child fails
+the load; the staging file goes with the side file on failure, a stale one (the loading
+process was killed) is replaced by the next load, and the child dies with its parent.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import marshal
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any, BinaryIO
+
+import numpy as np
+
+from mpi.domain.errors import StoreError
+from mpi.domain.stored_records import BlockKeyRuns
+from mpi.store.sqlite_bulk_columns import search_rows_of
+from mpi.store.sqlite_bulk_keys import HeldKeys
+from mpi.store.sqlite_key_hash import key_hashes
+from mpi.store.sqlite_schema import BLOCK_KEYS_DDL
+
+STAGING_SUFFIX = "-keys"
+_SLICE = 1 << 18  # key texts per marshalled part: the child hashes a part at a time
+_PR_SET_PDEATHSIG = 1
+_PRAGMAS = (
+    "PRAGMA journal_mode = OFF",
+    "PRAGMA synchronous = OFF",
+    "PRAGMA cache_size = -16384",
+    "PRAGMA mmap_size = 0",
+)
+
+
+def staging_path(side: Path) -> Path:
+    """The staging file of the side file `side`."""
+    return side.with_name(side.name + STAGING_SUFFIX)
+
+
+class KeysBeside:
+    """A child process writing a bulk load's block-key rows into a staging file."""
+
+    def __init__(
+        self,
+        side: Path,
+        keys: BlockKeyRuns,
+        first_rid: int,
+        search: tuple[list[Any], list[Any], list[str | None]],
+    ) -> None:
+        """Start the child on the rows of `keys` (run i: rid first_rid + i) and the search
+        rows of (CURPs, first surnames, stored birth dates), one per run."""
+        self.path = staging_path(side)
+        self.path.unlink(missing_ok=True)
+        texts = keys.keys
+        parts = range(0, len(texts), _SLICE)
+        with tempfile.TemporaryFile(dir=side.parent) as handle:
+            # Object after object: neither process holds the whole payload at once.
+            for item in (
+                first_rid,
+                np.asarray(keys.starts, dtype=np.int64).tobytes(),
+                np.asarray(keys.key_ids, dtype=np.int32).tobytes(),
+                search,
+                len(parts),
+            ):
+                marshal.dump(item, handle)
+            for start in parts:
+                marshal.dump(list(texts[start : start + _SLICE]), handle)
+            handle.seek(0)
+            command = [sys.executable, "-m", __name__, str(self.path), str(os.getpid())]
+            self.process: subprocess.Popen[bytes] | None = subprocess.Popen(
+                command, stdin=handle, close_fds=True
+            )
+
+    @property
+    def pid(self) -> int | None:
+        """The child's process id while it is not waited for."""
+        return None if self.process is None else self.process.pid
+
+    def finish(self, conn: sqlite3.Connection) -> None:
+        """Wait for the child and copy its rows into `conn`'s (empty) block_keys table.
+        The staging file stays attached to `conn`: a database read in the open transaction
+        cannot be detached before it commits (the side file's owner removes the file).
+
+        Raises:
+            StoreError: the child failed or was killed.
+        """
+        if self.process is None:
+            raise StoreError("the block keys of the bulk load were not staged")
+        status = self.process.wait()
+        self.process = None
+        if status != 0:
+            raise StoreError(f"staging the block keys failed (status {status}); load undone")
+        conn.execute("ATTACH DATABASE ? AS staging", (str(self.path),))
+        conn.execute("INSERT INTO main.block_keys SELECT * FROM staging.block_keys")
+
+    def stop(self) -> None:
+        """End the child if it still runs, and remove the staging file (the load failed)."""
+        if self.process is not None:
+            self.process.kill()
+            self.process.wait()
+            self.process = None
+        self.path.unlink(missing_ok=True)
+
+
+def stage(conn: sqlite3.Connection, payload: BinaryIO) -> None:
+    """Write the block-key and search rows that KeysBeside wrote to `payload` into
+    `conn`'s block_keys table, in one sorted pass."""
+    first = marshal.load(payload)
+    starts = np.frombuffer(marshal.load(payload), dtype=np.int64)
+    key_ids = np.frombuffer(marshal.load(payload), dtype=np.int32)
+    curps, surnames, births = marshal.load(payload)
+    rids = np.arange(first, first + len(starts) - 1, dtype=np.int64)
+    (curp_hashes, curp_rids), own = search_rows_of(curps, surnames, rids, births)
+    del curps, surnames, births
+    parts = [
+        np.asarray(key_hashes(marshal.load(payload)), dtype=np.int64)
+        for _ in range(marshal.load(payload))
+    ]
+    hashes = np.concatenate([np.zeros(0, dtype=np.int64), *parts])
+    del parts
+    held = HeldKeys()
+    runs = BlockKeyRuns((), starts, key_ids)  # type: ignore[arg-type]
+    held.add(conn, runs, rids, hashes)
+    held.add_curps(curp_hashes, curp_rids)
+    held.add_own(*own)
+    held.write(conn)
+
+
+def _main(argv: list[str]) -> int:  # pragma: no cover - run as the child
+    _die_with(int(argv[1]))
+    conn = sqlite3.connect(argv[0], isolation_level=None)
+    for pragma in _PRAGMAS:
+        conn.execute(pragma)
+    conn.execute(BLOCK_KEYS_DDL)
+    conn.execute("BEGIN")
+    stage(conn, sys.stdin.buffer)
+    conn.execute("COMMIT")
+    conn.close()
+    return 0
+
+
+def _die_with(parent: int) -> None:  # pragma: no cover
+    """SIGKILL this child when the loading process dies (Linux); elsewhere it ends alone."""
+    with contextlib.suppress(OSError, AttributeError):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:
+        raise SystemExit(1)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    import gc
+
+    gc.disable()  # few cycles; a million objects the collector would only walk
+    sys.exit(_main(sys.argv[1:]))

@@ -1,0 +1,193 @@
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+
+from mpi.domain.batch_columns import LinkColumns, RecordColumns
+from mpi.domain.errors import ConflictError, StoreError
+from mpi.domain.records import Record
+from mpi.domain.stored_records import BlockKeyRuns
+from mpi.store.sqlite import SqliteBulkTx, open_sqlite_store
+from mpi.store.sqlite_bulk import loading_path
+from mpi.store.sqlite_bulk_beside import staging_path
+
+T0 = datetime(2026, 3, 1, tzinfo=UTC)
+ROOT = Path(__file__).resolve().parents[2]
+CURPS = ["GALJ800101HDFRPN09", "XEXX010101HNEXXXA4", None]
+
+
+def _records(n: int) -> list[Record]:
+    return [
+        Record(
+            "IMSS",
+            f"{i:04d}",
+            curp=CURPS[i % 3],
+            first_surname=["GARCIA", None, "LOPEZ"][i % 3],
+            birth_date=date(1990, 1, 1 + i % 28) if i % 4 else None,
+        )
+        for i in range(n)
+    ]
+
+
+def _keys(n: int) -> BlockKeyRuns:
+    # Shared, own and colliding-with-a-CURP keys; some records have none.
+    rows = [
+        tuple(k for k in (f"a:{i % 5}", f"b:{i}", f"curp:{CURPS[i % 3]}") if i % 7)
+        for i in range(n)
+    ]
+    return BlockKeyRuns.of(rows)
+
+
+def _load(path: Path, n: int, beside: bool, kill_child: bool = False) -> None:
+    records = _records(n)
+    columns = RecordColumns.of(records)
+    links = LinkColumns(columns.keys, ["P1"] * n, ["batch-link"] * n, [0.5] * n, "t", T0)
+    keys = _keys(n)
+    order = sorted(range(n), key=columns.keys.__getitem__)
+    store = open_sqlite_store(path)
+    try:
+        with store.bulk_load() as tx:
+            tx.create_person_ids(["P1"], T0)
+            runs = _select(keys, order)
+            if beside:
+                tx.stage_block_keys(columns, order, runs)
+                if kill_child:
+                    _kill(tx)
+            for start in range(0, n, 7):
+                part = order[start : start + 7]
+                tx.insert_linked_columns(columns, links, part, _select(keys, part), T0)
+    finally:
+        store.close()
+
+
+def _kill(tx: SqliteBulkTx) -> None:
+    pid = tx.staging_pid
+    assert pid is not None
+    os.kill(pid, signal.SIGKILL)
+
+
+def _select(keys: BlockKeyRuns, rows: list[int]) -> BlockKeyRuns:
+    starts, ids = [0], list[int]()
+    for i in rows:
+        ids += keys.key_ids[keys.starts[i] : keys.starts[i + 1]]
+        starts.append(len(ids))
+    return BlockKeyRuns(keys.keys, starts, ids)
+
+
+def _tables(path: Path) -> tuple[list[tuple[object, ...]], ...]:
+    conn = sqlite3.connect(path)
+    try:
+        return (
+            conn.execute("SELECT * FROM block_keys").fetchall(),
+            conn.execute(
+                "SELECT rid, key, block_keys, person_id FROM records ORDER BY rid"
+            ).fetchall(),
+            conn.execute("PRAGMA integrity_check").fetchall(),
+        )
+    finally:
+        conn.close()
+
+
+def test_block_keys_staged_in_a_child_are_the_rows_the_load_writes_itself(
+    tmp_path: Path,
+) -> None:
+    _load(tmp_path / "alone.db", 60, beside=False)
+    _load(tmp_path / "beside.db", 60, beside=True)
+    alone, beside = _tables(tmp_path / "alone.db"), _tables(tmp_path / "beside.db")
+    assert len(alone[0]) > 100
+    assert beside == alone
+    assert not staging_path(loading_path(tmp_path / "beside.db")).exists()
+
+
+def test_a_killed_staging_child_fails_the_load_and_leaves_the_store_empty(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "mpi.db"
+    with pytest.raises(StoreError, match="staging the block keys failed"):
+        _load(path, 30, beside=True, kill_child=True)
+    store = open_sqlite_store(path)
+    try:
+        with store.read() as tx:
+            assert tx.stats().records == 0
+    finally:
+        store.close()
+    assert not loading_path(path).exists()
+    assert not staging_path(loading_path(path)).exists()
+
+
+def test_records_inserted_in_another_order_than_staged_are_refused(tmp_path: Path) -> None:
+    records = _records(4)
+    columns = RecordColumns.of(records)
+    links = LinkColumns(columns.keys, ["P1"] * 4, ["batch-link"] * 4, [0.5] * 4, "t", T0)
+    keys = _keys(4)
+    store = open_sqlite_store(tmp_path / "mpi.db")
+    try:
+        with pytest.raises(ConflictError, match="another order"), store.bulk_load() as tx:
+            tx.create_person_ids(["P1"], T0)
+            tx.stage_block_keys(columns, [0, 1, 2, 3], keys)
+            tx.insert_linked_columns(columns, links, [1, 0], _select(keys, [1, 0]), T0)
+    finally:
+        store.close()
+    assert not staging_path(loading_path(tmp_path / "mpi.db")).exists()
+
+
+# A bulk load that SIGKILLs itself while its child stages the block keys: prints the
+# child's pid first.
+KILLED_LOAD = """
+import os, signal, sys
+import tests.store.test_sqlite_bulk_beside as t
+
+def kill(tx):
+    print(tx.staging_pid, flush=True)
+    os.kill(os.getpid(), signal.SIGKILL)
+
+t._kill = kill
+t._load(t.Path(sys.argv[1]), 3000, beside=True, kill_child=True)
+"""
+
+
+def test_a_load_killed_while_its_child_stages_leaves_no_store_and_a_rerun_loads(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "mpi.db"
+    killed = subprocess.run(
+        [sys.executable, "-c", KILLED_LOAD, str(path)],
+        cwd=ROOT,
+        capture_output=True,
+        check=False,
+        text=True,
+    )
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    child = int(killed.stdout.split()[0])
+    assert _ends(child)  # no child left writing a staging file
+    store = open_sqlite_store(path)
+    try:
+        with store.read() as tx:
+            assert tx.stats().records == 0
+    finally:
+        store.close()
+    _load(path, 30, beside=True)
+    _load(tmp_path / "alone.db", 30, beside=False)
+    assert _tables(path) == _tables(tmp_path / "alone.db")
+    assert not staging_path(loading_path(path)).exists()
+    assert not loading_path(path).exists()
+
+
+def _ends(pid: int) -> bool:
+    for _ in range(100):
+        try:
+            with open(f"/proc/{pid}/stat") as stat:
+                if stat.read().rsplit(")", 1)[1].split()[0] == "Z":
+                    return True  # dead, not yet reaped by init
+        except FileNotFoundError:
+            return True
+        time.sleep(0.05)
+    return False
