@@ -19,8 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from mpi.domain.records import Record
-from mpi.io.bulk_read import read_all_records
+from mpi.io.bulk_read import read_record_columns
 from mpi.matching.blocking import candidate_pairs
 from mpi.matching.engine import MatchEngine
 from mpi.matching.features import prepare
@@ -42,7 +41,7 @@ def main() -> None:
     group.add_argument("--check", type=Path, metavar="REF.npz")
     args = parser.parse_args()
 
-    records = [r for r in read_all_records(args.records) if isinstance(r, Record)]
+    records, _ = read_record_columns(args.records)
     rules = default_rules()
     f = prepare(records)
     tf = TermFrequencies.from_features(f)
