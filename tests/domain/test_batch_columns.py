@@ -36,13 +36,6 @@ def test_the_record_view_builds_records_by_index_and_by_slice() -> None:
         view[3]
 
 
-def test_joined_columns_hold_the_rows_of_every_part_in_order() -> None:
-    parts = [RecordColumns.of(RECORDS[:1]), RecordColumns.of(RECORDS[1:])]
-    joined = RecordColumns.joined(parts)
-    assert joined.records(0, 3) == RECORDS
-    assert joined.keys == ["IMSS:1", "SSA:7", "IMSS:2"]
-
-
 @pytest.mark.parametrize("drop", ["a column", "a row"])
 def test_columns_of_the_wrong_shape_are_refused(drop: str) -> None:
     columns = RecordColumns.of(RECORDS)
@@ -62,7 +55,6 @@ def test_link_columns_give_each_row_its_link() -> None:
         Link("SSA:7", "P2", AT, "clerk", "new-person", None),
     ]
     assert len(links) == 2
-    assert links.links(0, 2) == expected
     view = links.as_links()
     assert (len(view), view[-1], list(view[0:2]), list(view)) == (
         2,

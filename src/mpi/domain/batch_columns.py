@@ -13,7 +13,6 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from itertools import chain
 from operator import attrgetter
 from typing import overload
 
@@ -45,16 +44,6 @@ class RecordColumns:
         """The columns of `records` (row i is records[i])."""
         fields = tuple(list(map(attrgetter(name), records)) for name in RECORD_FIELDS)
         return cls(fields, list(map(attrgetter("key"), records)))
-
-    @classmethod
-    def joined(cls, parts: Sequence[RecordColumns]) -> RecordColumns:
-        """The rows of `parts`, one after the other."""
-        if len(parts) == 1:
-            return parts[0]
-        fields = tuple(
-            list(chain.from_iterable(p.fields[k] for p in parts)) for k in range(len(RECORD_FIELDS))
-        )
-        return cls(fields, list(chain.from_iterable(p.keys for p in parts)))
 
     def __len__(self) -> int:
         return len(self.keys)
@@ -136,10 +125,6 @@ class LinkColumns:
             self.rules[i],
             self.probabilities[i],
         )
-
-    def links(self, start: int, stop: int) -> list[Link]:
-        """Rows start..stop-1 as Links."""
-        return [self.link(i) for i in range(start, stop)]
 
     def as_links(self) -> Sequence[Link]:
         """A read-only sequence of the rows as Links, each built when it is read."""
