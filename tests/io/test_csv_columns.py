@@ -5,22 +5,32 @@ from pathlib import Path
 
 import pytest
 
-from mpi.domain.records import RECORD_FIELDS
+from mpi.domain.records import RECORD_FIELDS, Record
 from mpi.io import _csv_columns
-from mpi.io._csv_columns import read_columns, unpack
+from mpi.io._csv_columns import Packed, read_columns
 from mpi.io._lines import Part
-from mpi.io.records_file import csv_header, read_records
+from mpi.io.records_file import RowError, csv_header, read_records
 
 TODAY = date(2026, 11, 21)
 HEADER = ",".join(RECORD_FIELDS)
 GOOD = "IMSS,1,HEGG560427MVZRRL04,ANA,LOPEZ,PEREZ,M,1990-05-01,JC,44100,5512345678,"
 
 
+def _unpack(packed: Packed) -> list[Record | RowError]:
+    """The rows in file order, as the row reader gives them: a Record per accepted row, the
+    RowError of each rejected one."""
+    columns, errors = packed
+    records: list[Record | RowError] = list(map(Record, *columns))
+    at = dict(errors)
+    built = iter(records)
+    return [at[i] if i in at else next(built) for i in range(len(records) + len(errors))]
+
+
 def _columns(path: Path) -> list[object]:
     data = path.read_bytes()
     packed = read_columns(data, Part(0, len(data), 0), csv_header(path), TODAY)
     assert packed is not None
-    return unpack(packed)  # type: ignore[return-value]
+    return _unpack(packed)  # type: ignore[return-value]
 
 
 def _write(tmp_path: Path, text: str) -> Path:
@@ -85,5 +95,5 @@ def test_a_later_part_counts_its_lines_after_those_before_it(tmp_path: Path) -> 
     part = Part(cut, len(data), 1)
     packed = read_columns(data[cut:], part, list(RECORD_FIELDS), TODAY)
     assert packed is not None
-    rows = unpack(packed)
+    rows = _unpack(packed)
     assert [getattr(r, "line", None) for r in rows] == [None, 3]

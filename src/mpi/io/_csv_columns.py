@@ -16,7 +16,7 @@ from datetime import date
 from itertools import repeat
 
 from mpi.domain.errors import Problem
-from mpi.domain.records import RECORD_FIELDS, Record
+from mpi.domain.records import RECORD_FIELDS
 from mpi.identity.record_columns import ColumnMemo, parse_column
 from mpi.identity.record_rules import record_key_of
 from mpi.io._lines import MAX_LINE_BYTES, Part
@@ -73,17 +73,6 @@ def _chunk(
     if lines and max(map(len, lines)) > _longest_plain_line():
         return None
     return _parse(lines, line, header, today, memos)
-
-
-def unpack(packed: Packed) -> list[Record | RowError]:
-    """The rows in file order: a Record per accepted row, the RowError of each rejected one."""
-    columns, errors = packed
-    records: list[Record | RowError] = list(map(Record, *columns))
-    if not errors:
-        return records
-    at = dict(errors)
-    built = iter(records)
-    return [at[i] if i in at else next(built) for i in range(len(records) + len(errors))]
 
 
 def _longest_plain_line() -> int:
