@@ -31,8 +31,8 @@ def record_evidence(records: Iterable[Record]) -> Evidence:
     out: Evidence = {}
     for r in records:
         curp = r.curp if r.curp and validate(r.curp).valid else None
-        known = r.birth_date and r.birth_date not in PLACEHOLDER_DATES  # 1900-01-01: unknown
-        year = r.birth_date.year if r.birth_date and known else None
+        born = r.birth_date  # a placeholder such as 1900-01-01 is no year
+        year = born.year if born and born not in PLACEHOLDER_DATES else None
         out[r.key] = (curp.strip().upper() if curp else None, year)
     return out
 
