@@ -169,9 +169,9 @@ def split_married_surname(text: str | None) -> tuple[str | None, str | None]:
     "LOPEZ DE GARCIA" gives ("LOPEZ", "GARCIA"); "VDA. DE GARCIA", "VIUDA DE GARCIA" and a
     bare "DE GARCIA" (the husband's surname written instead of her own, usually in the second
     surname's field) give (None, "GARCIA"); a plain surname gives (surname, None). Inherited
-    compound surnames such as PONCE DE LEON, MONTES DE OCA, DE LEON or DE JESUS, and "X DE LA
-    Y" / "DE LA Y" forms, are left whole. The split is a
-    heuristic: use it to generate an alternative, not to replace the recorded surname.
+    compound surnames such as PONCE DE LEON, MONTES DE OCA, DE LEON or DE JESUS, and the
+    "X DE LA Y" and "DE LA Y" forms, are left whole. The split is a heuristic: use it to
+    generate an alternative, not to replace the recorded surname.
 
     Args:
         text: The raw surname field, or None.
