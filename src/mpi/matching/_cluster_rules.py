@@ -108,14 +108,16 @@ def records_side(f: Features, members: Sequence[int]) -> Records:
     """The Side of records `members` of `f` taken as one cluster."""
     years = [int(f.birth_date[i]) // 10000 for i in members if f.birth_date[i] >= 0]
     column = f.curp.column.ids
+    states = [birth_states(f, i) for i in members]
+    homes = [household_keys(f, i) for i in members]
     return Records(
         list(members),
         {int(column[i]) for i in members if f.curp.valid[i]},
         min(years, default=1 << 30),
         max(years, default=-(1 << 30)),
-        set().union(*(birth_states(f, i) for i in members)),
-        set().union(*(household_keys(f, i) for i in members)),
-        set().union(*(household_keys(f, i) for i in members if birth_states(f, i))),
+        set().union(*states),
+        set().union(*homes),
+        set().union(*(home for home, state in zip(homes, states, strict=True) if state)),
     )
 
 
