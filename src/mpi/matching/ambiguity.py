@@ -99,17 +99,23 @@ def ambiguous_records(
     return out
 
 
-def _home_rival(agglomeration: ClusterView, x: int, best: int, rival: int) -> bool:
-    # The record shares an NSS, phone or postal code with the rival cluster and none with
-    # the records of its best cluster that hold a valid CURP (or with any of its records,
-    # where none does): the home speaks for the rival, whatever the names score.
-    f = agglomeration.f
+def home_speaks_for_rival(f: Features, x: int, best: Sequence[int], rival: Sequence[int]) -> bool:
+    """Whether record `x` shares an NSS, phone or postal code with one of the `rival`
+    records and none with the key holders among the `best` records (those with a valid
+    CURP, or all of them where none has one): the home speaks for the rival, whatever the
+    names score. Asked by clustering and by the online decision (services/candidates.py).
+    """
     mine = household_keys(f, x)
-    if not mine or not _shares_home(agglomeration, x, rival):
+    if not mine or not any(household_keys(f, m) & mine for m in rival if m != x):
         return False
-    members = [m for m in agglomeration.summary(best).members if m != x]
+    members = [m for m in best if m != x]
     keyed = [m for m in members if f.curp.valid[m]] or members
     return not any(household_keys(f, m) & mine for m in keyed)
+
+
+def _home_rival(agglomeration: ClusterView, x: int, best: int, rival: int) -> bool:
+    summary = agglomeration.summary
+    return home_speaks_for_rival(agglomeration.f, x, summary(best).members, summary(rival).members)
 
 
 def _shares_home(agglomeration: ClusterView, x: int, root: int) -> bool:

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from itertools import accumulate, chain, pairwise
 
 from mpi.domain.persons import PersonWithRecords
 from mpi.domain.records import Record
 from mpi.domain.stored_records import StoredRecord
 from mpi.identity.curp import validate
-from mpi.matching._cluster_rules import household_keys
+from mpi.matching.ambiguity import home_speaks_for_rival
 from mpi.matching.features import prepare
 from mpi.services.decide import Band, Decision, Outcome, decide
 from mpi.services.model import CandidateScore, LinkingModel
@@ -192,35 +193,31 @@ def _namesake_rivals(
 def _home_rivals(
     record: Record, decision: Decision, persons: Mapping[str, PersonWithRecords]
 ) -> set[str]:
-    """Linkable persons the record (without a valid CURP) shares an NSS, phone or postal code
-    with, while it shares none with the records of the person it would be linked to that
-    hold a valid CURP (with any of its records, where none does): batch clustering holds
-    such a record apart whatever the margin (mpi.matching.ambiguity)."""
+    """Linkable persons whose home speaks for them against the person the record (without
+    a valid CURP) would be linked to: batch clustering holds such a record apart whatever
+    the margin (`mpi.matching.ambiguity.home_speaks_for_rival`)."""
     best = decision.person_id
-    others = [p.person_id for p in decision.persons if p.linkable and p.person_id != best]
     if decision.outcome is not Outcome.LINKED or best is None or best not in persons:
         return set()
-    if not others:
+    others = [
+        p.person_id
+        for p in decision.persons
+        if p.linkable and p.person_id != best and p.person_id in persons
+    ]
+    if not others or validate(record.curp or "").valid:
         return set()
-    if validate(record.curp or "").valid:
-        return set()
-    ids = [best, *(p for p in others if p in persons)]
-    groups = [[s.record for s in persons[p].records if s.key != record.key] for p in ids]
-    f = prepare([record, *(r for group in groups for r in group)])
-    mine = household_keys(f, 0)
-    if not mine:
-        return set()
-    homes: list[list[set[tuple[str, int]]]] = []
-    start = 1
-    for group in groups:
-        rows = range(start, start + len(group))
-        start += len(group)
-        keyed = [i for i in rows if f.curp.valid[i]] or list(rows)
-        homes.append([household_keys(f, i) for i in keyed])
-        homes.append([household_keys(f, i) for i in rows])
-    if any(h & mine for h in homes[0]):
-        return set()
-    return {p for k, p in enumerate(ids[1:], 1) if any(h & mine for h in homes[2 * k + 1])}
+    groups = [
+        [s.record for s in persons[p].records if s.key != record.key] for p in [best, *others]
+    ]
+    f = prepare([record, *chain.from_iterable(groups)])
+    # Row 0 is the record, then each person's records in turn.
+    bounds = list(accumulate(map(len, groups), initial=1))
+    rows = [range(start, stop) for start, stop in pairwise(bounds)]
+    return {
+        p
+        for p, theirs in zip(others, rows[1:], strict=True)
+        if home_speaks_for_rival(f, 0, rows[0], theirs)
+    }
 
 
 def _not_same_persons(tx: ReadTx, keys: Sequence[str], pools: Sequence[_Pool]) -> list[set[str]]:
