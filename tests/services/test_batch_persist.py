@@ -13,11 +13,13 @@ from mpi.domain.ids import new_id
 from mpi.domain.records import Record
 from mpi.matching.features import prepare
 from mpi.rules_file import default_rules
+from mpi.services import batch_persist
 from mpi.services.batch_keys import BlockKeyTable
 from mpi.services.batch_persist import load_graph, person_ids
 from mpi.store.port import WriteTx
 from mpi.store.sqlite import SqliteStore, open_sqlite_store
 from mpi.store.sqlite_bulk import loading_path
+from mpi.store.sqlite_bulk_texts import JOINED_RUNS
 from tests.services.people import juan, rosa
 
 T0 = datetime(2026, 3, 1, tzinfo=UTC)
@@ -138,6 +140,9 @@ def test_a_load_with_its_block_keys_made_in_a_child_writes_the_same_graph(
     ]
     graphs = []
     monkeypatch.setattr("mpi.services.batch_persist.BESIDE_MIN", 0)
+    # Several chunks, each one slice of texts the child joins (taken if ready in time).
+    monkeypatch.setattr("mpi.services.batch_persist.CHUNK", 10)
+    monkeypatch.setattr("mpi.store.sqlite_bulk_texts.JOINED_RUNS", 10)
     for workers in ("1", "2"):
         monkeypatch.setenv("MPI_WORKERS", workers)
         path = tmp_path / f"w{workers}.db"
@@ -155,3 +160,7 @@ def test_a_load_with_its_block_keys_made_in_a_child_writes_the_same_graph(
         assert not [p.name for p in tmp_path.iterdir() if ".loading" in p.name]
     assert len(graphs[0][0]) > 40 or fail
     assert graphs[0] == graphs[1]
+
+
+def test_each_chunk_the_loader_inserts_is_one_slice_of_texts_the_staging_child_joins() -> None:
+    assert batch_persist.CHUNK == JOINED_RUNS

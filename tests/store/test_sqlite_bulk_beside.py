@@ -8,6 +8,7 @@ import sys
 import time
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -15,9 +16,11 @@ from mpi.domain.batch_columns import LinkColumns, RecordColumns
 from mpi.domain.errors import ConflictError, StoreError
 from mpi.domain.records import Record
 from mpi.domain.stored_records import BlockKeyRuns
+from mpi.store import sqlite_bulk_texts
 from mpi.store.sqlite import SqliteBulkTx, open_sqlite_store
 from mpi.store.sqlite_bulk import loading_path
-from mpi.store.sqlite_bulk_beside import staging_path
+from mpi.store.sqlite_bulk_beside import KeysBeside, staging_path
+from mpi.store.sqlite_bulk_columns import joined_keys
 
 T0 = datetime(2026, 3, 1, tzinfo=UTC)
 ROOT = Path(__file__).resolve().parents[2]
@@ -191,3 +194,20 @@ def _ends(pid: int) -> bool:
             return True
         time.sleep(0.05)
     return False
+
+
+def test_the_child_joins_each_records_key_texts_for_the_loader(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sqlite_bulk_texts, "JOINED_RUNS", 7)
+    keys = _keys(20)
+    search: tuple[list[Any], list[Any], list[str | None]] = ([None] * 20, [None] * 20, [None] * 20)
+    beside = KeysBeside(tmp_path / "side.db", keys, 1, search)
+    try:
+        assert beside.process is not None
+        assert beside.process.wait() == 0
+        every = joined_keys(keys)
+        assert beside.texts.take(0, 7) == every[:7]
+        assert beside.texts.take(14, 6) == every[14:]
+    finally:
+        beside.stop()

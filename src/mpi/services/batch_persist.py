@@ -106,13 +106,14 @@ def load_graph(
     keys = records.keys
     order = np.asarray(sorted(range(len(keys)), key=keys.__getitem__), dtype=np.intp)
     with store.bulk_load() as tx:
-        tx.create_person_ids(persons, at)
-        del persons
         if len(keys) >= BESIDE_MIN and workers() >= 2:
             # The block keys do not depend on the records' rows, only on their order: made
-            # on the other core while this one inserts the records.
+            # on the other core while this one inserts the persons and the records.
             tx.stage_block_keys(records, cast(Sequence[int], order), table.runs(order))
-        for start, stop in chunks(len(records)):
+        tx.create_person_ids(persons, at)
+        del persons
+        # Each chunk one slice of the block_keys texts a staging child joins (JOINED_RUNS).
+        for start, stop in chunks(len(records), CHUNK):
             rows = order[start:stop]
             tx.insert_linked_columns(records, links, rows.tolist(), table.runs(rows), at)
             if on_chunk:

@@ -318,7 +318,8 @@ class BulkWriteTx(WriteTx, Protocol):
     ) -> None:
         """Before any insert: make the block keys (run i of `keys` for records row
         `rows[i]`) beside the inserts that follow, e.g. in another process; those
-        `insert_linked_columns` calls must then insert exactly records[rows] in this order."""
+        `insert_linked_columns` calls must then insert exactly records[rows] in this order
+        (in chunks of 50,000, the store may take the records' key texts made beside too)."""
         ...
 
 

@@ -7,10 +7,11 @@ memory map and the secondary indexes dropped (recreated in one sorted pass at
 the end); records arrive already linked, so each row is written once, and block keys
 (with the store's own search rows) are held back and written in one pass in index order
 at the end (for a large batch, made meanwhile by a child process: `stage_block_keys`,
-mpi.store.sqlite_bulk_beside). A batch link passes columns (`insert_linked_columns`): no
-object per record. Then the file is switched to WAL, fsynced and renamed over the store
-(`os.replace`, atomic on POSIX). A crash before the rename leaves the store as it was (empty) and a
-stale side file that the next load removes; after it, the complete graph.
+mpi.store.sqlite_bulk_beside, which also joins each record's key texts). A batch link
+passes columns (`insert_linked_columns`): no object per record. Then the file is
+switched to WAL, fsynced and renamed over the store (`os.replace`, atomic on POSIX). A
+crash before the rename leaves the store as it was (empty) and a stale side file that the
+next load removes; after it, the complete graph.
 
 Rows that tables of other modules keep in the store's file (model state, API keys)
 are copied into the side file just before the rename.
@@ -209,7 +210,9 @@ class BulkWrites(RecordWrites, LinkWrites):
         first = self._take_rids(len(picked))
         staged = self._is_staged(first, picked)
         rids = np.arange(first, first + len(picked), dtype=np.int64)
-        texts = columns.joined_keys(keys)
+        texts = self._staged_texts(first, len(picked)) if staged else None
+        if texts is None:
+            texts = columns.joined_keys(keys)
         template = columns.row_values(codec.ts(at), codec.ts(links.linked_at, "linked_at"))
         births = self._days.texts(list(map(records.column("birth_date").__getitem__, picked)))
         values = columns.linked_rows(records, links, picked, first, texts, births)
@@ -276,6 +279,13 @@ class BulkWrites(RecordWrites, LinkWrites):
             self._free_rid = self._count("SELECT coalesce(max(rid), 0) FROM records") + 1
         first, self._free_rid = self._free_rid, self._free_rid + count
         return first
+
+    def _staged_texts(self, first: int, count: int) -> list[str] | None:
+        """The records.block_keys texts of the staged records getting rids first.., if
+        the child has joined them already."""
+        if self._beside is None or self._staged is None:
+            return None
+        return self._beside.texts.take(first - self._staged[0], count)
 
     def _is_staged(self, first: int, picked: list[int]) -> bool:
         """Whether the records getting rids first.. are the staged ones (ConflictError if

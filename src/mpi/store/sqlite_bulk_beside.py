@@ -11,7 +11,9 @@ no row decoded), and the file goes when the side file's connection closes.
 The child is a fresh interpreter, not a fork: a forked child holding the loader's heap
 would keep a copy of every page the loader writes while it runs (measured at 1M: +1 GB).
 What it needs crosses as marshal objects in an unlinked temporary file: the distinct key
-texts, each record's key numbers and the values of its search rows (~0.3 s to write).
+texts (as UTF-8 blobs), each record's key numbers and the values of its search rows (~0.3 s
+to write). Before its own rows, the child joins each record's key texts for the loader's
+records.block_keys column (mpi.store.sqlite_bulk_texts), the loader's longest own step.
 
 All or nothing: the child only writes the staging file; a failed or killed child fails
 the load; the staging file goes with the side file on failure, a stale one (the loading
@@ -36,12 +38,15 @@ import numpy as np
 
 from mpi.domain.errors import StoreError
 from mpi.domain.stored_records import BlockKeyRuns
+from mpi.store import sqlite_bulk_texts
+from mpi.store import sqlite_codec as codec
 from mpi.store.sqlite_bulk_columns import search_rows_of
 from mpi.store.sqlite_bulk_keys import HeldKeys
-from mpi.store.sqlite_key_hash import key_hashes
+from mpi.store.sqlite_bulk_texts import JoinedTexts, KeyBlob, send_joined
 from mpi.store.sqlite_schema import BLOCK_KEYS_DDL
 
 STAGING_SUFFIX = "-keys"
+_SEPARATOR = codec.KEY_SEPARATOR
 _SLICE = 1 << 18  # key texts per marshalled part: the child hashes a part at a time
 _PR_SET_PDEATHSIG = 1
 _PRAGMAS = (
@@ -71,25 +76,20 @@ class KeysBeside:
         rows of (CURPs, first surnames, stored birth dates), one per run."""
         self.path = staging_path(side)
         self.path.unlink(missing_ok=True)
-        texts = keys.keys
-        parts = range(0, len(texts), _SLICE)
-        with tempfile.TemporaryFile(dir=side.parent) as handle:
-            # Object after object: neither process holds the whole payload at once.
-            for item in (
-                first_rid,
-                np.asarray(keys.starts, dtype=np.int64).tobytes(),
-                np.asarray(keys.key_ids, dtype=np.int32).tobytes(),
-                search,
-                len(parts),
-            ):
-                marshal.dump(item, handle)
-            for start in parts:
-                marshal.dump(list(texts[start : start + _SLICE]), handle)
-            handle.seek(0)
-            command = [sys.executable, "-m", __name__, str(self.path), str(os.getpid())]
-            self.process: subprocess.Popen[bytes] | None = subprocess.Popen(
-                command, stdin=handle, close_fds=True
+        # The joined texts come back through an unlinked file, announced on a pipe.
+        joined, name = tempfile.mkstemp(dir=side.parent)
+        os.unlink(name)
+        announced, announce = os.pipe()
+        self.texts = JoinedTexts(joined, announced)
+        try:
+            self.process: subprocess.Popen[bytes] | None = _start(
+                self.path, keys, first_rid, search, (joined, announce)
             )
+        except BaseException:
+            self.texts.close()
+            raise
+        finally:
+            os.close(announce)
 
     @property
     def pid(self) -> int | None:
@@ -108,6 +108,7 @@ class KeysBeside:
             raise StoreError("the block keys of the bulk load were not staged")
         status = self.process.wait()
         self.process = None
+        self.texts.close()
         if status != 0:
             raise StoreError(f"staging the block keys failed (status {status}); load undone")
         conn.execute("ATTACH DATABASE ? AS staging", (str(self.path),))
@@ -119,25 +120,61 @@ class KeysBeside:
             self.process.kill()
             self.process.wait()
             self.process = None
+        self.texts.close()
         self.path.unlink(missing_ok=True)
 
 
-def stage(conn: sqlite3.Connection, payload: BinaryIO) -> None:
+def _start(
+    path: Path,
+    keys: BlockKeyRuns,
+    first_rid: int,
+    search: tuple[list[Any], list[Any], list[str | None]],
+    texts_out: tuple[int, int],
+) -> subprocess.Popen[bytes]:
+    texts = keys.keys
+    parts = range(0, len(texts), _SLICE)
+    with tempfile.TemporaryFile(dir=path.parent) as handle:
+        # Object after object: neither process holds the whole payload at once. The key
+        # texts first: the child joins the records' texts before anything else.
+        for item in (
+            first_rid,
+            np.asarray(keys.starts, dtype=np.int64).tobytes(),
+            np.asarray(keys.key_ids, dtype=np.int32).tobytes(),
+            len(texts),
+            len(parts),
+        ):
+            marshal.dump(item, handle)
+        for start in parts:
+            marshal.dump(_SEPARATOR.join(texts[start : start + _SLICE]).encode(), handle)
+        marshal.dump(search, handle)
+        handle.seek(0)
+        command = [sys.executable, "-m", __name__, str(path), str(os.getpid())]
+        command += [*map(str, texts_out), str(sqlite_bulk_texts.JOINED_RUNS)]
+        return subprocess.Popen(command, stdin=handle, close_fds=True, pass_fds=texts_out)
+
+
+def stage(
+    conn: sqlite3.Connection, payload: BinaryIO, texts: tuple[int, int, int] | None = None
+) -> None:
     """Write the block-key and search rows that KeysBeside wrote to `payload` into
-    `conn`'s block_keys table, in one sorted pass."""
+    `conn`'s block_keys table, in one sorted pass; first, if `texts` (a file, a pipe,
+    runs per slice) is given, each record's joined key texts into the file
+    (sqlite_bulk_texts)."""
     first = marshal.load(payload)
     starts = np.frombuffer(marshal.load(payload), dtype=np.int64)
     key_ids = np.frombuffer(marshal.load(payload), dtype=np.int32)
+    count = marshal.load(payload)
+    parts = [marshal.load(payload) for _ in range(marshal.load(payload))]
+    blob = KeyBlob(_SEPARATOR.encode().join(parts), count)
+    del parts
+    if texts is not None:
+        send_joined(blob, starts, key_ids, *texts)
+    hashes = blob.hashes(_SLICE)
+    del blob
     curps, surnames, births = marshal.load(payload)
     rids = np.arange(first, first + len(starts) - 1, dtype=np.int64)
     (curp_hashes, curp_rids), own = search_rows_of(curps, surnames, rids, births)
     del curps, surnames, births
-    parts = [
-        np.asarray(key_hashes(marshal.load(payload)), dtype=np.int64)
-        for _ in range(marshal.load(payload))
-    ]
-    hashes = np.concatenate([np.zeros(0, dtype=np.int64), *parts])
-    del parts
     held = HeldKeys()
     runs = BlockKeyRuns((), starts, key_ids)  # type: ignore[arg-type]
     held.add(conn, runs, rids, hashes)
@@ -153,7 +190,7 @@ def _main(argv: list[str]) -> int:  # pragma: no cover - run as the child
         conn.execute(pragma)
     conn.execute(BLOCK_KEYS_DDL)
     conn.execute("BEGIN")
-    stage(conn, sys.stdin.buffer)
+    stage(conn, sys.stdin.buffer, (int(argv[2]), int(argv[3]), int(argv[4])))
     conn.execute("COMMIT")
     conn.close()
     return 0

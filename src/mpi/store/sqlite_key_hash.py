@@ -32,3 +32,9 @@ def key_hashes(keys: Iterable[str]) -> list[int]:
     """`key_hash` of each key, in order."""
     from_bytes, m = int.from_bytes, MODULUS
     return [from_bytes(key.encode(), "little") % m for key in keys]
+
+
+def byte_key_hashes(keys: Iterable[bytes]) -> list[int]:
+    """`key_hash` of each key given as its UTF-8 bytes, in order."""
+    from_bytes, m = int.from_bytes, MODULUS
+    return [from_bytes(key, "little") % m for key in keys]

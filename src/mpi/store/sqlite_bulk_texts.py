@@ -1,0 +1,151 @@
+"""Each record's `records.block_keys` text, joined by the staging child and read by the loader.
+
+Joining a million records' key texts (~8 keys each) is ~2.4 s of the loader's own work,
+on the critical path of a bulk load, spent reading millions of scattered strings. The
+staging child (mpi.store.sqlite_bulk_beside) holds the same key texts as one UTF-8 blob,
+so it joins them with numpy instead: for each slice of records it gathers their keys'
+bytes, a record separator before each record and the key separator between its keys,
+writes the bytes into an unlinked file the loader also holds, and announces them on a
+pipe. The loader takes a slice if it is ready when it needs it (one decode and one split,
+~5 % of the join) and otherwise joins that chunk itself: the child never makes it wait.
+
+A key holding the record separator would split a slice into too many texts: the loader
+then joins that chunk itself, so the text is always exactly what the loader's join gives.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import struct
+from collections import deque
+
+import numpy as np
+from numpy.typing import NDArray
+
+from mpi.store import sqlite_codec as codec
+from mpi.store.sqlite_key_hash import byte_key_hashes
+
+# Records per announced slice: the batch loader's chunk (mpi.services.batch_persist.CHUNK),
+# so that each chunk it inserts is one slice.
+JOINED_RUNS = 50_000
+# Records gathered at once: bounds the child's index arrays (~8 bytes per text byte).
+_GATHER = 8_192
+_RECORD = "\x1e"
+_KEY = codec.KEY_SEPARATOR.encode()[0]
+_MESSAGE = struct.Struct("<qqqq")  # first run, runs, offset in the file, length
+
+Ints = NDArray[np.int64]
+
+
+class KeyBlob:
+    """Distinct key texts as one UTF-8 blob joined by the key separator (the child's copy)."""
+
+    def __init__(self, blob: bytes, count: int) -> None:
+        self.raw = blob
+        self.blob = np.frombuffer(blob, dtype=np.uint8)
+        ends = np.flatnonzero(self.blob == _KEY).astype(np.int64)
+        ends = np.append(ends, len(blob)) if count else ends
+        if len(ends) != count:
+            raise ValueError(f"{count} key texts expected, {len(ends)} found in the blob")
+        self.begins = np.zeros(count, dtype=np.int64)
+        self.begins[1:] = ends[:-1] + 1
+        self.lengths = ends - self.begins
+
+    def hashes(self, slice_: int) -> Ints:
+        """`key_hashes` of every key, `slice_` keys at a time."""
+        out = np.empty(len(self.begins), dtype=np.int64)
+        for first in range(0, len(self.begins), slice_):
+            last = min(first + slice_, len(self.begins))
+            stop = int(self.begins[last - 1] + self.lengths[last - 1])
+            part = self.raw[int(self.begins[first]) : stop].split(codec.KEY_SEPARATOR.encode())
+            out[first:last] = byte_key_hashes(part)
+        return out
+
+    def joined(self, starts: Ints, key_ids: NDArray[np.int32]) -> bytes:
+        """The texts of runs starts[i]..starts[i+1] of key_ids, each preceded by the
+        record separator, keys joined by the key separator."""
+        pieces = []
+        for first in range(0, len(starts) - 1, _GATHER):
+            last = min(first + _GATHER, len(starts) - 1)
+            pieces.append(self._gather(starts[first : last + 1], key_ids))
+        return b"".join(pieces)
+
+    def _gather(self, starts: Ints, key_ids: NDArray[np.int32]) -> bytes:
+        if not len(self.blob):  # no keys at all (else an empty unit reads byte -1)
+            return (_RECORD * (len(starts) - 1)).encode()
+        counts = np.diff(starts)
+        # One unit per key of each record, one empty unit for a record without keys;
+        # each unit is a separator byte and the key's bytes.
+        per_record = np.maximum(counts, 1)
+        unit_starts = np.zeros(len(counts) + 1, dtype=np.int64)
+        np.cumsum(per_record, out=unit_starts[1:])
+        ids = np.full(int(unit_starts[-1]), -1, dtype=np.int64)
+        held = key_ids[starts[0] : starts[-1]]
+        at = np.repeat(unit_starts[:-1] - (starts[:-1] - starts[0]), counts)
+        ids[at + np.arange(len(held))] = held
+        present = ids >= 0
+        begins = np.where(present, self.begins[ids], 0)
+        sizes = np.where(present, self.lengths[ids], 0) + 1
+        out_starts = np.zeros(len(ids), dtype=np.int64)
+        np.cumsum(sizes[:-1], out=out_starts[1:])
+        source = np.repeat(begins - out_starts - 1, sizes) + np.arange(int(sizes.sum()))
+        # The separator positions point one byte before their key (or at -1): overwritten.
+        out = self.blob[source]
+        out[out_starts] = _KEY
+        out[out_starts[unit_starts[:-1]]] = ord(_RECORD)
+        return bytes(out.tobytes())
+
+
+def send_joined(
+    keys: KeyBlob, starts: Ints, key_ids: NDArray[np.int32], out: int, progress: int, per: int
+) -> None:
+    """Write the joined texts of every run into the file `out`, `per` runs at a time,
+    announcing each slice on the pipe `progress`."""
+    offset = 0
+    runs = len(starts) - 1
+    for first in range(0, runs, per):
+        last = min(first + per, runs)
+        data = keys.joined(starts[first : last + 1], key_ids)
+        os.pwrite(out, data, offset)
+        os.write(progress, _MESSAGE.pack(first, last - first, offset, len(data)))
+        offset += len(data)
+
+
+class JoinedTexts:
+    """The loader's side: slices of joined texts as the child announces them."""
+
+    def __init__(self, texts: int, progress: int) -> None:
+        self._texts, self._progress = texts, progress
+        os.set_blocking(progress, False)
+        self._ready: deque[tuple[int, int, int, int]] = deque()
+        self._partial = b""
+
+    def take(self, at: int, count: int) -> list[str] | None:
+        """The texts of runs at..at+count-1 if the child has announced exactly those,
+        else None (the caller joins them itself)."""
+        self._poll()
+        ready = self._ready
+        while ready and ready[0][0] < at:
+            ready.popleft()  # joined by the loader meanwhile
+        if not ready or ready[0][0] != at or ready[0][1] != count:
+            return None
+        _, runs, offset, length = ready.popleft()
+        texts = os.pread(self._texts, length, offset).decode().split(_RECORD)
+        return texts[1:] if len(texts) == runs + 1 and not texts[0] else None
+
+    def _poll(self) -> None:
+        with contextlib.suppress(BlockingIOError):
+            while chunk := os.read(self._progress, 1 << 16):
+                self._partial += chunk
+        size = _MESSAGE.size
+        whole = len(self._partial) // size * size
+        for at in range(0, whole, size):
+            self._ready.append(_MESSAGE.unpack_from(self._partial, at))
+        self._partial = self._partial[whole:]
+
+    def close(self) -> None:
+        """Close the loader's ends of the file and the pipe."""
+        for fd in (self._texts, self._progress):
+            with contextlib.suppress(OSError):
+                os.close(fd)

@@ -1,0 +1,89 @@
+from __future__ import annotations
+
+import os
+import tempfile
+
+import numpy as np
+import pytest
+
+from mpi.domain.stored_records import BlockKeyRuns
+from mpi.store import sqlite_bulk_texts as texts_module
+from mpi.store.sqlite_bulk_columns import joined_keys
+from mpi.store.sqlite_bulk_texts import JoinedTexts, KeyBlob, send_joined
+from mpi.store.sqlite_key_hash import key_hashes
+
+KEYS = ["a:1", "b:ÑAÑEZ", "c:", "curp:GALJ800101HDFRPN09", "d:λ"]
+RUNS = [[0, 1], [], [3], [2, 4, 0], [], [1]]
+
+
+def _runs(keys: list[str], runs: list[list[int]]) -> BlockKeyRuns:
+    starts = np.zeros(len(runs) + 1, dtype=np.int64)
+    np.cumsum([len(r) for r in runs], out=starts[1:])
+    ids = np.asarray([k for r in runs for k in r], dtype=np.int32)
+    return BlockKeyRuns(keys, starts, ids)  # type: ignore[arg-type]
+
+
+def _blob(keys: list[str]) -> KeyBlob:
+    return KeyBlob("\x1f".join(keys).encode(), len(keys))
+
+
+@pytest.mark.parametrize("gather", [1, 2, 8192])
+@pytest.mark.parametrize(
+    ("keys", "runs"),
+    [(KEYS, RUNS), (KEYS, [[]]), ([], [[], []]), (["x:1"], [[0], [0]]), (KEYS, [[4], [0]])],
+)
+def test_joined_blob_texts_are_the_loaders_joins(
+    keys: list[str], runs: list[list[int]], gather: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(texts_module, "_GATHER", gather)
+    given = _runs(keys, runs)
+    joined = _blob(keys).joined(np.asarray(given.starts), np.asarray(given.key_ids))
+    assert joined.decode().split("\x1e") == ["", *joined_keys(given)]
+
+
+def test_blob_hashes_are_the_key_hashes() -> None:
+    assert _blob(KEYS).hashes(2).tolist() == key_hashes(KEYS)
+    assert _blob([]).hashes(2).tolist() == []
+
+
+def test_a_blob_with_another_number_of_keys_is_refused() -> None:
+    with pytest.raises(ValueError, match="3 key texts expected, 2 found"):
+        KeyBlob(b"a:1\x1fb:2", 3)
+
+
+def _sent(keys: list[str], runs: list[list[int]], per: int) -> JoinedTexts:
+    given = _runs(keys, runs)
+    out, name = tempfile.mkstemp()
+    os.unlink(name)
+    read, write = os.pipe()
+    send_joined(_blob(keys), np.asarray(given.starts), np.asarray(given.key_ids), out, write, per)
+    os.close(write)
+    return JoinedTexts(out, read)
+
+
+def test_announced_slices_are_taken_in_order_and_skipped_ones_dropped() -> None:
+    every = joined_keys(_runs(KEYS, RUNS))
+    texts = _sent(KEYS, RUNS, per=2)
+    try:
+        assert texts.take(0, 2) == every[0:2]
+        assert texts.take(4, 2) == every[4:6]  # slice 2..3 joined by the loader itself
+        assert texts.take(2, 2) is None  # gone
+    finally:
+        texts.close()
+
+
+@pytest.mark.parametrize(("at", "count"), [(0, 3), (1, 2), (0, 1), (6, 2)])
+def test_a_range_that_is_not_one_announced_slice_is_left_to_the_loader(at: int, count: int) -> None:
+    texts = _sent(KEYS, RUNS, per=2)
+    try:
+        assert texts.take(at, count) is None
+    finally:
+        texts.close()
+
+
+def test_a_key_holding_the_record_separator_is_left_to_the_loader() -> None:
+    texts = _sent(["a:\x1e", "b:2"], [[0], [1]], per=2)
+    try:
+        assert texts.take(0, 2) is None
+    finally:
+        texts.close()
