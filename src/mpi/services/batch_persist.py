@@ -99,12 +99,14 @@ def load_graph(
     store's bulk load; row i of `links` is row i of `records`'. `extra` as in
     `write_persons`.
 
-    Records go in record-key order over the whole batch, so that the store's key index
-    only grows at its end; `extra` still gets the ranges of the input order.
+    Records go in the batch's own order: each column is then read front to back. (In
+    record-key order the key index only grew at its end, but every column was gathered
+    from all over a heap of a million records' values: at 1M the records' inserts took
+    6.0 s instead of 5.0, and the sort itself 0.4 s more.)
     """
     persons = sorted(set(links.person_ids))
     keys = records.keys
-    order = np.asarray(sorted(range(len(keys)), key=keys.__getitem__), dtype=np.intp)
+    order = np.arange(len(keys), dtype=np.intp)
     with store.bulk_load() as tx:
         if len(keys) >= BESIDE_MIN and workers() >= 2:
             # The block keys do not depend on the records' rows, only on their order: made

@@ -2,7 +2,7 @@
 
 The block-key rows of a bulk load (key hashes, the store's own search rows, the one sort,
 their inserts: a fifth of a million-record load) depend on the records only through
-their rids, which follow record-key order and are known before any record is written.
+their rids, which follow the order of the load and are known before any record is written.
 While the loading process inserts records (single-threaded SQLite work), a child process
 makes those rows and writes them, sorted, into `<side file>-keys`; at the end of the load
 the parent copies the table in one `INSERT … SELECT` (SQLite's transfer of b-tree cells,
