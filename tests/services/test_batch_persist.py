@@ -82,6 +82,34 @@ def test_a_failed_bulk_load_leaves_the_store_empty_and_no_side_file(tmp_path: Pa
     assert not loading_path(tmp_path / "mpi.db").exists()
 
 
+def test_on_written_is_called_once_every_row_is_given_but_before_the_load_lands(
+    tmp_path: Path,
+) -> None:
+    store = open_sqlite_store(tmp_path / "mpi.db")
+    records = [juan("IMSS", "1"), rosa("IMSS", "2")]
+    seen: list[tuple[int, bool, list[tuple[int, int]]]] = []
+    ranges: list[tuple[int, int]] = []
+
+    def extra(tx: WriteTx, start: int, stop: int) -> None:
+        ranges.append((start, stop))
+
+    def written() -> None:
+        with store.read() as tx:
+            held = tx.stats().records
+        seen.append((held, loading_path(tmp_path / "mpi.db").exists(), list(ranges)))
+
+    table = BlockKeyTable(prepare(records), default_rules().blocking.keys)
+    try:
+        load_graph(
+            store, RecordColumns.of(records), table, _links(records), T0, extra, None, written
+        )
+        with store.read() as tx:
+            assert tx.stats().records == 2
+    finally:
+        store.close()
+    assert seen == [(0, True, [(0, 2)])]
+
+
 def test_a_bulk_load_numbers_records_in_batch_order_and_extra_sees_input_ranges(
     tmp_path: Path,
 ) -> None:

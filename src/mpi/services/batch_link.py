@@ -20,6 +20,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 
 import numpy as np
 from numpy.typing import NDArray
@@ -87,6 +88,7 @@ def link_records(
     actor: Actor,
     at: datetime | None = None,
     on_chunk: Callable[[int], None] | None = None,
+    on_written: Callable[[BatchLinkResult], None] | None = None,
 ) -> BatchLinkResult:
     """Link `records` among themselves and persist the graph into an empty store.
 
@@ -98,6 +100,9 @@ def link_records(
         actor: who runs the batch (audited once per chunk).
         at: timestamp of every write; defaults to now.
         on_chunk: called with the number of records linked after each chunk.
+        on_written: called with the result once every row is written; for a bulk store
+            before its load commits and publishes (work that needs no store may run beside
+            that end), so the graph is not durable yet when it is called.
 
     A store offering `BulkLoader` gets the graph all or nothing (a crash leaves it
     empty); any other store one transaction per chunk of records.
@@ -147,13 +152,16 @@ def link_records(
     mark, cpu_mark = time.perf_counter(), time.process_time()
     if bulk is None:
         write_persons(store, links.as_links(), at, extra, on_chunk)
+        if on_written:
+            on_written(result)
         timings["links"] = time.perf_counter() - mark
     else:
         # The key table is made after linking, so that it is not held through the peak;
         # the features and the linking's arrays are let go before the write's.
         table = BlockKeyTable(f, rules.blocking.keys)
         del f, linked
-        load_graph(bulk, columns, table, links, at, extra, on_chunk)
+        written = None if on_written is None else partial(on_written, result)
+        load_graph(bulk, columns, table, links, at, extra, on_chunk, written)
         timings["write"] = time.perf_counter() - mark
     # CPU seconds beside the wall ones: on a shared machine they tell the work apart from
     # the waiting.

@@ -94,10 +94,13 @@ def load_graph(
     at: datetime,
     extra: Callable[[WriteTx, int, int], None],
     on_chunk: Callable[[int], None] | None = None,
+    on_written: Callable[[], None] | None = None,
 ) -> None:
     """Write every person, then every record with its block keys and its link, in the
     store's bulk load; row i of `links` is row i of `records`'. `extra` as in
-    `write_persons`.
+    `write_persons`. `on_written` is called once every row is given to the load, before
+    the load ends (what is left of it, e.g. SQLite's copy of the block keys, indexing,
+    sync and rename, runs after it returns): it may start work that needs no store.
 
     Records go in the batch's own order: each column is then read front to back. (In
     record-key order the key index only grew at its end, but every column was gathered
@@ -122,3 +125,5 @@ def load_graph(
                 on_chunk(stop - start)
         for start, stop in chunks(len(records)):
             extra(tx, start, stop)
+        if on_written:
+            on_written()
