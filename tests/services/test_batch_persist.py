@@ -110,6 +110,31 @@ def test_on_written_is_called_once_every_row_is_given_but_before_the_load_lands(
     assert seen == [(0, True, [(0, 2)])]
 
 
+def test_a_bulk_load_given_its_persons_writes_the_graph_it_makes_without_them(
+    tmp_path: Path,
+) -> None:
+    records = [juan("IMSS", "9"), rosa("IMSS", "1"), juan("ISSSTE", "5")]
+    keys = [r.key for r in records]
+    links = LinkColumns(keys, ["P2", "P1", "P2"], ["batch-link"] * 3, [0.9] * 3, "test", T0)
+    graphs = []
+    for name, persons in (("made.db", None), ("given.db", ["P1", "P2"])):
+        store = open_sqlite_store(tmp_path / name)
+        table = BlockKeyTable(prepare(records), default_rules().blocking.keys)
+        try:
+            load_graph(
+                store, RecordColumns.of(records), table, links, T0, _no_extra, persons=persons
+            )
+        finally:
+            store.close()
+        graphs.append(_graph(tmp_path / name))
+    assert graphs[0] == graphs[1]
+    assert graphs[0][2] == [("P1", "active"), ("P2", "active")]
+
+
+def _no_extra(tx: WriteTx, start: int, stop: int) -> None:
+    pass
+
+
 def test_a_bulk_load_numbers_records_in_batch_order_and_extra_sees_input_ranges(
     tmp_path: Path,
 ) -> None:
