@@ -42,3 +42,30 @@ def test_mapping_distinct_values_gives_the_ids_of_mapping_every_value(repeats: i
     assert shared.values == expected.values
     if repeats > 1:
         assert sorted(calls) == ["a", "b", "c"]
+
+
+def _encoded_one_by_one(columns: list[list[str | None]]) -> tuple[list[list[int]], list[str]]:
+    table: dict[str, int] = {}
+    out = [[-1 if v is None else table.setdefault(v, len(table)) for v in c] for c in columns]
+    return out, list(table)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_encoding_gives_ids_in_order_of_first_appearance_across_calls(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    pool: list[str | None] = [None, *(f"v{i}" for i in range(30))]
+    columns = [[pool[k] for k in rng.integers(0, len(pool), size)] for size in (0, 50, 1, 80)]
+    vocab = Vocabulary()
+    got = [vocab.encode(column).tolist() for column in columns]
+    want, values = _encoded_one_by_one(columns)
+    assert got == want
+    assert vocab.values == values
+    assert vocab.ids == {v: i for i, v in enumerate(values)}
+    assert vocab.id_of("new") == len(values) and vocab.value(len(values)) == "new"
+
+
+def test_a_vocabulary_of_distinct_values_numbers_them_in_order() -> None:
+    vocab = Vocabulary.of_distinct(["b", "a", "c"])
+    assert vocab.ids == {"b": 0, "a": 1, "c": 2}
+    assert vocab.encode(["c", None, "d", "b"]).tolist() == [2, -1, 3, 0]
+    assert vocab.values == ["b", "a", "c", "d"]

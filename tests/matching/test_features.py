@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
 from mpi.domain.batch_columns import RecordColumns
 from mpi.matching.features import Features, format_date, prepare
 from tests.matching.conftest import MakeRecord
@@ -34,6 +36,24 @@ def test_curp_validity_root_and_date_digits(make_record: MakeRecord) -> None:
     assert f.curp.valid.tolist() == [True, False]  # wrong check digit
     assert f.curp.root[0] == f.curp.root[1]
     assert f.curp.date_digits[0] == 850314
+
+
+@pytest.mark.parametrize(
+    ("curp", "digits"),
+    [
+        ("PESG850314MJCRLD09", 850314),
+        ("PESG000101MJCRLD09", 101),
+        ("PESG8503", -1),  # too short
+        ("PESG85", -1),
+        ("PESG85Ñ314MJCRLD09", -1),  # not a digit, not ASCII
+        ("PESG85O314MJCRLD09", -1),
+    ],
+)
+def test_curp_date_digits_are_positions_5_to_10_when_all_six_are_digits(
+    make_record: MakeRecord, curp: str, digits: int
+) -> None:
+    f = prepare([make_record(curp=curp), make_record(curp="PESG850314MJCRLD09")] * 40)
+    assert f.curp.date_digits.tolist()[:2] == [digits, 850314]
 
 
 def test_dates_are_yyyymmdd_numbers() -> None:

@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from datetime import date
 
 from mpi.domain.errors import Problem
+from mpi.identity.dates import check_birth_date
 from mpi.identity.record_rules import MAX_KEY_LENGTH, parse_field
 
 # Values a rule returns as they are (no blank around them, nothing to normalise).
@@ -27,6 +28,27 @@ class ColumnMemo:
     def __init__(self) -> None:
         self.parsed: dict[str | None, object] = {}
         self.broken: dict[str | None, list[Problem]] = {}
+
+
+class _Parsed(dict[str | None, object]):
+    """Raw value -> parse_field of it, parsed when first looked up (and its problems kept)."""
+
+    def __init__(self, field: str, today: date, memo: ColumnMemo) -> None:
+        super().__init__(memo.parsed)
+        self.field, self.today, self.broken = field, today, memo.broken
+        self.plain = _PLAIN_VALUE.get(field)
+
+    def __missing__(self, value: str | None) -> object:
+        if self.plain is not None and value:
+            found = self.plain(value, self.today)
+            if found is not None:
+                self[value] = found
+                return found
+        problems: list[Problem] = []
+        parsed = self[value] = parse_field(self.field, value, self.today, problems)
+        if problems:
+            self.broken[value] = problems
+        return parsed
 
 
 def parse_column(
@@ -51,19 +73,13 @@ def parse_column(
         empty = text.startswith(_SEP) or text.endswith(_SEP) or _SEP * 2 in text or not text
         return ([v or None for v in values] if empty else list(values)), {}
     memo = memo if memo is not None else ColumnMemo()
-    parsed, broken = memo.parsed, memo.broken
-    found = False
-    for value in dict.fromkeys(values):
-        if value in parsed:
-            found = found or value in broken
-            continue
-        problems: list[Problem] = []
-        parsed[value] = parse_field(field, value, today, problems)
-        if problems:
-            broken[value] = problems
-            found = True
+    parsed = memo.parsed
+    if not isinstance(parsed, _Parsed):
+        parsed = memo.parsed = _Parsed(field, today, memo)
+    # One pass: a value seen before is looked up, a new one parsed on the spot (__missing__).
     column = list(map(parsed.__getitem__, values))
-    if not found:
+    broken = memo.broken
+    if not broken or broken.keys().isdisjoint(values):
         return column, {}
     return column, {i: broken[v] for i, v in enumerate(values) if v in broken}
 
@@ -95,3 +111,24 @@ _PLAIN: dict[str, Callable[[str], bool]] = {
     "phone": _matching("(?:[0-9]{10})?"),
     "nss": _matching("(?:[0-9]{11})?"),
 }
+
+
+_ISO_DAY = re.compile("[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _plain_birth_date(value: str, today: date) -> date | None:
+    # The rule's own check on the day, without its string parsing (several times the cost):
+    # for exactly YYYY-MM-DD, fromisoformat gives the day the rule parses (or fails as it
+    # does). None: let the rule handle the value (and report its problems).
+    if _ISO_DAY.fullmatch(value) is None:
+        return None
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        return None
+    check = check_birth_date(day, today=today)
+    return day if check.valid else None
+
+
+# Per field, the parsed value of a common form, computed cheaper than the rule does, or None.
+_PLAIN_VALUE: dict[str, Callable[[str, date], object]] = {"birth_date": _plain_birth_date}

@@ -17,28 +17,54 @@ class Vocabulary:
     """A growing string ↔ id table; several columns may share one (first/second surname)."""
 
     def __init__(self) -> None:
-        self.ids: dict[str, int] = {}
         self.values: list[str] = []
+        # Value -> id, built when first asked for: a batch's columns of CURPs or phones hold
+        # hundreds of thousands of values that only ever go from id to value.
+        self._ids: dict[str, int] | None = {}
+
+    @property
+    def ids(self) -> dict[str, int]:
+        if self._ids is None:
+            self._ids = dict(zip(self.values, range(len(self.values)), strict=True))
+        return self._ids
+
+    @classmethod
+    def of_distinct(cls, values: list[str]) -> Vocabulary:
+        """The vocabulary that encoding `values`, all distinct, gives (ids 0, 1, ...)."""
+        vocab = cls()
+        vocab.values, vocab._ids = values, None
+        return vocab
 
     def encode(self, column: Iterable[str | None]) -> NDArray[np.int32]:
-        # dict.setdefault with the running size is the fastest pure-Python factorisation;
-        # None is pre-seeded as -1 and left out of `values`.
+        values = column if isinstance(column, list) else list(column)
+        n, known = len(values), len(self.values)
         table: dict[str | None, int] = {None: MISSING}
-        table.update(self.ids)
-        base = len(table) - 1
-        ids = [table.setdefault(v, len(table) - 1) for v in column]
-        new = list(table)[base + 1 :]
-        for value in new:
-            assert value is not None
-            self.ids[value] = table[value]
-            self.values.append(value)
-        return np.array(ids, dtype=np.int32)
+        if known:
+            table.update(self.ids)
+        # One C-level pass: a known value gives its id, a new one the position (offset by
+        # `known`) where it first appears; those positions become ids in that order.
+        seen = np.fromiter(
+            map(table.setdefault, values, range(known, known + n)), dtype=np.int64, count=n
+        )
+        later = np.flatnonzero(seen >= known)
+        if len(later):
+            first = np.zeros(n, dtype=np.int64)
+            first[seen[later] - known] = 1
+            seen[later] = np.cumsum(first)[seen[later] - known] + (known - 1)
+        added: list[str] = list(table)[known + 1 :]  # type: ignore[assignment]
+        self.values.extend(added)
+        if not known:
+            self._ids = None  # built from the values if asked for
+        else:  # table.update(self.ids) built it
+            self.ids.update(zip(added, range(known, known + len(added)), strict=True))
+        return seen.astype(np.int32)
 
     def id_of(self, value: str) -> int:
         """The id of one value, added when new."""
-        found = self.ids.get(value)
+        ids = self.ids
+        found = ids.get(value)
         if found is None:
-            found = self.ids[value] = len(self.values)
+            found = ids[value] = len(self.values)
             self.values.append(value)
         return found
 

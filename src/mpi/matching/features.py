@@ -7,6 +7,7 @@ import functools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from itertools import compress
 from typing import Any
 
 import numpy as np
@@ -283,20 +284,19 @@ class _CurpTable:
     def features(self) -> CurpFeatures:
         # Placeholders count as missing; the kept values get ids in order of appearance.
         kept_mask = ~self.placeholder
-        kept = [v for v, keep in zip(self.values, kept_mask.tolist(), strict=True) if keep]
-        vocab = Vocabulary()
-        vocab.encode(kept)
+        kept = list(compress(self.values, kept_mask.tolist()))
+        vocab = Vocabulary.of_distinct(kept)  # distinct values: ids in their order
         key_of_value = np.full(len(self.values) + 1, MISSING, dtype=np.int32)
         key_of_value[: len(self.values)][kept_mask] = np.arange(len(kept), dtype=np.int32)
         ids = key_of_value[self.index]
-        roots = Vocabulary().encode(k[:16] if len(k) >= 16 else None for k in kept)
-        digits = np.fromiter((_date_digits(k) for k in kept), dtype=np.int32, count=len(kept))
+        roots = Vocabulary().encode([k[:16] if len(k) >= 16 else None for k in kept])
+        chars = _char_matrix([*kept, None])
         return CurpFeatures(
             column=_text(ids, vocab),
             valid=np.append(self.valid[kept_mask], False)[ids],
             root=np.append(roots, np.int32(MISSING))[ids],
-            date_digits=np.append(digits, np.int32(MISSING))[ids],
-            chars=_char_matrix([*kept, None])[ids],
+            date_digits=_date_digits_of(chars)[ids],
+            chars=chars[ids],
         )
 
 
@@ -329,9 +329,13 @@ def _char_matrix(keys: list[str | None]) -> NDArray[np.uint8]:
     return out
 
 
-def _date_digits(curp: str | None) -> int:
-    part = curp[4:10] if curp is not None else ""
-    return int(part) if len(part) == 6 and part.isascii() and part.isdigit() else MISSING
+def _date_digits_of(chars: NDArray[np.uint8]) -> NDArray[np.int32]:
+    # Positions 5-10 as a number when all six are ASCII digits (a non-ASCII character is
+    # b'?' and a short key NUL-padded in `chars`), else MISSING.
+    part = chars[:, 4:10].astype(np.int32) - ord("0")
+    digits = ((part >= 0) & (part <= 9)).all(axis=1)
+    number = part @ (10 ** np.arange(5, -1, -1, dtype=np.int32))
+    return np.where(digits, number, MISSING).astype(np.int32)
 
 
 def _date_number(value: date) -> int:
