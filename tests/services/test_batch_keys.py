@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import numpy as np
@@ -8,7 +9,8 @@ import pytest
 from mpi.matching.blocking_keys import BLOCK_KEYS, block_keys
 from mpi.matching.features import prepare
 from mpi.rules_file import default_rules
-from mpi.services.batch_keys import BlockKeyTable
+from mpi.services import batch_keys
+from mpi.services.batch_keys import BlockKeyTable, table_beside
 from tests.services.people import population_file, read_valid
 
 
@@ -47,3 +49,30 @@ def test_block_key_runs_of_no_kinds_are_empty(tmp_path: Path) -> None:
     runs = table.runs(np.arange(4, dtype=np.intp))
     assert table.keys(0, 3) == [(), (), ()]
     assert (list(runs.keys), list(runs.starts), list(runs.key_ids)) == ([], [0] * 5, [])
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_the_table_made_beside_other_work_is_the_table_made_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, workers: str
+) -> None:
+    records = read_valid(population_file(tmp_path, 150, seed=5))
+    f = prepare(records)
+    monkeypatch.setenv("MPI_WORKERS", workers)
+    monkeypatch.setattr(batch_keys, "_FORK_MIN", 0)  # a forked child even for 150 records
+    alone = BlockKeyTable(f, BLOCK_KEYS)
+    beside, done = table_beside(f, BLOCK_KEYS, lambda: os.getpid())
+    assert done == os.getpid()
+    assert beside.texts == alone.texts
+    assert beside.keys(0, f.n) == alone.keys(0, f.n)
+    rows = np.arange(f.n, dtype=np.intp)[::-1]
+    assert list(beside.runs(rows).key_ids) == list(alone.runs(rows).key_ids)
+
+
+def test_a_kind_whose_texts_hold_the_shipping_separator_crosses_as_a_list() -> None:
+    numbers = [np.array([0, -1, 1], dtype=np.int32)]
+    made = {"a": (["a:x\x00y", "a:z"], numbers), "b": (["b:1", "b:2"], numbers), "c": ([], [])}
+    _, landed = batch_keys._land(batch_keys._ship((None, made)))
+    assert {kind: texts for kind, (texts, _) in landed.items()} == {
+        kind: texts for kind, (texts, _) in made.items()
+    }
+    assert [a.tolist() for _, arrays in landed.values() for a in arrays] == [[0, -1, 1]] * 2

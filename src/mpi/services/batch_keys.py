@@ -14,31 +14,46 @@ identical to `block_keys`' (a test compares them).
 from __future__ import annotations
 
 import operator
-from collections.abc import Iterator, Sequence
+import os
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from itertools import compress
-from typing import cast
+from typing import Any, TypeVar, cast
 
 import numpy as np
 from numpy.typing import NDArray
 
+from mpi._fork import forked_map
 from mpi.domain.stored_records import BlockKeyRuns
 from mpi.matching.blocking_keys import Part, combine, emissions
 from mpi.matching.features import Features
 
 # Key numbers per record and emission; -1 = the record has no key of that emission.
 _NONE = -1
+# Below this many records a fork costs more than it saves.
+_FORK_MIN = 50_000
+# Joins a kind's texts into one blob to cross the fork's pipe (a key text never holds it;
+# if one did, the list would cross as it is).
+_SHIP = "\x00"
+
+R = TypeVar("R")
+# A kind's distinct key texts, and per emission each record's number among them.
+KindKeys = tuple[list[str], list[NDArray[np.int32]]]
 
 
 class BlockKeyTable:
     """Block key strings of the records of `f`, for any range or selection of rows."""
 
-    def __init__(self, f: Features, kinds: Sequence[str]) -> None:
+    def __init__(
+        self, f: Features, kinds: Sequence[str], made: Mapping[str, KindKeys] | None = None
+    ) -> None:
+        """The table of `kinds`; `made` holds the keys of kinds already made elsewhere."""
         self.texts: list[str] = []  # every distinct key, each record's in text order
         numbers: dict[str, list[NDArray[np.int32]]] = {}
+        made = made or {}
         # Kinds in the order of their prefixes, so that numbering each kind's keys after
         # the previous kinds' puts each record's keys of different kinds in text order.
         for kind in sorted(dict.fromkeys(kinds), key=lambda k: f"{k}:"):
-            texts, per_emission = _kind_keys(f, kind)
+            texts, per_emission = made[kind] if kind in made else _kind_keys(f, kind)
             offset = len(self.texts)
             numbers[kind] = [np.where(ids >= 0, ids + offset, _NONE) for ids in per_emission]
             self.texts += texts
@@ -74,7 +89,85 @@ class BlockKeyTable:
         return BlockKeyRuns(self.texts, cast(Sequence[int], starts), cast(Sequence[int], ids))
 
 
-def _kind_keys(f: Features, kind: str) -> tuple[list[str], list[NDArray[np.int32]]]:
+def table_beside(
+    f: Features, kinds: Sequence[str], work: Callable[[], R]
+) -> tuple[BlockKeyTable, R]:
+    """`BlockKeyTable(f, kinds)` and `work()`, on both cores: a forked child makes kinds'
+    keys while this process runs `work`, then both take kinds until none is left.
+
+    The table is the same as `BlockKeyTable(f, kinds)`; small batches (and MPI_WORKERS=1)
+    make it all here, after `work`.
+    """
+    distinct = list(dict.fromkeys(kinds))
+    with _Queue(_heaviest_first(f, distinct)) as queue:
+
+        def task(child: bool) -> Any:
+            done = None if child else work()
+            return done, {kind: _kind_keys(f, kind) for kind in queue}
+
+        results = forked_map(task, [False, True], parallel=f.n >= _FORK_MIN, transport=_TRANSPORT)
+    (done, mine), (_, theirs) = results
+    return BlockKeyTable(f, kinds, {**mine, **theirs}), done
+
+
+def _heaviest_first(f: Features, kinds: list[str]) -> list[str]:
+    """Kinds by their parts and emissions, most first: the last taken are the lightest,
+    so that both processes end at about the same time."""
+    weights = {kind: sum(len(parts) + 1 for parts in emissions(f, kind)) for kind in kinds}
+    return sorted(kinds, key=weights.__getitem__, reverse=True)
+
+
+class _Queue:
+    """Kinds to take, shared by a process and its forked child: a pipe holding one byte
+    per kind (reads of one byte from a pipe are atomic, so each kind is taken once)."""
+
+    def __init__(self, kinds: list[str]) -> None:
+        if len(kinds) > 255:
+            raise ValueError("at most 255 kinds of block keys")
+        self._kinds = kinds
+        self._read, write = os.pipe()
+        try:
+            os.write(write, bytes(range(len(kinds))))
+        finally:
+            os.close(write)
+
+    def __iter__(self) -> Iterator[str]:
+        while taken := os.read(self._read, 1):  # b"" once every kind is taken
+            yield self._kinds[taken[0]]
+
+    def __enter__(self) -> _Queue:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        os.close(self._read)
+
+
+def _ship(result: tuple[None, dict[str, KindKeys]]) -> dict[str, tuple[bytes | list[str], Any]]:
+    """The child's kinds, each one's texts as one UTF-8 blob: a million strings pickle
+    slowly."""
+    shipped: dict[str, tuple[bytes | list[str], Any]] = {}
+    for kind, (texts, numbers) in result[1].items():
+        joined = _SHIP.join(texts)
+        whole = len(texts) > 0 and joined.count(_SHIP) == len(texts) - 1
+        packed = joined.encode("utf-8", "surrogatepass") if whole else texts
+        shipped[kind] = (packed, numbers)
+    return shipped
+
+
+def _land(
+    shipped: dict[str, tuple[bytes | list[str], Any]],
+) -> tuple[None, dict[str, KindKeys]]:
+    landed: dict[str, KindKeys] = {}
+    for kind, (packed, numbers) in shipped.items():
+        texts = packed if isinstance(packed, list) else packed.decode("utf-8", "surrogatepass")
+        landed[kind] = (texts if isinstance(texts, list) else texts.split(_SHIP), numbers)
+    return None, landed
+
+
+_TRANSPORT = (_ship, _land)
+
+
+def _kind_keys(f: Features, kind: str) -> KindKeys:
     """The distinct keys of `kind`, and per emission each row's index among them.
 
     A kind of several emissions gives a record several keys, so its keys are sorted

@@ -40,7 +40,7 @@ from mpi.matching.split_clusters import cluster_links_split
 from mpi.matching.term_frequency import TermFrequencies
 from mpi.matching.weights import match_weights_to_probs, prob_to_match_weight
 from mpi.services.audit import Actor, audit_entry
-from mpi.services.batch_keys import BlockKeyTable
+from mpi.services.batch_keys import BlockKeyTable, table_beside
 from mpi.services.batch_persist import load_graph, person_ids, write_persons, write_records
 from mpi.services.decide import REVIEW_AMBIGUOUS, REVIEW_POSSIBLE_MATCH
 from mpi.services.model import uses_term_frequencies
@@ -65,6 +65,12 @@ class BatchLinkResult:
     oversized_blocks: tuple[OversizedBlock, ...]
     term_frequencies: TermFrequencies
     timings: dict[str, float] = field(default_factory=dict)
+
+
+# Person ids, review tasks by record, links and each chunk's extra rows.
+_Bookkeeping = tuple[
+    list[str], dict[int, ReviewTask], LinkColumns, Callable[[WriteTx, int, int], None]
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,10 +138,18 @@ def link_records(
         # Only the keys are needed from here on: the engine links without the columns.
         columns = RecordColumns.of([])
     linked = _link(f, rules, timings)
-    ids = _person_ids(linked.labels)
-    tasks = _review_tasks(f.keys, linked, ids, at)
-    links = _links(f.keys, linked, ids, actor, at)
-    extra = _extra(f.keys, tasks, actor, at)
+
+    def bookkeeping() -> _Bookkeeping:
+        ids = _person_ids(linked.labels)
+        tasks = _review_tasks(f.keys, linked, ids, at)
+        return ids, tasks, _links(f.keys, linked, ids, actor, at), _extra(f.keys, tasks, actor, at)
+
+    if bulk is None:
+        ids, tasks, links, extra = bookkeeping()
+    else:
+        # The key table is made after linking, so that it is not held through the peak,
+        # on both cores: the other one is idle until the write starts its staging child.
+        table, (ids, tasks, links, extra) = table_beside(f, rules.blocking.keys, bookkeeping)
     sizes = np.bincount(linked.labels)
     result = BatchLinkResult(
         keys=f.keys,
@@ -156,9 +170,7 @@ def link_records(
             on_written(result)
         timings["links"] = time.perf_counter() - mark
     else:
-        # The key table is made after linking, so that it is not held through the peak;
-        # the features and the linking's arrays are let go before the write's.
-        table = BlockKeyTable(f, rules.blocking.keys)
+        # The features and the linking's arrays are let go before the write's.
         del f, linked
         written = None if on_written is None else partial(on_written, result)
         load_graph(bulk, columns, table, links, at, extra, on_chunk, written)
