@@ -26,7 +26,7 @@ from mpi.io.records_file import RowError
 # position among the part's rows. Columns pickle far cheaper than Record objects.
 Packed = tuple[list[list[object]], list[tuple[int, RowError]]]
 _SPECIAL = (b'"', b"\r", b"\x00")
-CHUNK_BYTES = 4 << 20  # ~45,000 records
+CHUNK_BYTES = 256 << 10  # ~2,800 records: a chunk's cells stay in the CPU caches while parsed
 
 
 def read_columns(data: bytes, part: Part, header: list[str], today: date) -> Packed | None:
@@ -34,7 +34,9 @@ def read_columns(data: bytes, part: Part, header: list[str], today: date) -> Pac
 
     A part starting at byte 0 begins with the header row, which is skipped (`header` is the
     checked header of the file). The part is parsed CHUNK_BYTES at a time: the cells of a
-    whole part at once would cost hundreds of megabytes more at the peak.
+    whole part at once would cost hundreds of megabytes more at the peak, and each column
+    pass over a small chunk's cells finds them in the CPU caches (half the reading time at
+    1M records measured against 4 MB chunks).
     """
     if any(special in data for special in _SPECIAL):
         return None
