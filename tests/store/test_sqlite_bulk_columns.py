@@ -12,7 +12,7 @@ from mpi.domain.errors import ConflictError, ValidationError
 from mpi.domain.records import Record
 from mpi.domain.stored_records import BlockKeyRuns
 from mpi.store.sqlite import open_sqlite_store
-from mpi.store.sqlite_bulk_columns import joined_keys, search_rows
+from mpi.store.sqlite_bulk_columns import joined_keys, search_rows, taker
 from mpi.store.sqlite_key_hash import key_hash
 from mpi.store.sqlite_search_keys import own_rows
 
@@ -120,3 +120,44 @@ def test_bad_columns_are_refused_naming_the_field(tmp_path: Path) -> None:
             tx.create_person_ids(["P1", "P1"], T0)
     finally:
         store.close()
+
+
+@pytest.mark.parametrize("rows", [[3, 4, 5], [5, 3, 4], [3, 5, 4, 6], [7], []])
+def test_a_chunks_values_are_the_columns_values_at_its_rows_in_order(rows: list[int]) -> None:
+    column = [f"v{i}" for i in range(10)]
+    assert taker(rows)(column) == [column[i] for i in rows]
+    assert taker(rows)(tuple(column)) == [column[i] for i in rows]
+
+
+def test_each_row_stores_its_own_values_and_the_calls_shared_ones(tmp_path: Path) -> None:
+    store = open_sqlite_store(tmp_path / "mpi.db")
+    later = datetime(2026, 3, 2, tzinfo=UTC)
+    keys = RecordColumns.of(RECORDS).keys
+    links = LinkColumns(keys, ["P1", "P2", "P1"], ["a", "b", "c"], [0.5, None, 0.25], "o'x", later)
+    try:
+        with store.bulk_load() as tx:
+            tx.create_person_ids(["P2", "P1"], T0)
+            tx.insert_linked_columns(RecordColumns.of(RECORDS), links, [1, 2], _runs(2), T0)
+            tx.insert_linked_columns(RecordColumns.of(RECORDS), links, [0], _runs(1), T0)
+    finally:
+        store.close()
+    conn = sqlite3.connect(tmp_path / "mpi.db")
+    try:
+        stored = conn.execute(
+            "SELECT rid, key, birth_date, person_id, link_rule, link_probability, linked_by, "
+            "substr(received_at, 1, 10), substr(linked_at, 1, 10), version FROM records"
+        ).fetchall()
+        persons = conn.execute("SELECT id, status, substr(created_at, 1, 10) FROM persons")
+        made = persons.fetchall()
+    finally:
+        conn.close()
+    assert stored == [
+        (1, "IMSS:1", "1990-05-01", "P2", "b", None, "o'x", "2026-03-01", "2026-03-02", 1),
+        (2, "IMSS:3", "2001-01-01", "P1", "c", 0.25, "o'x", "2026-03-01", "2026-03-02", 1),
+        (3, "IMSS:2", None, "P1", "a", 0.5, "o'x", "2026-03-01", "2026-03-02", 1),
+    ]
+    assert sorted(made) == [("P1", "active", "2026-03-01"), ("P2", "active", "2026-03-01")]
+
+
+def _runs(count: int) -> BlockKeyRuns:
+    return BlockKeyRuns.of([("x:1",)] * count)

@@ -12,33 +12,54 @@ from mpi.domain.errors import ConflictError
 from mpi.domain.persons import Link
 from mpi.domain.records import Record
 from mpi.domain.stored_records import BlockKeyRuns, RecordWrite
+from mpi.store import sqlite_bulk_statements as statements_module
 from mpi.store.sqlite import open_sqlite_store
 from mpi.store.sqlite_bulk import loading_path
-from mpi.store.sqlite_bulk_statements import run, statements
+from mpi.store.sqlite_bulk_statements import by_columns, literal, run
 
 T0 = datetime(2026, 3, 1, tzinfo=UTC)
-INSERT = "INSERT INTO t (a, b) VALUES {values}"
+INSERT = "INSERT INTO t (a, b, c, d) VALUES {values}"
 
 
 @pytest.fixture
 def conn() -> Iterator[sqlite3.Connection]:
     conn = sqlite3.connect(":memory:", isolation_level=None)
-    conn.execute("CREATE TABLE t (a INTEGER PRIMARY KEY, b TEXT)")
+    conn.execute("CREATE TABLE t (a INTEGER PRIMARY KEY, b TEXT, c TEXT, d INTEGER)")
     yield conn
     conn.close()
 
 
 @pytest.mark.parametrize(
-    ("count", "per", "statements_run"), [(0, 3, 0), (2, 3, 1), (7, 3, 2), (9, 3, 1)]
+    ("count", "per", "statements_run"), [(0, 3, 0), (2, 3, 1), (7, 3, 2), (9, 3, 1), (1, 1, 1)]
 )
-def test_prepared_statements_insert_every_row_once(
-    conn: sqlite3.Connection, count: int, per: int, statements_run: int
+def test_column_statements_insert_every_row_once_in_order(
+    conn: sqlite3.Connection,
+    monkeypatch: pytest.MonkeyPatch,
+    count: int,
+    per: int,
+    statements_run: int,
 ) -> None:
-    rows = [(i, f"v{i}") for i in range(count)]
-    work = statements(INSERT, 2, iter(rows), count, per, "(?, ?)")
-    run(conn, work)
+    monkeypatch.setattr(statements_module, "PARAMETERS", 3 * per)
+    rows = [(i, f"v{i}", None if i % 2 else f"w{i}") for i in range(count)]
+    columns = [list(column) for column in zip(*rows, strict=True)] or [[], [], []]
+    work = by_columns("INSERT INTO t (a, b, c) VALUES {values}", columns, ())
     assert len(work) == statements_run
-    assert conn.execute("SELECT a, b FROM t ORDER BY a").fetchall() == rows
+    run(conn, work)
+    assert conn.execute("SELECT a, b, c FROM t ORDER BY rowid").fetchall() == rows
+
+
+def test_each_row_ends_with_the_shared_literals(conn: sqlite3.Connection) -> None:
+    tail = (literal("o'brien; DROP TABLE t"), "7")
+    run(conn, by_columns(INSERT, [[1, 2], ["x", None]], tail))
+    assert conn.execute("SELECT a, b, c, d FROM t ORDER BY a").fetchall() == [
+        (1, "x", "o'brien; DROP TABLE t", 7),
+        (2, None, "o'brien; DROP TABLE t", 7),
+    ]
+
+
+def test_columns_of_different_lengths_are_refused(conn: sqlite3.Connection) -> None:
+    with pytest.raises(ValueError, match="size"):
+        by_columns(INSERT, [[1, 2], ["x"]], ("'c'", "1"))
 
 
 def test_a_key_repeated_in_a_later_chunk_fails_the_load_and_leaves_the_store_empty(

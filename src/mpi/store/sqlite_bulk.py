@@ -22,12 +22,13 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
-from itertools import groupby, repeat
+from itertools import groupby
 from operator import attrgetter
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -41,7 +42,7 @@ from mpi.store import sqlite_bulk_rows as bulk_rows
 from mpi.store import sqlite_codec as codec
 from mpi.store.sqlite_bulk_beside import KeysBeside, staging_path
 from mpi.store.sqlite_bulk_keys import HeldKeys
-from mpi.store.sqlite_bulk_statements import PARAMETERS, Statement, run, statements
+from mpi.store.sqlite_bulk_statements import Statement, by_columns, literal, run
 from mpi.store.sqlite_link_writes import LinkWrites
 from mpi.store.sqlite_record_writes import RecordWrites, validate
 from mpi.store.sqlite_schema import DDL
@@ -183,10 +184,8 @@ class BulkWrites(RecordWrites, LinkWrites):
         fresh = list(dict.fromkeys(ids))
         if self._persons.intersection(fresh) or len(fresh) != len(ids):
             raise ConflictError("a person id is given twice")
-        stamp = codec.ts(at, "created_at")
-        rows = zip(sorted(fresh), repeat("active"), repeat(stamp))
-        values = "(?, ?, ?)"
-        run(self._conn, statements(_INSERT_PERSON, 3, rows, len(fresh), PARAMETERS // 3, values))
+        shared = ("'active'", literal(codec.ts(at, "created_at")))
+        run(self._conn, by_columns(_INSERT_PERSON, [sorted(fresh)], shared))
         self._persons.update(fresh)
 
     def insert_linked_columns(
@@ -202,30 +201,26 @@ class BulkWrites(RecordWrites, LinkWrites):
             raise ConflictError(
                 f"{len(picked)} records given with {len(keys.starts) - 1} runs of block keys"
             )
-        self._check_columns(records, picked)
+        take = columns.taker(picked)
+        self._check_columns(records, picked, take)
         if keys.keys is not self._checked_keys:
             bulk_rows.check_keys(keys.keys, records.record(picked[0]) if picked else None)
             self._checked_keys = keys.keys
-        self._check_person_ids(set(map(links.person_ids.__getitem__, picked)))
+        self._check_person_ids(set(take(links.person_ids)))
         first = self._take_rids(len(picked))
         staged = self._is_staged(first, picked)
         rids = np.arange(first, first + len(picked), dtype=np.int64)
         texts = self._staged_texts(first, len(picked)) if staged else None
         if texts is None:
             texts = columns.joined_keys(keys)
-        template = columns.row_values(codec.ts(at), codec.ts(links.linked_at, "linked_at"))
-        births = self._days.texts(list(map(records.column("birth_date").__getitem__, picked)))
-        values = columns.linked_rows(records, links, picked, first, texts, births)
-        institutions = set(map(records.column("institution").__getitem__, picked))
-        work: list[Statement] = [(_ADD_INSTITUTION, [(i,) for i in institutions])]
-        work += statements(
-            columns.INSERT,
-            columns.WIDTH,
-            values,
-            len(picked),
-            PARAMETERS // columns.WIDTH,
-            template,
+        births = self._days.texts(take(records.column("birth_date")))
+        values = columns.linked_columns(records, links, picked, first, texts, births)
+        shared = columns.shared_values(
+            links.linked_by, codec.ts(at), codec.ts(links.linked_at, "linked_at")
         )
+        institutions = set(take(records.column("institution")))
+        work: list[Statement] = [(_ADD_INSTITUTION, [(i,) for i in institutions])]
+        work += by_columns(columns.INSERT, values, shared)
         run(self._conn, work)
         if not staged:
             self._held.add(self._conn, keys, rids)
@@ -300,10 +295,12 @@ class BulkWrites(RecordWrites, LinkWrites):
             raise ConflictError("records inserted in another order than their keys were staged")
         return True
 
-    def _check_columns(self, records: RecordColumns, rows: list[int]) -> None:
+    def _check_columns(
+        self, records: RecordColumns, rows: list[int], take: Callable[[Sequence[Any]], list[Any]]
+    ) -> None:
         for name in ("institution", "record_id"):
             column = records.column(name)
-            if not all(map(column.__getitem__, rows)):
+            if not all(take(column)):
                 bad = next(i for i in rows if not column[i])
                 validate(RecordWrite(records.record(bad), ()))
 

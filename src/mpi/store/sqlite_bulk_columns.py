@@ -2,16 +2,17 @@
 
 A batch link hands the store its records and links as columns (RecordColumns,
 LinkColumns) and the block keys as runs over one list of distinct key texts. Each
-records column is one C-level `map` over the chunk's row numbers (dates formatted
-once per distinct value); the values every row shares (timestamps, version) are
-literals of the statement instead of parameters. (One join over a whole chunk's key
-ids, split at a marker after each record, measured slower than a join per record: the
-cost is reading each key's string, not the calls.)
+records column of a chunk is one list slice where the chunk is one ascending range of
+rows (a batch inserts its records in its own order), else one C-level `map` over its
+row numbers (dates formatted once per distinct value); the values every row shares
+(timestamps, version, who linked) are literals of the statement instead of parameters.
+(One join over a whole chunk's key ids, split at a marker after each record, measured
+slower than a join per record: the cost is reading each key's string, not the calls.)
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from itertools import pairwise, repeat
 from operator import is_not
 from typing import Any
@@ -23,27 +24,25 @@ from mpi.domain.batch_columns import LinkColumns, RecordColumns
 from mpi.domain.records import RECORD_FIELDS
 from mpi.domain.stored_records import BlockKeyRuns
 from mpi.store import sqlite_codec as codec
+from mpi.store.sqlite_bulk_statements import literal
 from mpi.store.sqlite_key_hash import key_hashes
 from mpi.store.sqlite_search_keys import CURP, NAME_DOB
 
 SEPARATOR = codec.KEY_SEPARATOR
 _BIRTH = RECORD_FIELDS.index("birth_date")
 
-Row = tuple[object, ...]
 Ints = NDArray[np.int64]
 
 
-WIDTH = len(RECORD_FIELDS) + 7
 INSERT = (
     f"INSERT INTO records (rid, key, {', '.join(RECORD_FIELDS)}, block_keys, person_id, "
-    "linked_by, link_rule, link_probability, received_at, linked_at, version) VALUES {values}"
+    "link_rule, link_probability, linked_by, received_at, linked_at, version) VALUES {values}"
 )
 
 
-def row_values(received_at: str, linked_at: str) -> str:
-    """One row of INSERT for `linked_rows`' rows: every row's received_at, linked_at and
-    version are literals (codec timestamps hold no quote)."""
-    return f"({', '.join(['?'] * WIDTH)}, '{received_at}', '{linked_at}', 1)"
+def shared_values(linked_by: str, received_at: str, linked_at: str) -> tuple[str, ...]:
+    """The literals ending each row of INSERT: the values every row of a call shares."""
+    return (literal(linked_by), literal(received_at), literal(linked_at), "1")
 
 
 def joined_keys(keys: BlockKeyRuns) -> list[str]:
@@ -65,29 +64,34 @@ class Days(dict[object, str | None]):
         return list(map(self.__getitem__, births))
 
 
-def linked_rows(
+def linked_columns(
     records: RecordColumns,
     links: LinkColumns,
     rows: list[int],
     first_rid: int,
     block_keys: list[str],
     births: list[str | None],
-) -> Iterator[Row]:
-    """The rows of `INSERT` for records[rows], rids from `first_rid` on; `births` are
-    their stored birth dates."""
-    fields: list[Iterable[object]] = [map(column.__getitem__, rows) for column in records.fields]
-    fields[_BIRTH] = births
-    return zip(
-        range(first_rid, first_rid + len(rows)),
-        map(records.keys.__getitem__, rows),
-        *fields,
-        block_keys,
-        map(links.person_ids.__getitem__, rows),
-        repeat(links.linked_by, len(rows)),
-        map(links.rules.__getitem__, rows),
-        map(links.probabilities.__getitem__, rows),
-        strict=True,
-    )
+) -> list[list[Any]]:
+    """The parameter columns of `INSERT` for records[rows], rids from `first_rid` on;
+    `births` are their stored birth dates."""
+    take = taker(rows)
+    fields = [births if i == _BIRTH else take(c) for i, c in enumerate(records.fields)]
+    rids = list(range(first_rid, first_rid + len(rows)))
+    people, rules, chances = links.person_ids, links.rules, links.probabilities
+    return [rids, take(records.keys), *fields, block_keys, *map(take, (people, rules, chances))]
+
+
+def taker(rows: list[int]) -> Callable[[Sequence[Any]], list[Any]]:
+    """A function giving a column's values at `rows` as a list: one slice where they
+    are one ascending range (a batch inserts its records in its own order)."""
+    if rows and rows[-1] - rows[0] == len(rows) - 1 and rows == list(range(rows[0], rows[-1] + 1)):
+        part = slice(rows[0], rows[-1] + 1)
+        return lambda column: _listed(column[part])
+    return lambda column: list(map(column.__getitem__, rows))
+
+
+def _listed(values: Sequence[Any]) -> list[Any]:
+    return values if isinstance(values, list) else list(values)
 
 
 def search_rows(

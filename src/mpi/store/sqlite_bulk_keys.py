@@ -25,7 +25,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from mpi.domain.stored_records import BlockKeyRuns
-from mpi.store.sqlite_bulk_statements import PARAMETERS, Statement, statements
+from mpi.store.sqlite_bulk_statements import Statement, by_columns
 from mpi.store.sqlite_bulk_statements import run as run_now
 from mpi.store.sqlite_key_hash import key_hashes
 
@@ -156,5 +156,4 @@ def _held(hashes: Ints, pairs: Ints, width: int, wanted: Ints, rids: Ints) -> ND
 def _insert(run: Run, hashes: Ints, rids: Ints) -> None:
     for start in range(0, len(hashes), _SLICE):
         part = slice(start, start + _SLICE)
-        rows = zip(hashes[part].tolist(), rids[part].tolist(), strict=True)
-        run(statements(_ADD_KEY, 2, rows, len(hashes[part]), PARAMETERS // 2, "(?, ?)"))
+        run(by_columns(_ADD_KEY, [hashes[part].tolist(), rids[part].tolist()]))
