@@ -21,6 +21,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import partial
+from itertools import compress
 
 import numpy as np
 from numpy.typing import NDArray
@@ -67,9 +68,14 @@ class BatchLinkResult:
     timings: dict[str, float] = field(default_factory=dict)
 
 
-# Person ids, review tasks by record, links and each chunk's extra rows.
+# Each record's person id, the persons' ids (sorted), review tasks by record, links and
+# each chunk's extra rows.
 _Bookkeeping = tuple[
-    list[str], dict[int, ReviewTask], LinkColumns, Callable[[WriteTx, int, int], None]
+    list[str],
+    list[str],
+    dict[int, ReviewTask],
+    LinkColumns,
+    Callable[[WriteTx, int, int], None],
 ]
 
 
@@ -140,16 +146,19 @@ def link_records(
     linked = _link(f, rules, timings)
 
     def bookkeeping() -> _Bookkeeping:
-        ids = _person_ids(linked.labels)
+        ids, persons = _person_ids(linked.labels)
         tasks = _review_tasks(f.keys, linked, ids, at)
-        return ids, tasks, _links(f.keys, linked, ids, actor, at), _extra(f.keys, tasks, actor, at)
+        links = _links(f.keys, linked, ids, actor, at)
+        return ids, persons, tasks, links, _extra(f.keys, tasks, actor, at)
 
     if bulk is None:
-        ids, tasks, links, extra = bookkeeping()
+        ids, _, tasks, links, extra = bookkeeping()
     else:
         # The key table is made after linking, so that it is not held through the peak,
         # on both cores: the other one is idle until the write starts its staging child.
-        table, (ids, tasks, links, extra) = table_beside(f, rules.blocking.keys, bookkeeping)
+        table, (ids, persons, tasks, links, extra) = table_beside(
+            f, rules.blocking.keys, bookkeeping
+        )
     sizes = np.bincount(linked.labels)
     result = BatchLinkResult(
         keys=f.keys,
@@ -173,7 +182,7 @@ def link_records(
         # The features and the linking's arrays are let go before the write's.
         del f, linked
         written = None if on_written is None else partial(on_written, result)
-        load_graph(bulk, columns, table, links, at, extra, on_chunk, written)
+        load_graph(bulk, columns, table, links, at, extra, on_chunk, written, persons=persons)
         timings["write"] = time.perf_counter() - mark
     # CPU seconds beside the wall ones: on a shared machine they tell the work apart from
     # the waiting.
@@ -273,9 +282,14 @@ def _with_ambiguous(
     return sorted(grouped.items())
 
 
-def _person_ids(labels: NDArray[np.int64]) -> list[str]:
-    ids = person_ids(PERSON_ID_PREFIX, int(labels.max()) + 1)
-    return [ids[label] for label in labels.tolist()]
+def _person_ids(labels: NDArray[np.int64]) -> tuple[list[str], list[str]]:
+    """Each record's person id, and the persons' ids in order."""
+    # Fresh ids go to the persons in the ids' order: the persons' list is then in order
+    # without a sort of a million records' ids (the bulk load wants it sorted).
+    ids = sorted(person_ids(PERSON_ID_PREFIX, int(labels.max()) + 1))
+    held = np.bincount(labels) > 0
+    persons = ids if held.all() else list(compress(ids, held.tolist()))
+    return [ids[label] for label in labels.tolist()], persons
 
 
 def _review_tasks(
