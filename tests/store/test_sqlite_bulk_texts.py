@@ -14,6 +14,9 @@ from mpi.store.sqlite_key_hash import key_hashes
 
 KEYS = ["a:1", "b:ÑAÑEZ", "c:", "curp:GALJ800101HDFRPN09", "d:λ"]
 RUNS = [[0, 1], [], [3], [2, 4, 0], [], [1]]
+# Keys of about one, two and three words of the join's copies, and a byte either side.
+LONG = [f"k:{'Ñ' if n % 2 else 'A'}{'B' * n}" for n in (27, 28, 29, 30, 60, 61, 62, 95)]
+LONG_RUNS = [[7, 0], [1, 2, 3], [], [4, 5, 6, 7], [3], [0, 1, 2, 3, 4, 5, 6, 7]]
 
 
 def _runs(keys: list[str], runs: list[list[int]]) -> BlockKeyRuns:
@@ -24,13 +27,20 @@ def _runs(keys: list[str], runs: list[list[int]]) -> BlockKeyRuns:
 
 
 def _blob(keys: list[str]) -> KeyBlob:
-    return KeyBlob("\x1f".join(keys).encode(), len(keys))
+    return KeyBlob(["\x1f".join(keys).encode()], len(keys))
 
 
 @pytest.mark.parametrize("gather", [1, 2, 8192])
 @pytest.mark.parametrize(
     ("keys", "runs"),
-    [(KEYS, RUNS), (KEYS, [[]]), ([], [[], []]), (["x:1"], [[0], [0]]), (KEYS, [[4], [0]])],
+    [
+        (KEYS, RUNS),
+        (KEYS, [[]]),
+        ([], [[], []]),
+        (["x:1"], [[0], [0]]),
+        (KEYS, [[4], [0]]),
+        (LONG, LONG_RUNS),
+    ],
 )
 def test_joined_blob_texts_are_the_loaders_joins(
     keys: list[str], runs: list[list[int]], gather: int, monkeypatch: pytest.MonkeyPatch
@@ -43,12 +53,13 @@ def test_joined_blob_texts_are_the_loaders_joins(
 
 def test_blob_hashes_are_the_key_hashes() -> None:
     assert _blob(KEYS).hashes(2).tolist() == key_hashes(KEYS)
+    assert _blob(LONG).hashes(3).tolist() == key_hashes(LONG)
     assert _blob([]).hashes(2).tolist() == []
 
 
 def test_a_blob_with_another_number_of_keys_is_refused() -> None:
     with pytest.raises(ValueError, match="3 key texts expected, 2 found"):
-        KeyBlob(b"a:1\x1fb:2", 3)
+        KeyBlob([b"a:1\x1fb:2"], 3)
 
 
 def _sent(keys: list[str], runs: list[list[int]], per: int) -> JoinedTexts:

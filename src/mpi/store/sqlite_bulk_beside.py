@@ -165,7 +165,7 @@ def stage(
     key_ids = np.frombuffer(marshal.load(payload), dtype=np.int32)
     count = marshal.load(payload)
     parts = [marshal.load(payload) for _ in range(marshal.load(payload))]
-    blob = KeyBlob(_SEPARATOR.encode().join(parts), count)
+    blob = KeyBlob(parts, count)
     del parts
     if texts is not None:
         send_joined(blob, starts, key_ids, *texts)

@@ -19,6 +19,7 @@ import contextlib
 import os
 import struct
 from collections import deque
+from collections.abc import Sequence
 
 import numpy as np
 from numpy.typing import NDArray
@@ -34,23 +35,39 @@ _GATHER = 8_192
 _RECORD = "\x1e"
 _KEY = codec.KEY_SEPARATOR.encode()[0]
 _MESSAGE = struct.Struct("<qqqq")  # first run, runs, offset in the file, length
+# Bytes copied at once by the join: most keys and their separator fit one word.
+_WORD = 32
+# Row k: the first k bytes of a word are kept.
+_FILLED = np.arange(_WORD) < np.arange(_WORD + 1)[:, None]
 
 Ints = NDArray[np.int64]
 
 
 class KeyBlob:
-    """Distinct key texts as one UTF-8 blob joined by the key separator (the child's copy)."""
+    """Distinct key texts in one UTF-8 buffer, each preceded by the key separator (the
+    child's copy)."""
 
-    def __init__(self, blob: bytes, count: int) -> None:
-        self.raw = blob
-        self.blob = np.frombuffer(blob, dtype=np.uint8)
-        ends = np.flatnonzero(self.blob == _KEY).astype(np.int64)
-        ends = np.append(ends, len(blob)) if count else ends
-        if len(ends) != count:
-            raise ValueError(f"{count} key texts expected, {len(ends)} found in the blob")
-        self.begins = np.zeros(count, dtype=np.int64)
-        self.begins[1:] = ends[:-1] + 1
-        self.lengths = ends - self.begins
+    def __init__(self, parts: Sequence[bytes], count: int) -> None:
+        """The keys of `parts` (each holding keys joined by the key separator), `count`
+        in all."""
+        separator = codec.KEY_SEPARATOR.encode()
+        # One join, no copy after it: a separator before the first key as before every
+        # other (a key is gathered with the byte before it), and room after the last key
+        # for a whole word read at it.
+        self.raw = separator.join([b"", *(parts if count else ()), bytes(_WORD)])
+        blob = np.frombuffer(self.raw, dtype=np.uint8)
+        marks = np.flatnonzero(blob == _KEY)
+        if len(marks) != count + 1:
+            raise ValueError(f"{count} key texts expected, {len(marks) - 1} found in the blob")
+        # Offsets fit 32 bits below 2 GiB: the gathers read half the bytes.
+        index = np.int32 if len(self.raw) < 1 << 31 else np.int64
+        self.begins = (marks[:-1] + 1).astype(index)
+        self.lengths = np.diff(marks).astype(index) - 1
+        # Every word of _WORD bytes, at every offset: a key and its separator are copied
+        # a word at a time, not a byte at a time.
+        self._words = np.ndarray(
+            buffer=self.raw, dtype=f"V{_WORD}", shape=(len(self.raw) - _WORD + 1,), strides=(1,)
+        )
 
     def hashes(self, slice_: int) -> Ints:
         """`key_hashes` of every key, `slice_` keys at a time."""
@@ -72,11 +89,12 @@ class KeyBlob:
         return b"".join(pieces)
 
     def _gather(self, starts: Ints, key_ids: NDArray[np.int32]) -> bytes:
-        if not len(self.blob):  # no keys at all (else an empty unit reads byte -1)
+        if not len(self.begins):  # no keys at all (else an empty unit reads key -1)
             return (_RECORD * (len(starts) - 1)).encode()
         counts = np.diff(starts)
         # One unit per key of each record, one empty unit for a record without keys;
-        # each unit is a separator byte and the key's bytes.
+        # each unit is a separator byte and the key's bytes, copied together from the
+        # blob (an empty unit copies the first separator).
         per_record = np.maximum(counts, 1)
         unit_starts = np.zeros(len(counts) + 1, dtype=np.int64)
         np.cumsum(per_record, out=unit_starts[1:])
@@ -85,15 +103,22 @@ class KeyBlob:
         at = np.repeat(unit_starts[:-1] - (starts[:-1] - starts[0]), counts)
         ids[at + np.arange(len(held))] = held
         present = ids >= 0
-        begins = np.where(present, self.begins[ids], 0)
+        froms = np.where(present, self.begins[ids], 1) - 1
         sizes = np.where(present, self.lengths[ids], 0) + 1
-        out_starts = np.zeros(len(ids), dtype=np.int64)
-        np.cumsum(sizes[:-1], out=out_starts[1:])
-        source = np.repeat(begins - out_starts - 1, sizes) + np.arange(int(sizes.sum()))
-        # The separator positions point one byte before their key (or at -1): overwritten.
-        out = self.blob[source]
-        out[out_starts] = _KEY
-        out[out_starts[unit_starts[:-1]]] = ord(_RECORD)
+        # Each unit in whole words, one after the other, then the bytes past each unit's
+        # end dropped (words written in place would overlap, and numpy does not promise
+        # the order of such writes).
+        words = (sizes + _WORD - 1) // _WORD
+        firsts = np.zeros(len(ids) + 1, dtype=np.int64)
+        np.cumsum(words, out=firsts[1:])
+        within = np.arange(int(firsts[-1]), dtype=np.int64) - np.repeat(firsts[:-1], words)
+        within *= _WORD
+        copied = self._words[np.repeat(froms, words) + within].view(np.uint8)
+        kept = _FILLED[np.minimum(np.repeat(sizes, words) - within, _WORD)]
+        out = copied.reshape(-1, _WORD)[kept]
+        unit_firsts = np.zeros(len(ids), dtype=np.int64)
+        np.cumsum(sizes[:-1], out=unit_firsts[1:])
+        out[unit_firsts[unit_starts[:-1]]] = ord(_RECORD)
         return bytes(out.tobytes())
 
 
