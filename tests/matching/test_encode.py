@@ -69,3 +69,25 @@ def test_a_vocabulary_of_distinct_values_numbers_them_in_order() -> None:
     assert vocab.ids == {"b": 0, "a": 1, "c": 2}
     assert vocab.encode(["c", None, "d", "b"]).tolist() == [2, -1, 3, 0]
     assert vocab.values == ["b", "a", "c", "d"]
+
+
+@pytest.mark.parametrize(
+    ("seen_first", "column"),
+    [
+        ([], ["a", "b", "a", None, "c"]),  # ids in order of appearance: 0, 1, 0, 2
+        (["a", "b", "c"], ["c", "a", "b", "a"]),  # ids 2, 0, 1, 0
+        (["a", "b"], ["b", None, "b"]),  # one id, not 0
+        ([], [None, None]),
+        ([], []),
+    ],
+)
+def test_mapping_a_column_gives_the_ids_of_encoding_the_mapped_values(
+    seen_first: list[str | None], column: list[str | None]
+) -> None:
+    source = Vocabulary()
+    source.encode(seen_first)
+    ids = source.encode(column)
+    got, want = Vocabulary(), Vocabulary()
+    mapped = encode_mapped(str.upper, ids, source, got)
+    assert mapped.tolist() == want.encode([v and v.upper() for v in column]).tolist()
+    assert got.values == want.values

@@ -85,11 +85,22 @@ def encode_mapped(
     are those `vocab.encode([func(v) for v in column])` would give. For a handful of
     values numpy's set-up dominates: callers map those one by one (features._mapped).
     """
-    present = ids[ids >= 0]
-    order = present[np.sort(first_positions(present))] if len(present) else present
+    order = _in_order_of_appearance(ids[ids >= 0])
     lookup = np.full(len(source) + 1, MISSING, dtype=np.int32)  # [-1] stays missing
     lookup[order] = vocab.encode(func(source.values[i]) for i in order.tolist())
     return lookup[ids]
+
+
+def _in_order_of_appearance(ids: NDArray[np.int32]) -> NDArray[np.int32]:
+    """The distinct values of `ids` (none negative) in order of first appearance."""
+    if not len(ids):
+        return ids
+    top = np.maximum.accumulate(ids)
+    if ids[0] == 0 and bool((np.diff(top) <= 1).all()):
+        # Numbered as they first appear (a column encoded in a vocabulary of its own): each
+        # new value is the largest so far plus one, so they appear as 0, 1, 2, ... No sort.
+        return np.arange(int(top[-1]) + 1, dtype=ids.dtype)
+    return ids[np.sort(first_positions(ids))]
 
 
 def values_of(ids: NDArray[np.int32], vocab: Vocabulary) -> NDArray[np.object_]:
