@@ -97,12 +97,12 @@ def prepare(records: Sequence[Record] | RecordColumns) -> Features:
         parallel=parallel,
     )
     assert isinstance(own, _RecordHalf) and isinstance(curps, _CurpHalf)
-    codes = {name: own.text.get(name) or curps.text[name] for name in _CODE_FIELDS}
+    codes = {name: own.text.get(name) or _text(*curps.text[name]) for name in _CODE_FIELDS}
     return Features(
         keys=own.keys,
-        text={"sex": curps.sex, **codes, **own.names},
+        text={"sex": _text(*curps.sex), **codes, **own.names},
         phonetic=own.phonetic,
-        curp=curps.features,
+        curp=curps.features.assembled(),
         birth_date=_with_curp_dates(own.birth_date, curps.index, curps.dates),
         given=own.given,
     )
@@ -112,6 +112,9 @@ def prepare(records: Sequence[Record] | RecordColumns) -> Features:
 _CHILD_CODES = ("birth_state", "postal_code", "nss")
 # Per distinct CURP: valid, placeholder, and the sex and birth date a valid CURP encodes.
 _Checks = tuple[NDArray[np.bool_], NDArray[np.bool_], list[str | None], list[date | None]]
+# A TextColumn's ids and vocabulary: the child's columns cross as these, and the parent makes
+# their values (the child's own object arrays would be made only to be thrown away).
+_Encoded = tuple[NDArray[np.int32], Vocabulary]
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,11 +134,11 @@ class _CurpHalf:
     """The child's half: the CURP features, what the CURPs tell of sex and birth date, and
     the _CHILD_CODES columns."""
 
-    features: CurpFeatures
-    sex: TextColumn
+    features: _CurpParts
+    sex: _Encoded
     index: NDArray[np.int32]  # per record, its distinct CURP; -1 = none
     dates: NDArray[np.int32]  # per distinct CURP, the birth date a valid one encodes; [-1] -1
-    text: dict[str, TextColumn]  # _CHILD_CODES
+    text: dict[str, _Encoded]  # _CHILD_CODES
 
 
 def _record_half(records: RecordColumns) -> _RecordHalf:
@@ -158,11 +161,11 @@ def _curp_half(records: RecordColumns) -> _CurpHalf:
     index, values = _distinct(_values(records, "curp"))
     curps = _CurpTable.of(index, values, [_check_curps(values, date.today())])
     return _CurpHalf(
-        features=curps.features(),
+        features=curps.parts(),
         sex=_sex_column(records, curps),
         index=index,
         dates=_date_numbers(curps.birth_date),
-        text={name: _column(_values(records, name)) for name in _CHILD_CODES},
+        text={name: _encoded(_values(records, name)) for name in _CHILD_CODES},
     )
 
 
@@ -192,6 +195,11 @@ def _distinct(values: list[str | None]) -> tuple[NDArray[np.int32], list[str]]:
     return vocab.encode(values), vocab.values
 
 
+def _encoded(values: list[str | None]) -> _Encoded:
+    vocab = Vocabulary()
+    return vocab.encode(values), vocab
+
+
 def _column(values: list[str | None], vocab: Vocabulary | None = None) -> TextColumn:
     vocab = vocab if vocab is not None else Vocabulary()
     return TextColumn(object_array(values), vocab.encode(values), vocab)
@@ -215,14 +223,14 @@ def _raw(records: RecordColumns, name: str) -> TextColumn:
     return TextColumn(object_array([]), vocab.encode(values), vocab)
 
 
-def _sex_column(records: RecordColumns, curps: _CurpTable) -> TextColumn:
+def _sex_column(records: RecordColumns, curps: _CurpTable) -> _Encoded:
     # A record without a sex but with a valid CURP still says who it is: the CURP encodes
     # sex and birth date, and leaving them out lets a son without a recorded birth date
     # look like his namesake father.
     sexes = curps.sex
     index = curps.index.tolist()
     recorded = _values(records, "sex")
-    return _column([s or sexes[j] for s, j in zip(recorded, index, strict=True)])
+    return _encoded([s or sexes[j] for s, j in zip(recorded, index, strict=True)])
 
 
 @functools.lru_cache(maxsize=_NAME_CACHE)
@@ -281,7 +289,7 @@ class _CurpTable:
         dates = [d for p in parts for d in p[3]]
         return cls(index, values, valid, placeholder, [*sexes, None], [*dates, None])
 
-    def features(self) -> CurpFeatures:
+    def parts(self) -> _CurpParts:
         # Placeholders count as missing; the kept values get ids in order of appearance.
         kept_mask = ~self.placeholder
         kept = list(compress(self.values, kept_mask.tolist()))
@@ -291,12 +299,28 @@ class _CurpTable:
         ids = key_of_value[self.index]
         roots = Vocabulary().encode([k[:16] if len(k) >= 16 else None for k in kept])
         chars = _char_matrix([*kept, None])
-        return CurpFeatures(
-            column=_text(ids, vocab),
+        return _CurpParts(
+            column=(ids, vocab),
             valid=np.append(self.valid[kept_mask], False)[ids],
             root=np.append(roots, np.int32(MISSING))[ids],
             date_digits=_date_digits_of(chars)[ids],
             chars=chars[ids],
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class _CurpParts:
+    """CurpFeatures with the column as ids and vocabulary (see _Encoded)."""
+
+    column: _Encoded
+    valid: NDArray[np.bool_]
+    root: NDArray[np.int32]
+    date_digits: NDArray[np.int32]
+    chars: NDArray[np.uint8]
+
+    def assembled(self) -> CurpFeatures:
+        return CurpFeatures(
+            _text(*self.column), self.valid, self.root, self.date_digits, self.chars
         )
 
 
