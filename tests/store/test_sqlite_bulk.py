@@ -14,7 +14,7 @@ from mpi.domain.records import Record
 from mpi.domain.stored_records import BlockKeyRuns, RecordWrite
 from mpi.store.model_state_sqlite import SqliteModelState
 from mpi.store.sqlite import SqliteStore, open_sqlite_store
-from mpi.store.sqlite_bulk import loading_path
+from mpi.store.sqlite_bulk import BulkWrites, building, loading_path
 
 T0 = datetime(2026, 3, 1, tzinfo=UTC)
 
@@ -181,3 +181,18 @@ def test_links_to_persons_created_one_by_one_load_and_to_unknown_ones_are_refuse
             tx.insert_linked_records(writes, links, T0)
     finally:
         store.close()
+
+
+def test_finishing_a_load_builds_the_person_index_before_the_commit(tmp_path: Path) -> None:
+    writes, links = rows(4)
+    with building(tmp_path / "mpi.db") as conn:
+        tx = BulkWrites(conn)
+        tx.create_person_ids(["P0", "P1", "P2"], T0)
+        tx.insert_linked_records(writes, links, T0)
+        index = "SELECT count(*) FROM sqlite_schema WHERE name = 'records_by_person'"
+        assert conn.execute(index).fetchone() == (0,)
+        tx.finish_load()
+        assert conn.in_transaction
+        assert conn.execute(index).fetchone() == (1,)
+        by_person = "SELECT count(*) FROM records INDEXED BY records_by_person WHERE person_id = ?"
+        assert conn.execute(by_person, ("P1",)).fetchone() == (1,)

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -51,6 +52,12 @@ LOADING_SUFFIX = ".loading"
 # Dropped while loading and recreated by re-running the (idempotent) DDL afterwards:
 # building an index once from sorted rows is far cheaper than maintaining it per row.
 _DEFERRED_INDEXES = ("records_by_person",)
+# Their statements as the DDL writes them (IF NOT EXISTS: `finish_load` builds them first).
+_DEFERRED_SQL = tuple(
+    match.group(0)
+    for name in _DEFERRED_INDEXES
+    if (match := re.search(rf"CREATE INDEX IF NOT EXISTS {name} [^;]*", DDL))
+)
 # Rows arrive mostly in append order, so a small page cache does; the memory is better
 # left to the linking that holds a million records (mpi link's peak must stay under 2 GB).
 CACHE_KIB = 65_536
@@ -80,8 +87,9 @@ def loading_path(path: Path) -> Path:
 def building(path: Path) -> Iterator[sqlite3.Connection]:
     """A connection to a fresh side file for the store at `path`, in one open transaction.
 
-    On clean exit the transaction is committed and the indexes built; the file is
-    left for `publish`. If the block raises, the side file is removed.
+    On clean exit the transaction is committed and the indexes built (those that
+    `BulkWrites.finish_load` has not built yet); the file is left for `publish`. If
+    the block raises, the side file is removed.
     """
     side = loading_path(path)
     side.unlink(missing_ok=True)  # left by a load that crashed
@@ -172,21 +180,23 @@ class BulkWrites(RecordWrites, LinkWrites):
         self._checked_keys: Sequence[str] | None = None
         self._persons: set[str] = set()  # created in this load
         self._days = columns.Days()
-        # Records whose block keys a child stages (stage_block_keys): first rid, rows.
+        self._institutions: set[object] = set()  # inserted in this load
+        # Records whose block keys a child stages (stage_block_keys): first rid, rows,
+        # their stored birth dates.
         self._beside: KeysBeside | None = None
-        self._staged: tuple[int, np.ndarray] | None = None
+        self._staged: tuple[int, np.ndarray, list[str | None]] | None = None
 
     def create_persons(self, persons: Sequence[Person]) -> None:
         super().create_persons(persons)
         self._persons.update(p.id for p in persons)
 
     def create_person_ids(self, ids: Sequence[str], at: datetime) -> None:
-        fresh = list(dict.fromkeys(ids))
-        if self._persons.intersection(fresh) or len(fresh) != len(ids):
+        fresh = set(ids)
+        if len(fresh) != len(ids) or not self._persons.isdisjoint(fresh):
             raise ConflictError("a person id is given twice")
         shared = ("'active'", literal(codec.ts(at, "created_at")))
-        run(self._conn, by_columns(_INSERT_PERSON, [sorted(fresh)], shared))
-        self._persons.update(fresh)
+        run(self._conn, by_columns(_INSERT_PERSON, [sorted(ids)], shared))
+        self._persons |= fresh
 
     def insert_linked_columns(
         self,
@@ -206,19 +216,24 @@ class BulkWrites(RecordWrites, LinkWrites):
         if keys.keys is not self._checked_keys:
             bulk_rows.check_keys(keys.keys, records.record(picked[0]) if picked else None)
             self._checked_keys = keys.keys
-        self._check_person_ids(set(take(links.person_ids)))
+        people = take(links.person_ids)
+        if not self._persons.issuperset(people):
+            self._check_person_ids(set(people))
         first = self._take_rids(len(picked))
         staged = self._is_staged(first, picked)
         rids = np.arange(first, first + len(picked), dtype=np.int64)
         texts = self._staged_texts(first, len(picked)) if staged else None
         if texts is None:
             texts = columns.joined_keys(keys)
-        births = self._days.texts(take(records.column("birth_date")))
+        births = self._staged_births(first, len(picked)) if staged else None
+        if births is None:
+            births = self._days.texts(take(records.column("birth_date")))
         values = columns.linked_columns(records, links, picked, first, texts, births)
         shared = columns.shared_values(
             links.linked_by, codec.ts(at), codec.ts(links.linked_at, "linked_at")
         )
-        institutions = set(take(records.column("institution")))
+        institutions = set(take(records.column("institution"))) - self._institutions
+        self._institutions |= institutions
         work: list[Statement] = [(_ADD_INSTITUTION, [(i,) for i in institutions])]
         work += by_columns(columns.INSERT, values, shared)
         run(self._conn, work)
@@ -242,15 +257,15 @@ class BulkWrites(RecordWrites, LinkWrites):
                 f"{len(picked)} records given with {len(keys.starts) - 1} runs of block keys"
             )
         first = self._count("SELECT coalesce(max(rid), 0) FROM records") + 1
-        at = picked.tolist()
+        take = columns.taker(picked.tolist())
         search = (
-            list(map(records.column("curp").__getitem__, at)),
-            list(map(records.column("first_surname").__getitem__, at)),
-            self._days.texts(list(map(records.column("birth_date").__getitem__, at))),
+            take(records.column("curp")),
+            take(records.column("first_surname")),
+            self._days.texts(take(records.column("birth_date"))),
         )
         side = Path(self._conn.execute("PRAGMA database_list").fetchone()[2])
         self._beside = KeysBeside(side, keys, first, search)
-        self._staged = (first, picked)
+        self._staged = (first, picked, search[2])
 
     @property
     def staging_pid(self) -> int | None:
@@ -265,7 +280,7 @@ class BulkWrites(RecordWrites, LinkWrites):
 
     def _check_all_staged(self) -> None:
         assert self._staged is not None
-        start, rows = self._staged
+        start, rows, _ = self._staged
         if self._free_rid != start + len(rows):
             raise ConflictError("records whose block keys were staged were not all inserted")
 
@@ -282,12 +297,20 @@ class BulkWrites(RecordWrites, LinkWrites):
             return None
         return self._beside.texts.take(first - self._staged[0], count)
 
+    def _staged_births(self, first: int, count: int) -> list[str | None] | None:
+        """The stored birth dates of the staged records getting rids first.. (made once,
+        for the child's search rows)."""
+        if self._staged is None:
+            return None
+        start, _, births = self._staged
+        return births[first - start : first - start + count]
+
     def _is_staged(self, first: int, picked: list[int]) -> bool:
         """Whether the records getting rids first.. are the staged ones (ConflictError if
         they are only in part, or in another order)."""
         if self._staged is None:
             return False
-        start, rows = self._staged
+        start, rows, _ = self._staged
         at = first - start
         if at < 0 or at + len(picked) > len(rows):
             raise ConflictError("records inserted beyond those whose block keys were staged")
@@ -362,6 +385,9 @@ class BulkWrites(RecordWrites, LinkWrites):
     def finish_load(self) -> None:
         """Write what the load held back (its block keys); `SqliteStore.bulk_load` calls
         this before it commits."""
+        # The deferred indexes first: built while a staging child may still be running.
+        for sql in _DEFERRED_SQL:
+            self._conn.execute(sql)
         if self._beside is not None:
             beside, self._beside = self._beside, None
             try:
