@@ -24,11 +24,13 @@ from numpy.typing import NDArray
 
 from mpi._fork import forked_map
 from mpi.domain.stored_records import BlockKeyRuns
-from mpi.matching.blocking_keys import Part, combine, emissions
+from mpi.matching.blocking_keys import Part, emissions
 from mpi.matching.features import Features
 
 # Key numbers per record and emission; -1 = the record has no key of that emission.
 _NONE = -1
+# Codes stay below this (mixed-radix products of ids must not overflow an int64).
+_LIMIT = 1 << 62
 # Below this many records a fork costs more than it saves.
 _FORK_MIN = 50_000
 # Joins a kind's texts into one blob to cross the fork's pipe (a key text never holds it;
@@ -178,7 +180,7 @@ def _kind_keys(f: Features, kind: str) -> KindKeys:
     found: list[tuple[NDArray[np.intp], NDArray[np.int64]]] = []
     every = emissions(f, kind)
     for parts in every:
-        codes = combine(parts)
+        codes = _codes(parts)
         present = np.flatnonzero(codes >= 0)
         distinct, inverse = _distinct_texts(kind, parts, codes[present], present)
         found.append((present, inverse + len(texts)))
@@ -239,10 +241,26 @@ def _groups(parts: list[Part]) -> list[list[Part]]:
 
 def _group_texts(group: list[Part], rows: NDArray[np.intp]) -> list[Iterator[str]]:
     """Each part's text at each of `rows`, formatted once per distinct value of the group."""
-    inverse = _ranks(combine([Part(part.ids[rows], part.text) for part in group]))
+    inverse = _ranks(_codes([Part(part.ids[rows], part.text) for part in group]))
     firsts = _representatives(inverse, rows).tolist()
     picks = inverse.tolist()
     return [map(list(map(part.text, firsts)).__getitem__, picks) for part in group]
+
+
+def _codes(parts: Sequence[Part]) -> NDArray[np.int64]:
+    """Codes equal and ordered as `combine(parts)`'s, -1 if any part is missing: the
+    parts' ids in mixed radix, renumbered only when the next part would overflow
+    (`combine` sorts after every part; `_ranks` sorts once at the end)."""
+    code = parts[0].ids.astype(np.int64)
+    for part in parts[1:]:
+        radix = int(part.ids.max(initial=0)) + 1
+        if (int(code.max(initial=0)) + 1) * radix >= _LIMIT:
+            present = code >= 0
+            code[present] = _ranks(code[present])
+        missing = (code < 0) | (part.ids < 0)
+        code = code * radix + part.ids
+        code[missing] = _NONE
+    return code
 
 
 def _ranks(values: NDArray[np.int64]) -> NDArray[np.int64]:
