@@ -64,10 +64,15 @@ class Part:
     # ids of the adjacent parts that are not by_id either, together (an unordered pair's
     # ids are ordered by number, its texts alphabetically).
     by_id: bool = True
+    # The text of each id, when text(i) is vocab[ids[i]]: a batch then looks texts up
+    # instead of calling text once per value.
+    vocab: Sequence[str] | None = None
 
 
 def _text_part(column: TextColumn) -> Part:
-    return Part(column.ids.astype(np.int64), lambda i: str(column.values[i]))
+    return Part(
+        column.ids.astype(np.int64), lambda i: str(column.values[i]), vocab=column.vocab.values
+    )
 
 
 def _date_part(f: Features) -> Part:
@@ -95,6 +100,7 @@ def _given_part(f: Features) -> Part:
     return Part(
         g.first_phonetic.astype(np.int64),
         lambda i: g.first_phonetic_vocab.values[int(g.first_phonetic[i])],
+        vocab=g.first_phonetic_vocab.values,
     )
 
 

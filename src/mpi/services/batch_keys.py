@@ -241,6 +241,8 @@ def _groups(parts: list[Part]) -> list[list[Part]]:
 
 def _group_texts(group: list[Part], rows: NDArray[np.intp]) -> list[Iterator[str]]:
     """Each part's text at each of `rows`, formatted once per distinct value of the group."""
+    if len(group) == 1 and group[0].vocab is not None:  # looked up, nothing to format
+        return [map(group[0].vocab.__getitem__, group[0].ids[rows].tolist())]
     inverse = _ranks(_codes([Part(part.ids[rows], part.text) for part in group]))
     firsts = _representatives(inverse, rows).tolist()
     picks = inverse.tolist()
