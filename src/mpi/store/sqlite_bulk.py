@@ -23,13 +23,12 @@ import json
 import os
 import re
 import sqlite3
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from itertools import groupby
 from operator import attrgetter
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
@@ -228,7 +227,7 @@ class BulkWrites(RecordWrites, LinkWrites):
         births = self._staged_births(first, len(picked)) if staged else None
         if births is None:
             births = self._days.texts(take(records.column("birth_date")))
-        values = columns.linked_columns(records, links, picked, first, texts, births)
+        values = columns.linked_columns(records, links, take, first, texts, births)
         shared = columns.shared_values(
             links.linked_by, codec.ts(at), codec.ts(links.linked_at, "linked_at")
         )
@@ -318,9 +317,7 @@ class BulkWrites(RecordWrites, LinkWrites):
             raise ConflictError("records inserted in another order than their keys were staged")
         return True
 
-    def _check_columns(
-        self, records: RecordColumns, rows: list[int], take: Callable[[Sequence[Any]], list[Any]]
-    ) -> None:
+    def _check_columns(self, records: RecordColumns, rows: list[int], take: columns.Take) -> None:
         for name in ("institution", "record_id"):
             column = records.column(name)
             if not all(take(column)):

@@ -32,6 +32,8 @@ SEPARATOR = codec.KEY_SEPARATOR
 _BIRTH = RECORD_FIELDS.index("birth_date")
 
 Ints = NDArray[np.int64]
+# A chunk's values of a column, as a list.
+Take = Callable[[Sequence[Any]], list[Any]]
 
 
 INSERT = (
@@ -67,21 +69,20 @@ class Days(dict[object, str | None]):
 def linked_columns(
     records: RecordColumns,
     links: LinkColumns,
-    rows: list[int],
+    take: Take,
     first_rid: int,
     block_keys: list[str],
     births: list[str | None],
 ) -> list[list[Any]]:
-    """The parameter columns of `INSERT` for records[rows], rids from `first_rid` on;
-    `births` are their stored birth dates."""
-    take = taker(rows)
+    """The parameter columns of `INSERT` for the records `take` picks (`taker`), rids
+    from `first_rid` on; `births` are their stored birth dates."""
     fields = [births if i == _BIRTH else take(c) for i, c in enumerate(records.fields)]
-    rids = list(range(first_rid, first_rid + len(rows)))
+    rids = list(range(first_rid, first_rid + len(births)))
     people, rules, chances = links.person_ids, links.rules, links.probabilities
     return [rids, take(records.keys), *fields, block_keys, *map(take, (people, rules, chances))]
 
 
-def taker(rows: list[int]) -> Callable[[Sequence[Any]], list[Any]]:
+def taker(rows: list[int]) -> Take:
     """A function giving a column's values at `rows` as a list: one slice where they
     are one ascending range (a batch inserts its records in its own order)."""
     if rows and rows[-1] - rows[0] == len(rows) - 1 and rows == list(range(rows[0], rows[-1] + 1)):
