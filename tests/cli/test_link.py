@@ -11,10 +11,11 @@ from typing import Any
 import pytest
 
 from mpi.cli import link, main
+from mpi.domain.errors import StoreError
 from mpi.evaluation.evaluate import evaluate
 from mpi.io.assignments import read_assignments
 from mpi.services import batch_link
-from mpi.store import open_store
+from mpi.store import open_store, sqlite_bulk
 from mpi.synthetic.generate import generate
 from mpi.synthetic.output import write_population
 from tests.cli.graph_snapshot import file_keys, snapshot
@@ -183,3 +184,45 @@ def test_the_collector_is_off_while_linking_and_back_on_afterwards(
     assert main(args) == 0
     assert seen == [False]
     assert gc.isenabled()
+
+
+def test_the_assignment_file_appears_only_once_the_graph_is_published(
+    population: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "l.csv"
+    seen: list[list[str]] = []
+    real = sqlite_bulk.publish
+
+    def publish(path: Path) -> None:
+        seen.append(sorted(p.name for p in tmp_path.iterdir() if p.name.endswith(".csv")))
+        real(path)
+
+    monkeypatch.setattr("mpi.store.sqlite.publish", publish)
+    url = f"sqlite:///{tmp_path / 'mpi.db'}"
+    assert main(["link", str(population), "--out", str(out), "--store", url, "--quiet"]) == 0
+    assert seen == [[]]
+    assert sorted(read_assignments(out)) == sorted(file_keys(population))
+    assert sorted(p.name for p in tmp_path.iterdir() if "csv" in p.name) == ["l.csv"]
+
+
+def test_a_graph_that_fails_to_land_leaves_no_assignment_file(
+    population: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    def publish(path: Path) -> None:
+        raise StoreError("disk on fire")
+
+    monkeypatch.setattr("mpi.store.sqlite.publish", publish)
+    url = f"sqlite:///{tmp_path / 'mpi.db'}"
+    out = tmp_path / "l.csv"
+    assert main(["link", str(population), "--out", str(out), "--store", url, "--quiet"]) == 2
+    assert "disk on fire" in capsys.readouterr().err
+    assert not [p.name for p in tmp_path.iterdir() if "l.csv" in p.name]
+    store = open_store(url)
+    try:
+        with store.read() as tx:
+            assert tx.stats().records == 0
+    finally:
+        store.close()

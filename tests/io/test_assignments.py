@@ -5,7 +5,13 @@ from pathlib import Path
 import pytest
 
 from mpi.domain.errors import ValidationError
-from mpi.io.assignments import read_assignments, write_assignment_columns, write_assignments
+from mpi.io import assignments
+from mpi.io.assignments import (
+    AssignmentsBeside,
+    read_assignments,
+    write_assignment_columns,
+    write_assignments,
+)
 
 
 def test_assignments_round_trip_through_a_file(tmp_path: Path) -> None:
@@ -58,6 +64,68 @@ def test_assignment_columns_are_written_as_write_assignments_writes_the_pairs(
     assert (tmp_path / "columns.csv").read_bytes() == (tmp_path / "pairs.csv").read_bytes()
 
 
+def test_assignment_columns_are_written_a_slice_at_a_time_with_the_same_bytes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    keys = ["IMSS:1", "IMSS:a,b", "SSA:2", "SSA:3", "ISSSTE:x:y", "IMSS:9", "IMSS:10"]
+    ids = [f"P{i % 3}" for i in range(len(keys))]
+    monkeypatch.setattr(assignments, "SLICE_ROWS", 2)
+    assert write_assignment_columns(tmp_path / "columns.csv", keys, ids) == len(keys)
+    write_assignments(tmp_path / "pairs.csv", zip(keys, ids, strict=True))
+    assert (tmp_path / "columns.csv").read_bytes() == (tmp_path / "pairs.csv").read_bytes()
+    assert read_assignments(tmp_path / "columns.csv") == dict(zip(keys, ids, strict=True))
+
+
 def test_assignment_columns_of_different_lengths_are_refused(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="2 record keys given with 1 ids"):
         write_assignment_columns(tmp_path / "a.csv", ["IMSS:1", "IMSS:2"], ["P1"])
+
+
+KEYS, IDS = ["IMSS:1", "IMSS:2", "ISSSTE:7"], ["P1", "P1", "P2"]
+
+
+def test_an_assignment_file_written_beside_takes_its_name_only_when_published(
+    tmp_path: Path,
+) -> None:
+    out = tmp_path / "links.csv"
+    beside = AssignmentsBeside(out)
+    beside.start(KEYS, IDS)
+    assert not out.exists()
+    assert beside.publish(KEYS, IDS) == 3
+    write_assignment_columns(tmp_path / "direct.csv", KEYS, IDS)
+    assert out.read_bytes() == (tmp_path / "direct.csv").read_bytes()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["direct.csv", "links.csv"]
+
+
+def test_an_assignment_file_never_started_is_written_when_published(tmp_path: Path) -> None:
+    out = tmp_path / "links.csv"
+    assert AssignmentsBeside(out).publish(KEYS, IDS) == 3
+    assert read_assignments(out) == dict(zip(KEYS, IDS, strict=True))
+
+
+def test_a_discarded_assignment_file_leaves_nothing_behind(tmp_path: Path) -> None:
+    out = tmp_path / "links.csv"
+    out.write_text("an earlier run's file\n", encoding="utf-8")
+    beside = AssignmentsBeside(out)
+    beside.start(KEYS, IDS)
+    beside.discard()
+    assert out.read_text(encoding="utf-8") == "an earlier run's file\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["links.csv"]
+
+
+def test_an_error_while_writing_beside_is_raised_when_published_and_leaves_no_file(
+    tmp_path: Path,
+) -> None:
+    beside = AssignmentsBeside(tmp_path / "links.csv")
+    beside.start(KEYS, IDS[:2])
+    with pytest.raises(ValueError, match="3 record keys given with 2 ids"):
+        beside.publish(KEYS, IDS[:2])
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_an_assignment_file_is_written_beside_once(tmp_path: Path) -> None:
+    beside = AssignmentsBeside(tmp_path / "links.csv")
+    beside.start(KEYS, IDS)
+    with pytest.raises(RuntimeError, match="already being written"):
+        beside.start(KEYS, IDS)
+    beside.discard()

@@ -21,7 +21,7 @@ from mpi.bootstrap import build
 from mpi.cli._batch_options import add_batch_options, rejected_path, settings_from
 from mpi.cli._rejected import RejectedWriter
 from mpi.domain.batch_columns import RecordColumns
-from mpi.io.assignments import write_assignment_columns
+from mpi.io.assignments import AssignmentsBeside
 from mpi.io.bulk_read import read_record_columns
 from mpi.services.audit import Actor
 from mpi.services.batch_link import BatchLinkResult, link_records
@@ -75,6 +75,9 @@ def _run(args: argparse.Namespace) -> int:
     # ... except that a bulk load holds them until the end anyway: kept here, they are not
     # freed one object at a time before this process exits (see exit_at_once below).
     kept = handed_over[0] if isinstance(services.store, BulkLoader) else None
+    # Written on a thread while the store ends its load (copy, index, sync: SQLite releases
+    # the GIL), under a temporary name until the graph is in.
+    assignments = AssignmentsBeside(args.out)
     try:
         actor = Actor(services.settings.actor, "admin", purpose=f"batch link {args.file.name}")
         if not args.quiet:
@@ -87,14 +90,18 @@ def _run(args: argparse.Namespace) -> int:
                 services.rules,
                 actor,
                 on_chunk=bar.update,
+                on_written=lambda done: assignments.start(done.keys, done.person_ids),
             )
         finally:
             bar.close()
         state = term_frequencies_state(result.term_frequencies)
         services.model_state.save(TERM_FREQUENCIES, state, datetime.now(UTC))
+    except BaseException:
+        assignments.discard()
+        raise
     finally:
         services.close()
-    write_assignment_columns(args.out, result.keys, result.person_ids)
+    assignments.publish(result.keys, result.person_ids)
     _print_summary(args, services.settings.store_url, result, rejected, read_seconds, started)
     # Everything is written, closed and durable: the command line's process may end
     # without freeing the batch (mpi.cli.main), which stays referenced until then.

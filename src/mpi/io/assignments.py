@@ -7,6 +7,8 @@ The same shape carries the ground truth of a synthetic population and the output
 from __future__ import annotations
 
 import csv
+import os
+import threading
 from collections.abc import Iterable, Mapping, Sequence
 from itertools import repeat
 from pathlib import Path
@@ -65,6 +67,11 @@ def write_assignments(
     return count
 
 
+# Rows joined per write: the file is built a slice at a time, so that its strings (~250 MB
+# for a million rows at once) never all exist together.
+SLICE_ROWS = 100_000
+
+
 def write_assignment_columns(
     path: str | Path, record_keys: Sequence[str], person_ids: Sequence[str]
 ) -> int:
@@ -72,11 +79,29 @@ def write_assignment_columns(
     batch at once; returns the row count."""
     if len(record_keys) != len(person_ids):
         raise ValueError(f"{len(record_keys)} record keys given with {len(person_ids)} ids")
+    with Path(path).open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(ASSIGNMENT_FIELDS)
+        for start in range(0, len(record_keys), SLICE_ROWS):
+            keys = record_keys[start : start + SLICE_ROWS]
+            ids = person_ids[start : start + SLICE_ROWS]
+            rows = _joined_rows(keys, ids)
+            if rows is None:
+                writer.writerows(
+                    (*key.partition(":")[::2], person_id)
+                    for key, person_id in zip(keys, ids, strict=True)
+                )
+            else:
+                handle.write(rows)
+    return len(record_keys)
+
+
+def _joined_rows(record_keys: Sequence[str], person_ids: Sequence[str]) -> str | None:
+    """The rows csv.writer writes for these pairs, joined at once (a writer call per row
+    costs ~0.5 s at 1M), if no value needs quoting and every key has exactly one colon
+    (the comma between institution and record id); else None."""
     keys, ids = "\n".join(record_keys), "\n".join(person_ids)
     n = len(record_keys)
-    # The file joined at once (a csv.writer call per row costs ~0.5 s at 1M). It is what
-    # csv.writer writes when no value needs quoting and every key has exactly one colon,
-    # the comma between institution and record id.
     plain = (
         _plain(keys, n)
         and _plain(ids, n)
@@ -84,16 +109,70 @@ def write_assignment_columns(
         and all(map(str.__contains__, record_keys, repeat(":")))
     )
     if not plain:
-        return write_assignments(path, zip(record_keys, person_ids, strict=True))
-    with Path(path).open("w", encoding="utf-8", newline="") as handle:
-        handle.write(",".join(ASSIGNMENT_FIELDS) + "\n")
-        if n:
-            cells = keys.replace(":", ",").split("\n")
-            handle.write("\n".join(map(",".join, zip(cells, person_ids, strict=True))) + "\n")
-    return n
+        return None
+    del ids
+    cells = keys.replace(":", ",").split("\n")
+    del keys
+    return "\n".join(map(",".join, zip(cells, person_ids, strict=True))) + "\n"
 
 
 def _plain(lines: str, count: int) -> bool:
     """Whether `lines` (count values joined by newlines) holds no character csv quotes and
     no line break within a value."""
     return not any(c in lines for c in ',"\r') and lines.count("\n") == max(count - 1, 0)
+
+
+class AssignmentsBeside:
+    """An assignment file written on a thread, under a temporary name beside `path`, while
+    the caller finishes other work; it takes its name only when `publish` is called (so a
+    file at `path` never describes work that failed), and `discard` removes it.
+
+    The thread needs the GIL only between the other work's blocking calls (`mpi link`
+    starts it while SQLite copies, indexes and syncs the graph, which release it).
+    """
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self.partial = self.path.with_name(f".{self.path.name}.partial")
+        self._thread: threading.Thread | None = None
+        self._error: BaseException | None = None
+        self._count = 0
+
+    def start(self, record_keys: Sequence[str], person_ids: Sequence[str]) -> None:
+        """Begin writing `write_assignment_columns(partial, record_keys, person_ids)`."""
+        if self._thread is not None:
+            raise RuntimeError("the assignment file is already being written")
+        self._thread = threading.Thread(
+            target=self._write, args=(record_keys, person_ids), name="assignments"
+        )
+        self._thread.start()
+
+    def publish(self, record_keys: Sequence[str], person_ids: Sequence[str]) -> int:
+        """Rename the written file to `path` (writing it now if `start` was never called);
+        returns the row count. An error of the writing is raised here, and no file is left."""
+        if self._thread is None:
+            self.start(record_keys, person_ids)
+        self._join()
+        try:
+            if self._error is not None:
+                raise self._error
+            os.replace(self.partial, self.path)
+        except BaseException:
+            self.partial.unlink(missing_ok=True)
+            raise
+        return self._count
+
+    def discard(self) -> None:
+        """Wait for the writing, if started, and remove what it wrote."""
+        self._join()
+        self.partial.unlink(missing_ok=True)
+
+    def _write(self, record_keys: Sequence[str], person_ids: Sequence[str]) -> None:
+        try:
+            self._count = write_assignment_columns(self.partial, record_keys, person_ids)
+        except BaseException as exc:  # handed to the publishing thread
+            self._error = exc
+
+    def _join(self) -> None:
+        if self._thread is not None:
+            self._thread.join()
