@@ -76,3 +76,12 @@ def test_missing_values_given_as_none_are_missing() -> None:
 
 def test_an_empty_column_parses_to_nothing() -> None:
     assert parse_column("phone", [], TODAY) == ([], {})
+
+
+@pytest.mark.parametrize("field", ["record_id", "curp", "phone", "nss"])
+def test_a_long_column_with_a_few_odd_values_parses_as_each_value_alone(field: str) -> None:
+    values = [PLAIN[field][i % len(PLAIN[field])] for i in range(700)]
+    odd = CHANGED_OR_REFUSED[field]
+    for k, position in enumerate((0, 137, 138, 400, 699)):
+        values[position] = odd[k % len(odd)]
+    assert parse_column(field, values, TODAY) == _row_by_row(field, values)

@@ -66,13 +66,43 @@ def parse_column(
         The parsed value per row (None when missing or refused) and, for the rows whose
         value breaks a rule, the problems parse_field reports for it.
     """
+    memo = memo if memo is not None else ColumnMemo()
     plain = _PLAIN.get(field)
-    text = _joined(values) if plain is not None else None
-    if plain is not None and text is not None and plain(text):
+    if plain is None:
+        return _each(field, values, today, memo)
+    return _plain_or_each(field, values, today, memo, plain)
+
+
+_LEAF = 64  # a column with an odd value is parsed value by value in parts this small
+
+
+def _plain_or_each(
+    field: str,
+    values: Sequence[str | None],
+    today: date,
+    memo: ColumnMemo,
+    plain: Callable[[str], bool],
+) -> tuple[list[object], dict[int, list[Problem]]]:
+    text = _joined(values)
+    if text is not None and plain(text):
         # As the rule returns them, missing ('') aside.
         empty = text.startswith(_SEP) or text.endswith(_SEP) or _SEP * 2 in text or not text
         return ([v or None for v in values] if empty else list(values)), {}
-    memo = memo if memo is not None else ColumnMemo()
+    if text is None or len(values) <= _LEAF:
+        return _each(field, values, today, memo)
+    # An odd value somewhere: each half is checked again, so that one odd value costs a few
+    # checks and _LEAF values parsed one by one, not every value of the column.
+    half = len(values) // 2
+    column, broken = _plain_or_each(field, values[:half], today, memo, plain)
+    more, more_broken = _plain_or_each(field, values[half:], today, memo, plain)
+    column.extend(more)
+    broken.update((half + i, problems) for i, problems in more_broken.items())
+    return column, broken
+
+
+def _each(
+    field: str, values: Sequence[str | None], today: date, memo: ColumnMemo
+) -> tuple[list[object], dict[int, list[Problem]]]:
     parsed = memo.parsed
     if not isinstance(parsed, _Parsed):
         parsed = memo.parsed = _Parsed(field, today, memo)
