@@ -97,6 +97,15 @@ def test_an_assignment_file_written_beside_takes_its_name_only_when_published(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["direct.csv", "links.csv"]
 
 
+def test_a_partial_file_left_by_a_killed_run_is_overwritten(tmp_path: Path) -> None:
+    beside = AssignmentsBeside(tmp_path / "links.csv")
+    beside.partial.write_text("IMSS,0,P0\n" * 10, encoding="utf-8")
+    beside.start(KEYS, IDS)
+    beside.publish(KEYS, IDS)
+    assert read_assignments(tmp_path / "links.csv") == dict(zip(KEYS, IDS, strict=True))
+    assert not beside.partial.exists()
+
+
 def test_an_assignment_file_never_started_is_written_when_published(tmp_path: Path) -> None:
     out = tmp_path / "links.csv"
     assert AssignmentsBeside(out).publish(KEYS, IDS) == 3

@@ -125,7 +125,8 @@ def _plain(lines: str, count: int) -> bool:
 class AssignmentsBeside:
     """An assignment file written on a thread, under a temporary name beside `path`, while
     the caller finishes other work; it takes its name only when `publish` is called (so a
-    file at `path` never describes work that failed), and `discard` removes it.
+    file at `path` never describes work that failed), and `discard` removes it. A process
+    killed in between leaves only the partial file, which the next writer overwrites.
 
     The thread needs the GIL only between the other work's blocking calls (`mpi link`
     starts it while SQLite copies, indexes and syncs the graph, which release it).
