@@ -2,13 +2,14 @@
 
 `mpi.matching.blocking_keys.block_keys(f, i)` formats one record's keys key by
 key, which is right for one record and far too slow for a million. This
-combines each emission's parts into one code per record (`combine`, the batch
-blocking's own grouping), formats each distinct part value and code once for the
-whole batch, numbers the distinct keys so that each record's ascend in text order
-(kinds in the order of their prefixes), and keeps one key number per record and
-emission. Any range of records then gets its keys (`keys`), any selection its runs
-of key numbers (`runs`), without another string being made. The strings are
-identical to `block_keys`' (a test compares them).
+combines each emission's parts into one code per record (grouped and ordered as
+`blocking_keys.combine` groups them), formats each distinct part value and code once
+for the whole batch (or looks it up in the part's vocabulary), numbers the distinct
+keys so that each record's ascend in text order (kinds in the order of their
+prefixes), and keeps one key number per record and emission. Any range of records
+then gets its keys (`keys`), any selection its runs of key numbers (`runs`), without
+another string being made. The strings are identical to `block_keys`' (a test
+compares them). `table_beside` makes the table on both cores, beside other work.
 """
 
 from __future__ import annotations
