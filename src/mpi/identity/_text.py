@@ -14,6 +14,9 @@ def fold(text: str, *, keep_enye: bool) -> str:
     while the CURP rules treat Ñ as a letter of its own.
     """
     upper = text.upper()
+    if upper.isascii():
+        # No Ñ, no combining mark, nothing either normal form would change (most names).
+        return upper
     if keep_enye:
         upper = upper.replace("Ñ", _ENYE_MARK).replace("N\u0303", _ENYE_MARK)
     decomposed = unicodedata.normalize("NFD", upper)

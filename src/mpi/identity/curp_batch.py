@@ -8,7 +8,7 @@ other value goes through `validate` itself, so the verdicts are validate's, valu
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date
 
 import numpy as np
@@ -89,19 +89,36 @@ def _born(m: NDArray[np.uint8]) -> NDArray[np.int64]:
     return year * 10000 + (value[:, 6] * 10 + value[:, 7]) * 100 + value[:, 8] * 10 + value[:, 9]
 
 
-def _codes(words: object, width: int) -> NDArray[np.int64]:
-    # Several characters as one integer, so a set of words is one np.isin.
-    return np.array(
-        [int.from_bytes(w.encode("ascii"), "big") for w in words if len(w) == width],  # type: ignore[attr-defined]
-        dtype=np.int64,
+def _table(chars: Iterable[str]) -> NDArray[np.bool_]:
+    # Membership of one character as a lookup by its code (np.isin sorts the whole column).
+    table = np.zeros(256, dtype=np.bool_)
+    table[np.frombuffer("".join(chars).encode("ascii"), dtype=np.uint8)] = True
+    return table
+
+
+def _pairs(words: Iterable[str]) -> NDArray[np.bool_]:
+    # Membership of two characters as a lookup by their codes.
+    table = np.zeros((256, 256), dtype=np.bool_)
+    for word in words:
+        if len(word) == 2 and word.isascii():
+            table[ord(word[0]), ord(word[1])] = True
+    return table
+
+
+def _among(chars: NDArray[np.uint8], words: Iterable[str]) -> NDArray[np.bool_]:
+    """Which rows of `chars` (n, 4) spell one of the 4-letter `words`."""
+    codes = np.unique(
+        np.array(
+            [int.from_bytes(w.encode("ascii"), "big") for w in words if len(w) == 4],
+            dtype=np.uint32,
+        )
     )
-
-
-def _number(chars: NDArray[np.uint8]) -> NDArray[np.int64]:
-    out = np.zeros(len(chars), dtype=np.int64)
-    for column in range(chars.shape[1]):
-        out = out * 256 + chars[:, column]
-    return out
+    number = np.ascontiguousarray(chars).view(">u4").reshape(-1).astype(np.uint32)
+    if not len(codes):
+        return np.zeros(len(chars), dtype=np.bool_)
+    at = np.minimum(np.searchsorted(codes, number), len(codes) - 1)
+    found: NDArray[np.bool_] = codes[at] == number
+    return found
 
 
 def _passes(m: NDArray[np.uint8], today: date) -> NDArray[np.bool_]:
@@ -116,22 +133,22 @@ def _passes(m: NDArray[np.uint8], today: date) -> NDArray[np.bool_]:
         & letter[:, 10:16].all(axis=1)
         & digit[:, 17]
     )
-    vowels = np.frombuffer("".join(sorted(VOWELS)).encode("ascii"), dtype=np.uint8)
-    second = np.isin(m[:, 1], vowels) | (m[:, 1] == ord("X"))
-    consonants = ~np.isin(m[:, 13:16], vowels).any(axis=1)
-    value = m.astype(np.int64) - ord("0")
-    year = np.where(digit[:, 16], 1900, 2000) + value[:, 4] * 10 + value[:, 5]
-    month = value[:, 6] * 10 + value[:, 7]
-    day = value[:, 8] * 10 + value[:, 9]
+    vowel = _table(sorted(VOWELS))
+    second = vowel[m[:, 1]] | (m[:, 1] == ord("X"))
+    consonants = ~vowel[m[:, 13:16]].any(axis=1)
+    value = m[:, 4:10].astype(np.int32) - ord("0")
+    year = np.where(digit[:, 16], 1900, 2000) + value[:, 0] * 10 + value[:, 1]
+    month = value[:, 2] * 10 + value[:, 3]
+    day = value[:, 4] * 10 + value[:, 5]
     leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
     in_month = np.clip(month, 0, 12)
     days = np.where((in_month == 2) & ~leap, 28, _DAYS[in_month])
     real = (month >= 1) & (month <= 12) & (day >= 1) & (day <= days)
     born = year * 10000 + month * 100 + day
     past = born <= today.year * 10000 + today.month * 100 + today.day
-    sex = np.isin(m[:, 10], np.frombuffer("".join(SEX_CODES).encode("ascii"), dtype=np.uint8))
-    state = np.isin(_number(m[:, 11:13]), _codes(STATE_CODES, 2))
-    decent = ~np.isin(_number(m[:, :4]), _codes(INCONVENIENT_WORDS, 4))
+    sex = _table(SEX_CODES)[m[:, 10]]
+    state = _pairs(STATE_CODES)[m[:, 11], m[:, 12]]
+    decent = ~_among(m[:, :4], INCONVENIENT_WORDS)
     passes: NDArray[np.bool_] = shape & second & consonants & real & past & sex & state & decent
     return passes & _check_digit(m)
 
@@ -141,6 +158,6 @@ def _check_digit(m: NDArray[np.uint8]) -> NDArray[np.bool_]:
     for index, char in enumerate(CHECK_ALPHABET):
         if char.isascii():
             worth[ord(char)] = index
-    total = (worth[m[:, :17]] * _WEIGHTS).sum(axis=1)
+    total = worth[m[:, :17]] @ _WEIGHTS
     matches: NDArray[np.bool_] = ((10 - total % 10) % 10) == (m[:, 17].astype(np.int64) - ord("0"))
     return matches
