@@ -28,7 +28,6 @@ from numpy.typing import NDArray
 
 from mpi.domain.batch_columns import LinkColumns, RecordColumns
 from mpi.domain.errors import ConflictError
-from mpi.domain.ids import new_id
 from mpi.domain.persons import PERSON_ID_PREFIX
 from mpi.domain.records import Record
 from mpi.domain.review import REVIEW_ID_PREFIX, ReviewTask
@@ -41,8 +40,9 @@ from mpi.matching.split_clusters import cluster_links_split
 from mpi.matching.term_frequency import TermFrequencies
 from mpi.matching.weights import match_weights_to_probs, prob_to_match_weight
 from mpi.services.audit import Actor, audit_entry
+from mpi.services.batch_ids import sorted_ids
 from mpi.services.batch_keys import BlockKeyTable, table_beside
-from mpi.services.batch_persist import load_graph, person_ids, write_persons, write_records
+from mpi.services.batch_persist import load_graph, write_persons, write_records
 from mpi.services.decide import REVIEW_AMBIGUOUS, REVIEW_POSSIBLE_MATCH
 from mpi.services.model import uses_term_frequencies
 from mpi.store.port import BulkLoader, Store, WriteTx
@@ -286,10 +286,10 @@ def _person_ids(labels: NDArray[np.int64]) -> tuple[list[str], list[str]]:
     """Each record's person id, and the persons' ids in order."""
     # Fresh ids go to the persons in the ids' order: the persons' list is then in order
     # without a sort of a million records' ids (the bulk load wants it sorted).
-    ids = sorted(person_ids(PERSON_ID_PREFIX, int(labels.max()) + 1))
+    ids = sorted_ids(PERSON_ID_PREFIX, int(labels.max()) + 1)
     held = np.bincount(labels) > 0
     persons = ids if held.all() else list(compress(ids, held.tolist()))
-    return [ids[label] for label in labels.tolist()], persons
+    return list(map(ids.__getitem__, labels.tolist())), persons
 
 
 def _review_tasks(
@@ -299,7 +299,8 @@ def _review_tasks(
     at: datetime,
 ) -> dict[int, ReviewTask]:
     tasks: dict[int, ReviewTask] = {}
-    for record, others in linked.review:
+    task_ids = sorted_ids(REVIEW_ID_PREFIX, len(linked.review))
+    for (record, others), task_id in zip(linked.review, task_ids, strict=True):
         own = ids[record]
         persons = list(dict.fromkeys(ids[o] for o in others if ids[o] != own))
         kind = REVIEW_REFUSED if record in linked.refused else REVIEW_POSSIBLE_MATCH
@@ -311,7 +312,7 @@ def _review_tasks(
             "candidates": [{"record": keys[o], "person": ids[o]} for o in others[:5]],
         }
         tasks[record] = ReviewTask(
-            new_id(REVIEW_ID_PREFIX),
+            task_id,
             kind,
             keys[record],
             (own, *persons),
