@@ -18,7 +18,7 @@ from mpi.domain.batch_columns import RecordColumns
 from mpi.domain.records import Record
 from mpi.identity import curp as curp_rules
 from mpi.identity.curp_batch import check_many
-from mpi.identity.dates import check_birth_date
+from mpi.identity.dates import PLACEHOLDER_DATES, check_birth_date
 from mpi.identity.names import given_name_tokens, split_married_surname, surname_key
 from mpi.identity.phonetic import phonetic_key
 from mpi.matching._encode import MISSING, Vocabulary, encode_mapped, object_array, values_of
@@ -225,10 +225,15 @@ def _sex_column(records: RecordColumns, curps: _CurpTable) -> _Encoded:
     # A record without a sex but with a valid CURP still says who it is: the CURP encodes
     # sex and birth date, and leaving them out lets a son without a recorded birth date
     # look like his namesake father.
-    sexes = curps.sex
-    index = curps.index.tolist()
     recorded = _values(records, "sex")
-    return _encoded([s or sexes[j] for s, j in zip(recorded, index, strict=True)])
+    # Only the rows without one (a few percent) are looked at one by one.
+    gaps = np.flatnonzero(np.logical_not(object_array(recorded))).tolist()
+    if gaps:
+        sexes, index = curps.sex, curps.index
+        recorded = list(recorded)
+        for i, j in zip(gaps, index[gaps].tolist(), strict=True):
+            recorded[i] = sexes[j]
+    return _encoded(recorded)
 
 
 @functools.lru_cache(maxsize=_NAME_CACHE)
@@ -360,18 +365,30 @@ def _date_digits_of(chars: NDArray[np.uint8]) -> NDArray[np.int32]:
     return np.where(digits, number, MISSING).astype(np.int32)
 
 
-def _date_number(value: date) -> int:
-    check = check_birth_date(value)
+def _date_number(value: date, today: date) -> int:
+    if type(value) is date:  # the rule's checks, without building its verdict
+        if value in PLACEHOLDER_DATES or not _EARLIEST <= value <= today:
+            return MISSING
+        return value.year * 10000 + value.month * 100 + value.day
+    check = check_birth_date(value, today=today)
     if not check.valid or check.value is None:
         return MISSING
     return check.value.year * 10000 + check.value.month * 100 + check.value.day
 
 
+_EARLIEST = date(1900, 1, 1)  # identity.dates: not before 1900 (also a CURP's first year)
+
+
 def _date_numbers(dates: list[date | None]) -> NDArray[np.int32]:
-    # Each distinct date checked once (a million records hold some tens of thousands).
-    number: dict[date | None, int] = {d: _date_number(d) for d in dict.fromkeys(dates) if d}
-    number[None] = MISSING
-    return np.fromiter(map(number.__getitem__, dates), dtype=np.int32, count=len(dates))
+    # Each distinct date checked once (a million records hold some tens of thousands), found
+    # in one C-level pass: each row gets the position where its date first appears.
+    n = len(dates)
+    first: dict[date | None, int] = {}
+    at = np.fromiter(map(first.setdefault, dates, range(n)), dtype=np.int64, count=n)
+    number = np.empty(n, dtype=np.int32)
+    today = date.today()
+    number[list(first.values())] = [MISSING if d is None else _date_number(d, today) for d in first]
+    return number[at]
 
 
 def format_date(number: int) -> str | None:
