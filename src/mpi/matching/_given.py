@@ -41,13 +41,20 @@ class GivenTokens:
 
 
 def given_tokens(joined: Sequence[str | None] | NDArray[np.object_]) -> GivenTokens:
-    vocab, phon_vocab = Vocabulary(), Vocabulary()
     values = joined.tolist() if isinstance(joined, np.ndarray) else list(joined)
+    column = Vocabulary()
+    return given_tokens_encoded(column.encode(values), column.values)
+
+
+def given_tokens_encoded(ids: NDArray[np.int32], distinct: list[str]) -> GivenTokens:
+    """given_tokens of the column whose record i holds distinct[ids[i]] (-1: None), where
+    `distinct` lists each value once, in order of first appearance in the column (as a
+    fresh Vocabulary's encode gives them): a prepared column needs no new pass over its
+    records."""
+    vocab, phon_vocab = Vocabulary(), Vocabulary()
     # One row per distinct value, in order of first appearance (so token ids are too), and
     # an all-missing last row for None; each record then takes its value's row.
-    distinct = [v for v in dict.fromkeys(values) if v is not None]
-    row_of: dict[str | None, int] = {v: i for i, v in enumerate(distinct)}
-    row_of[None] = len(distinct)
+    rows = np.where(ids < 0, len(distinct), ids).astype(np.intp)
     tokens = np.full((len(distinct) + 1, MAX_TOKENS), MISSING, dtype=np.int32)
     significant = np.full((len(distinct) + 1, MAX_TOKENS), MISSING, dtype=np.int32)
     first_phon = np.full(len(distinct) + 1, MISSING, dtype=np.int32)
@@ -56,7 +63,6 @@ def given_tokens(joined: Sequence[str | None] | NDArray[np.object_]) -> GivenTok
         tokens[i, : len(all_ids)] = all_ids
         significant[i, : len(sig_ids)] = sig_ids
         first_phon[i] = phon
-    rows = np.fromiter(map(row_of.__getitem__, values), dtype=np.intp, count=len(values))
     tokens, significant, first_phon = tokens[rows], significant[rows], first_phon[rows]
     equivalents, names = _equivalents(vocab)
     whole = np.array([names.ids.get(v, MISSING) for v in distinct] + [MISSING], dtype=np.int32)

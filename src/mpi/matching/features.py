@@ -22,7 +22,7 @@ from mpi.identity.dates import PLACEHOLDER_DATES, check_birth_date
 from mpi.identity.names import given_name_tokens, split_married_surname, surname_key
 from mpi.identity.phonetic import phonetic_key
 from mpi.matching._encode import MISSING, Vocabulary, encode_mapped, object_array, values_of
-from mpi.matching._given import GivenTokens, given_tokens
+from mpi.matching._given import GivenTokens, given_tokens_encoded
 
 # The service path prepares a handful of records per request, mostly the same stored
 # candidates again and again: remembering the pure per-string work pays there, and the batch
@@ -150,7 +150,7 @@ def _record_half(records: RecordColumns) -> _RecordHalf:
         },
         names=names,
         phonetic=_phonetic_columns(names),
-        given=given_tokens(names["given_names"].values),
+        given=given_tokens_encoded(names["given_names"].ids, names["given_names"].vocab.values),
     )
 
 
