@@ -3,7 +3,9 @@ from __future__ import annotations
 import itertools
 
 import numpy as np
+import pytest
 
+from mpi.matching import blocking
 from mpi.matching.blocking import block_keys_for, candidate_pairs
 from mpi.matching.blocking_keys import BLOCK_KEYS, block_keys
 from mpi.matching.features import prepare
@@ -48,3 +50,17 @@ def test_no_record_is_paired_with_itself(make_record: MakeRecord) -> None:
     found = candidate_pairs(f, BLOCK_KEYS, 100)
     assert np.all(found.left < found.right)
     assert len(found) == 1
+
+
+def test_key_kinds_split_over_two_processes_give_the_pairs_of_one(
+    labelled: Labelled, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    f = prepare(labelled.records)
+    one = candidate_pairs(f, BLOCK_KEYS, max_block_size=4)
+    monkeypatch.setattr(blocking, "PARALLEL_RECORDS", 10)
+    for workers in ("1", "2"):  # two groups of kinds, in one process or two
+        monkeypatch.setenv("MPI_WORKERS", workers)
+        two = candidate_pairs(f, BLOCK_KEYS, max_block_size=4)
+        assert np.array_equal(two.left, one.left) and np.array_equal(two.right, one.right)
+        assert two.oversized == one.oversized and two.pairs_per_key == one.pairs_per_key
+    assert len({b.kind for b in one.oversized}) > 1  # the reports' order is tested too

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from mpi.domain.batch_columns import RecordColumns
-from mpi.matching import features, pipeline, split_clusters
+from mpi.matching import blocking, features, pipeline, split_clusters
 from mpi.matching.pipeline import link_batch
 from mpi.matching.rules import MatchingRules
 from tests.matching.conftest import Labelled
@@ -55,6 +55,7 @@ def test_two_processes_give_the_same_clusters_and_weights_as_one(
     serial = link_batch(labelled.records, rules, keep_pairs=True)
     monkeypatch.setenv("MPI_WORKERS", "2")
     monkeypatch.setattr(features, "PARALLEL_RECORDS", 10)
+    monkeypatch.setattr(blocking, "PARALLEL_RECORDS", 10)
     monkeypatch.setattr(pipeline, "PARALLEL_PAIRS", 10)
     monkeypatch.setattr(split_clusters, "PARALLEL_LINKS", 10)
     parallel = link_batch(labelled.records, rules, keep_pairs=True)

@@ -12,11 +12,16 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import NDArray
 
+from mpi._fork import forked_map
 from mpi.domain.records import Record
 from mpi.matching._block_codes import kind_codes
 from mpi.matching._encode import unique_ints
-from mpi.matching.blocking_keys import BLOCK_KEYS, block_keys, key_text
+from mpi.matching.blocking_keys import BLOCK_KEYS, block_keys, emissions, key_text
 from mpi.matching.features import Features, prepare
+
+# Below this many records a fork (~10-20 ms for a 1 GB process) costs more than the second
+# core saves on the key kinds (~0.45 CPU s in all at a million records).
+PARALLEL_RECORDS = 200_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,21 +107,59 @@ def _pairs_of_kind(
     return out, oversized
 
 
+# Per kind of a group: pairs it generates and its oversized blocks.
+_KindCounts = list[tuple[int, list[OversizedBlock]]]
+
+
+def _pairs_of_group(
+    f: Features, kinds: Sequence[str], cap: int
+) -> tuple[NDArray[np.int64], _KindCounts]:
+    # The distinct pair codes of a group of kinds (sorted), and what each kind found.
+    chunks: list[NDArray[np.int64]] = []
+    counts: _KindCounts = []
+    for kind in kinds:
+        found, big = _pairs_of_kind(f, kind, cap)
+        chunks.extend(found)
+        counts.append((sum(len(c) for c in found), big))
+    pairs = unique_ints(np.concatenate(chunks)) if chunks else np.zeros(0, dtype=np.int64)
+    return pairs, counts
+
+
+def _two_groups(f: Features, kinds: Sequence[str]) -> list[list[str]]:
+    # Heaviest first onto the lighter side, a kind's weight being its key parts times its
+    # emissions (a proxy for the codes it sorts and the pairs it makes). Ties go to the
+    # second group, the forked child's: the parent merges both groups' pairs afterwards.
+    weights = {kind: len(rows) * len(rows[0]) for kind in kinds for rows in [emissions(f, kind)]}
+    groups: list[list[str]] = [[], []]
+    load = [0, 0]
+    for kind in sorted(kinds, key=lambda kind: -weights[kind]):
+        side = int(load[1] <= load[0])
+        groups[side].append(kind)
+        load[side] += weights[kind]
+    return [group for group in groups if group]
+
+
 def candidate_pairs(f: Features, kinds: Sequence[str], max_block_size: int) -> CandidatePairs:
     """Every distinct pair of records sharing a key of `kinds`, skipping oversized blocks."""
-    chunks: list[NDArray[np.int64]] = []
-    oversized: list[OversizedBlock] = []
-    per_key: dict[str, int] = {}
-    # One process: at 1M records the kinds take ~0.4 CPU s in all, and a second process
-    # (a fork of the whole batch, the pairs pickled back) cost more than it saved.
-    per_kind = [_pairs_of_kind(f, kind, max_block_size) for kind in kinds]
-    for kind, (found, big) in zip(kinds, per_kind, strict=True):
-        chunks.extend(found)
-        oversized.extend(big)
-        per_key[kind] = sum(len(c) for c in found)
-    pairs = unique_ints(np.concatenate(chunks)) if chunks else np.zeros(0, dtype=np.int64)
+    # Many records: the kinds in two groups, one in a forked child (its distinct pairs come
+    # back sorted), and the two groups' pairs merged. Distinct sorted codes whichever way
+    # they are split, so the pairs and their order do not depend on the processes.
+    groups = _two_groups(f, kinds) if f.n >= PARALLEL_RECORDS else [list(kinds)]
+    parts = forked_map(lambda group: _pairs_of_group(f, group, max_block_size), groups)
+    found = {
+        kind: counts
+        for group, (_, per_kind) in zip(groups, parts, strict=True)
+        for kind, counts in zip(group, per_kind, strict=True)
+    }
+    codes = [part[0] for part in parts]
+    pairs = unique_ints(np.concatenate(codes)) if len(codes) > 1 else codes[0]
     left, right = np.divmod(pairs, f.n) if f.n else (pairs, pairs)
     keep = left != right
+    if not keep.all():
+        left, right = left[keep], right[keep]
     return CandidatePairs(
-        left[keep].astype(np.intp), right[keep].astype(np.intp), tuple(oversized), per_key
+        left.astype(np.intp, copy=False),
+        right.astype(np.intp, copy=False),
+        tuple(block for kind in kinds for block in found[kind][1]),
+        {kind: found[kind][0] for kind in kinds},
     )
