@@ -14,6 +14,7 @@ import pytest
 
 from mpi.domain.batch_columns import LinkColumns, RecordColumns
 from mpi.domain.errors import ConflictError, StoreError
+from mpi.domain.key_texts import KeyTexts
 from mpi.domain.records import Record
 from mpi.domain.stored_records import BlockKeyRuns
 from mpi.store import sqlite_bulk_texts
@@ -49,11 +50,13 @@ def _keys(n: int) -> BlockKeyRuns:
     return BlockKeyRuns.of(rows)
 
 
-def _load(path: Path, n: int, beside: bool, kill_child: bool = False) -> None:
+def _load(
+    path: Path, n: int, beside: bool, kill_child: bool = False, in_parts: bool = False
+) -> None:
     records = _records(n)
     columns = RecordColumns.of(records)
     links = LinkColumns(columns.keys, ["P1"] * n, ["batch-link"] * n, [0.5] * n, "t", T0)
-    keys = _keys(n)
+    keys = _held_in_parts(_keys(n)) if in_parts else _keys(n)
     order = sorted(range(n), key=columns.keys.__getitem__)
     store = open_sqlite_store(path)
     try:
@@ -99,11 +102,12 @@ def _tables(path: Path) -> tuple[list[tuple[object, ...]], ...]:
         conn.close()
 
 
+@pytest.mark.parametrize("in_parts", [False, True])
 def test_block_keys_staged_in_a_child_are_the_rows_the_load_writes_itself(
-    tmp_path: Path,
+    tmp_path: Path, in_parts: bool
 ) -> None:
     _load(tmp_path / "alone.db", 60, beside=False)
-    _load(tmp_path / "beside.db", 60, beside=True)
+    _load(tmp_path / "beside.db", 60, beside=True, in_parts=in_parts)
     alone, beside = _tables(tmp_path / "alone.db"), _tables(tmp_path / "beside.db")
     assert len(alone[0]) > 100
     assert beside == alone
@@ -196,11 +200,21 @@ def _ends(pid: int) -> bool:
     return False
 
 
+def _held_in_parts(keys: BlockKeyRuns) -> BlockKeyRuns:
+    """The same runs, their texts held as a list and a UTF-8 blob (as a batch's table)."""
+    texts = KeyTexts()
+    half = len(keys.keys) // 2
+    texts.add(list(keys.keys[:half]))
+    texts.add_encoded("\x00".join(keys.keys[half:]).encode(), "\x00", len(keys.keys) - half)
+    return BlockKeyRuns(texts, keys.starts, keys.key_ids)
+
+
+@pytest.mark.parametrize("in_parts", [False, True])
 def test_the_child_joins_each_records_key_texts_for_the_loader(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, in_parts: bool
 ) -> None:
     monkeypatch.setattr(sqlite_bulk_texts, "JOINED_RUNS", 7)
-    keys = _keys(20)
+    keys = _held_in_parts(_keys(20)) if in_parts else _keys(20)
     search: tuple[list[Any], list[Any], list[str | None]] = ([None] * 20, [None] * 20, [None] * 20)
     beside = KeysBeside(tmp_path / "side.db", keys, 1, search)
     try:

@@ -14,6 +14,7 @@ compares them). `table_beside` makes the table on both cores, beside other work.
 
 from __future__ import annotations
 
+import contextlib
 import operator
 import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -24,6 +25,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from mpi._fork import forked_map
+from mpi.domain.key_texts import KeyTexts
 from mpi.domain.stored_records import BlockKeyRuns
 from mpi.matching.blocking_keys import Part, emissions
 from mpi.matching.features import Features
@@ -40,7 +42,7 @@ _SHIP = "\x00"
 
 R = TypeVar("R")
 # A kind's distinct key texts, and per emission each record's number among them.
-KindKeys = tuple[list[str], list[NDArray[np.int32]]]
+KindKeys = tuple[list[str] | KeyTexts, list[NDArray[np.int32]]]
 
 
 class BlockKeyTable:
@@ -50,7 +52,8 @@ class BlockKeyTable:
         self, f: Features, kinds: Sequence[str], made: Mapping[str, KindKeys] | None = None
     ) -> None:
         """The table of `kinds`; `made` holds the keys of kinds already made elsewhere."""
-        self.texts: list[str] = []  # every distinct key, each record's in text order
+        # Every distinct key, each record's in text order (the forked half's as UTF-8).
+        self.texts = KeyTexts()
         numbers: dict[str, list[NDArray[np.int32]]] = {}
         made = made or {}
         # Kinds in the order of their prefixes, so that numbering each kind's keys after
@@ -59,13 +62,13 @@ class BlockKeyTable:
             texts, per_emission = made[kind] if kind in made else _kind_keys(f, kind)
             offset = len(self.texts)
             numbers[kind] = [np.where(ids >= 0, ids + offset, _NONE) for ids in per_emission]
-            self.texts += texts
+            self.texts.add(texts)
         # In `block_keys` order: kinds as given, then emissions.
         self._numbers = [ids for kind in kinds for ids in numbers[kind]]
 
     def keys(self, start: int, stop: int) -> list[tuple[str, ...]]:
         """The block keys of rows start..stop-1, in `block_keys` order, without duplicates."""
-        texts = self.texts
+        texts = self.texts.decoded()
         columns = [ids[start:stop].tolist() for ids in self._numbers]
         rows: list[tuple[str, ...]] = []
         for numbers in zip(*columns, strict=True):
@@ -145,25 +148,34 @@ class _Queue:
         os.close(self._read)
 
 
-def _ship(result: tuple[None, dict[str, KindKeys]]) -> dict[str, tuple[bytes | list[str], Any]]:
+_Shipped = dict[str, tuple[bytes | list[str], int, Any]]
+
+
+def _ship(result: tuple[None, dict[str, KindKeys]]) -> _Shipped:
     """The child's kinds, each one's texts as one UTF-8 blob: a million strings pickle
-    slowly."""
-    shipped: dict[str, tuple[bytes | list[str], Any]] = {}
-    for kind, (texts, numbers) in result[1].items():
+    slowly (and a bulk load hands them on as UTF-8)."""
+    shipped: _Shipped = {}
+    for kind, (made, numbers) in result[1].items():
+        texts = made.decoded() if isinstance(made, KeyTexts) else made
         joined = _SHIP.join(texts)
-        whole = len(texts) > 0 and joined.count(_SHIP) == len(texts) - 1
-        packed = joined.encode("utf-8", "surrogatepass") if whole else texts
-        shipped[kind] = (packed, numbers)
+        packed: bytes | list[str] = texts
+        if len(texts) > 0 and joined.count(_SHIP) == len(texts) - 1:
+            with contextlib.suppress(UnicodeEncodeError):  # a lone surrogate: as a list
+                packed = joined.encode()
+        shipped[kind] = (packed, len(texts), numbers)
     return shipped
 
 
-def _land(
-    shipped: dict[str, tuple[bytes | list[str], Any]],
-) -> tuple[None, dict[str, KindKeys]]:
+def _land(shipped: _Shipped) -> tuple[None, dict[str, KindKeys]]:
+    """The child's kinds, their blobs kept as they are: split only if read as strings."""
     landed: dict[str, KindKeys] = {}
-    for kind, (packed, numbers) in shipped.items():
-        texts = packed if isinstance(packed, list) else packed.decode("utf-8", "surrogatepass")
-        landed[kind] = (texts if isinstance(texts, list) else texts.split(_SHIP), numbers)
+    for kind, (packed, count, numbers) in shipped.items():
+        texts = KeyTexts()
+        if isinstance(packed, list):
+            texts.add(packed)
+        else:
+            texts.add_encoded(packed, _SHIP, count)
+        landed[kind] = (texts, numbers)
     return None, landed
 
 

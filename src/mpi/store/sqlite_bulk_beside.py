@@ -31,12 +31,15 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
+from functools import partial
+from itertools import chain
 from pathlib import Path
 from typing import Any, BinaryIO
 
 import numpy as np
 
 from mpi.domain.errors import StoreError
+from mpi.domain.key_texts import encoded
 from mpi.domain.stored_records import BlockKeyRuns
 from mpi.store import sqlite_bulk_texts
 from mpi.store import sqlite_codec as codec
@@ -47,7 +50,7 @@ from mpi.store.sqlite_schema import BLOCK_KEYS_DDL
 
 STAGING_SUFFIX = "-keys"
 _SEPARATOR = codec.KEY_SEPARATOR
-_SLICE = 1 << 18  # key texts per marshalled part: the child hashes a part at a time
+_SLICE = 1 << 18  # key texts hashed at once
 _PR_SET_PDEATHSIG = 1
 _PRAGMAS = (
     "PRAGMA journal_mode = OFF",
@@ -131,21 +134,18 @@ def _start(
     search: tuple[list[Any], list[Any], list[str | None]],
     texts_out: tuple[int, int],
 ) -> subprocess.Popen[bytes]:
-    texts = keys.keys
-    parts = range(0, len(texts), _SLICE)
     with tempfile.TemporaryFile(dir=path.parent) as handle:
         # Object after object: neither process holds the whole payload at once. The key
-        # texts first: the child joins the records' texts before anything else.
-        for item in (
+        # texts first (as UTF-8 pieces, then None): the child joins the records' texts
+        # before anything else.
+        head = (
             first_rid,
             np.asarray(keys.starts, dtype=np.int64).tobytes(),
             np.asarray(keys.key_ids, dtype=np.int32).tobytes(),
-            len(texts),
-            len(parts),
-        ):
+            len(keys.keys),
+        )
+        for item in chain(head, encoded(keys.keys, _SEPARATOR), (None,)):
             marshal.dump(item, handle)
-        for start in parts:
-            marshal.dump(_SEPARATOR.join(texts[start : start + _SLICE]).encode(), handle)
         marshal.dump(search, handle)
         handle.seek(0)
         command = [sys.executable, "-m", __name__, str(path), str(os.getpid())]
@@ -164,7 +164,7 @@ def stage(
     starts = np.frombuffer(marshal.load(payload), dtype=np.int64)
     key_ids = np.frombuffer(marshal.load(payload), dtype=np.int32)
     count = marshal.load(payload)
-    parts = [marshal.load(payload) for _ in range(marshal.load(payload))]
+    parts = list(iter(partial(marshal.load, payload), None))
     blob = KeyBlob(parts, count)
     del parts
     if texts is not None:
