@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from datetime import date
+from typing import cast
 
 from mpi.domain.errors import Problem
 from mpi.identity.dates import check_birth_date
@@ -85,9 +86,13 @@ def _plain_or_each(
 ) -> tuple[list[object], dict[int, list[Problem]]]:
     text = _joined(values)
     if text is not None and plain(text):
-        # As the rule returns them, missing ('') aside.
+        # As the rule returns them, missing ('') aside. Split again rather than kept: the
+        # given cells lie among the other columns' cells, the new strings one after the
+        # other, and every later pass over the column (encoding a million phones) reads
+        # them in far fewer cache lines.
+        cells = text.split(_SEP)
         empty = text.startswith(_SEP) or text.endswith(_SEP) or _SEP * 2 in text or not text
-        return ([v or None for v in values] if empty else list(values)), {}
+        return ([v or None for v in cells] if empty else cast(list[object], cells)), {}
     if text is None or len(values) <= _LEAF:
         return _each(field, values, today, memo)
     # An odd value somewhere: each half is checked again, so that one odd value costs a few
