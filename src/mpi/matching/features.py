@@ -351,7 +351,11 @@ def _char_matrix(keys: list[str | None]) -> NDArray[np.uint8]:
     # CURPs are ASCII once Ñ is folded; one byte per position makes Hamming tests vectorised.
     # Each key is cut or NUL-padded to 18 characters, one byte each once encoded.
     present = np.array([k is not None for k in keys], dtype=np.bool_)
-    fixed = "".join(k[:18].ljust(18, "\0") for k in keys if k is not None)
+    given = [k for k in keys if k is not None]
+    if set(map(len, given)) <= {18}:  # nearly always: joined as they are
+        fixed = "".join(given)
+    else:
+        fixed = "".join(k[:18].ljust(18, "\0") for k in given)
     out = np.zeros((len(keys), 18), dtype=np.uint8)
     out[present] = np.frombuffer(fixed.encode("ascii", "replace"), dtype=np.uint8).reshape(-1, 18)
     return out
