@@ -5,10 +5,11 @@ from datetime import UTC, date, datetime
 import pytest
 
 from mpi.domain.errors import ConflictError, ValidationError
+from mpi.domain.key_texts import KeyTexts
 from mpi.domain.persons import Link
 from mpi.domain.records import Record
 from mpi.domain.stored_records import BlockKeyRuns
-from mpi.store.sqlite_bulk_rows import check, runs_of, select_runs
+from mpi.store.sqlite_bulk_rows import check, check_keys, runs_of, select_runs
 
 T0 = datetime(2026, 3, 1, tzinfo=UTC)
 RECORDS = [
@@ -59,3 +60,21 @@ def test_runs_of_many_records_are_the_runs_record_by_record(rows: list[tuple[str
         list(plain.starts),
         list(plain.key_ids),
     )
+
+
+@pytest.mark.parametrize("bad", ["", "a\x1fb"])
+def test_a_bad_key_held_as_utf8_is_refused_like_one_held_as_a_string(bad: str) -> None:
+    record = Record("IMSS", "0001")
+    held = KeyTexts()
+    held.add(["k:1"])
+    held.add_encoded(f"k:2|k:3|{bad}|k:4".encode(), "|", 4)
+    for keys in (held, ["k:1", "k:2", "k:3", bad, "k:4"]):
+        with pytest.raises(ValidationError):
+            check_keys(keys, record)
+
+
+def test_good_keys_held_as_utf8_pass_and_stay_undecoded() -> None:
+    held = KeyTexts()
+    held.add_encoded("k:2|ñ:3".encode(), "|", 2)
+    check_keys(held, Record("IMSS", "0001"))
+    assert held._decoded is None

@@ -11,6 +11,7 @@ from typing import cast
 import numpy as np
 
 from mpi.domain.errors import ConflictError
+from mpi.domain.key_texts import KeyTexts
 from mpi.domain.persons import Link
 from mpi.domain.records import Record
 from mpi.domain.stored_records import BlockKeyRuns, RecordWrite
@@ -66,6 +67,10 @@ def check(
 
 def check_keys(keys: Sequence[str], record: Record | None) -> None:
     """ValidationError (as `record`'s) for an empty key or one holding the separator."""
+    if isinstance(keys, KeyTexts):  # read as the blobs they are held in, not decoded
+        if record is not None and (bad := keys.first_bad(codec.KEY_SEPARATOR)) is not None:
+            validate(RecordWrite(record, (bad,)))
+        return
     # One scan of all the keys at C speed instead of a test per key.
     if record is not None and (not all(keys) or codec.KEY_SEPARATOR in "".join(keys)):
         bad = next(k for k in keys if not k or codec.KEY_SEPARATOR in k)
