@@ -64,3 +64,11 @@ def test_key_kinds_split_over_two_processes_give_the_pairs_of_one(
         assert np.array_equal(two.left, one.left) and np.array_equal(two.right, one.right)
         assert two.oversized == one.oversized and two.pairs_per_key == one.pairs_per_key
     assert len({b.kind for b in one.oversized}) > 1  # the reports' order is tested too
+
+
+def test_no_kinds_give_no_pairs_however_many_records(
+    labelled: Labelled, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(blocking, "PARALLEL_RECORDS", 10)
+    found = candidate_pairs(prepare(labelled.records[:50]), [], max_block_size=10)
+    assert len(found) == 0 and found.pairs_per_key == {} and found.oversized == ()

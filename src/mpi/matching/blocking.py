@@ -144,7 +144,8 @@ def candidate_pairs(f: Features, kinds: Sequence[str], max_block_size: int) -> C
     # Many records: the kinds in two groups, one in a forked child (its distinct pairs come
     # back sorted), and the two groups' pairs merged. Distinct sorted codes whichever way
     # they are split, so the pairs and their order do not depend on the processes.
-    groups = _two_groups(f, kinds) if f.n >= PARALLEL_RECORDS else [list(kinds)]
+    many = f.n >= PARALLEL_RECORDS and len(kinds) > 1
+    groups = _two_groups(f, kinds) if many else [list(kinds)]
     parts = forked_map(lambda group: _pairs_of_group(f, group, max_block_size), groups)
     found = {
         kind: counts
