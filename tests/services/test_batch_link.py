@@ -9,10 +9,11 @@ from typing import Any
 import pytest
 
 from mpi.bootstrap import Services, build
-from mpi.domain.batch_columns import RecordColumns
+from mpi.domain.batch_columns import LinkColumns, RecordColumns
 from mpi.domain.errors import ConflictError
 from mpi.domain.records import Record
 from mpi.domain.review import ReviewStatus
+from mpi.services.batch_keys import BlockKeyTable
 from mpi.services.batch_link import link_records
 from mpi.services.decide import REVIEW_AMBIGUOUS, Outcome
 from mpi.services.importer import count_terms, hold_counts, import_records, release_counts
@@ -182,7 +183,9 @@ def test_a_bulk_load_writes_the_same_graph_as_chunked_transactions(
     tmp_path: Path, services: Services, sample: list[Record]
 ) -> None:
     assert isinstance(services.store, BulkLoader)
-    link_records(services.store, sample, services.rules, CLERK, at=T0)
+    held: list[object] = []
+    link_records(services.store, sample, services.rules, CLERK, at=T0, hold=held)
+    assert [type(o) for o in held[:2]] == [BlockKeyTable, LinkColumns]
     (tmp_path / "chunked").mkdir()
     chunked = build(sqlite_settings(tmp_path / "chunked"))
     try:
