@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from mpi.cli import link, main
+from mpi.cli import build_parser, link, main
 from mpi.domain.errors import StoreError
 from mpi.evaluation.evaluate import evaluate
 from mpi.io.assignments import read_assignments
@@ -226,3 +226,16 @@ def test_a_graph_that_fails_to_land_leaves_no_assignment_file(
             assert tx.stats().records == 0
     finally:
         store.close()
+
+
+def test_the_writes_intermediates_are_left_for_the_exit_instead_of_freed(
+    population: Path, tmp_path: Path
+) -> None:
+    url = f"sqlite:///{tmp_path / 'mpi.db'}"
+    argv = ["link", str(population), "--out", str(tmp_path / "l.csv"), "--store", url, "--quiet"]
+    args = build_parser().parse_args(argv)
+    assert link.run(args) == 0
+    assert args.exit_at_once
+    kept, result, held = args.left_in_memory
+    assert kept is not None and result.person_ids
+    assert len(held) == 4  # key table, links, review tasks, extra writes

@@ -78,6 +78,8 @@ def _run(args: argparse.Namespace) -> int:
     # Written on a thread while the store ends its load (copy, index, sync: SQLite releases
     # the GIL), under a temporary name until the graph is in.
     assignments = AssignmentsBeside(args.out)
+    # The write's large intermediates (key table, links, tasks), kept like `kept`.
+    held: list[object] = []
     try:
         actor = Actor(services.settings.actor, "admin", purpose=f"batch link {args.file.name}")
         if not args.quiet:
@@ -91,6 +93,7 @@ def _run(args: argparse.Namespace) -> int:
                 actor,
                 on_chunk=bar.update,
                 on_written=lambda done: assignments.start(done.keys, done.person_ids),
+                hold=held,
             )
         finally:
             bar.close()
@@ -106,7 +109,7 @@ def _run(args: argparse.Namespace) -> int:
     # Everything is written, closed and durable: the command line's process may end
     # without freeing the batch (mpi.cli.main), which stays referenced until then.
     args.exit_at_once = True
-    args.left_in_memory = (kept, result)
+    args.left_in_memory = (kept, result, held)
     return 0
 
 
