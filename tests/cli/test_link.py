@@ -98,12 +98,7 @@ def test_link_killed_mid_write_leaves_an_empty_store_and_a_rerun_starts_over(
         [sys.executable, "-c", KILLED_LINK, *args], cwd=ROOT, capture_output=True, check=False
     )
     assert killed.returncode == -signal.SIGKILL
-    store = open_store(url)
-    try:
-        with store.read() as tx:
-            assert tx.stats().records == 0
-    finally:
-        store.close()
+    assert _stored_records(url) == 0
     assert main(args) == 0
     again = f"sqlite:///{tmp_path / 'again.db'}"
     out = str(tmp_path / "again.csv")
@@ -220,12 +215,7 @@ def test_a_graph_that_fails_to_land_leaves_no_assignment_file(
     assert main(["link", str(population), "--out", str(out), "--store", url, "--quiet"]) == 2
     assert "disk on fire" in capsys.readouterr().err
     assert not [p.name for p in tmp_path.iterdir() if "l.csv" in p.name]
-    store = open_store(url)
-    try:
-        with store.read() as tx:
-            assert tx.stats().records == 0
-    finally:
-        store.close()
+    assert _stored_records(url) == 0
 
 
 def test_the_writes_intermediates_are_left_for_the_exit_instead_of_freed(
@@ -239,3 +229,12 @@ def test_the_writes_intermediates_are_left_for_the_exit_instead_of_freed(
     kept, result, held = args.left_in_memory
     assert kept is not None and result.person_ids
     assert len(held) == 4  # key table, links, review tasks, extra writes
+
+
+def _stored_records(url: str) -> int:
+    store = open_store(url)
+    try:
+        with store.read() as tx:
+            return tx.stats().records
+    finally:
+        store.close()

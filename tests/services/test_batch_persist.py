@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import re
 import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
@@ -9,13 +8,12 @@ import pytest
 
 from mpi.domain.batch_columns import LinkColumns, RecordColumns
 from mpi.domain.errors import StoreError
-from mpi.domain.ids import new_id
 from mpi.domain.records import Record
 from mpi.matching.features import prepare
 from mpi.rules_file import default_rules
 from mpi.services import batch_persist
 from mpi.services.batch_keys import BlockKeyTable
-from mpi.services.batch_persist import load_graph, person_ids
+from mpi.services.batch_persist import load_graph
 from mpi.store.port import WriteTx
 from mpi.store.sqlite import SqliteStore, open_sqlite_store
 from mpi.store.sqlite_bulk import loading_path
@@ -23,14 +21,6 @@ from mpi.store.sqlite_bulk_texts import JOINED_RUNS
 from tests.services.people import juan, rosa
 
 T0 = datetime(2026, 3, 1, tzinfo=UTC)
-
-
-def test_bulk_person_ids_have_new_ids_layout_and_are_unique() -> None:
-    ids = person_ids("P", 5000)
-    assert len(set(ids)) == 5000
-    shape = re.compile(r"P[0-9A-HJKMNP-TV-Z]{26}")
-    assert all(shape.fullmatch(i) for i in ids)
-    assert ids[0][:11] <= new_id("P")[:11]
 
 
 def _links(records: list[Record]) -> LinkColumns:

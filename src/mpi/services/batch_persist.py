@@ -8,8 +8,6 @@ with block keys, then persons and links, one transaction per chunk of records
 
 from __future__ import annotations
 
-import secrets
-import time
 from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
 from typing import cast
@@ -27,9 +25,6 @@ from mpi.store.port import BulkLoader, Store, WriteTx
 CHUNK = 50_000
 # Below this many records a forked child (~0.1 s at 1 GB) costs about what it saves.
 BESIDE_MIN = 50_000
-# Crockford base32, as in mpi.domain.ids: ids made here look and sort like new_id's.
-_ALPHABET = np.array(list("0123456789ABCDEFGHJKMNPQRSTVWXYZ"))
-_BITS = np.array([16, 8, 4, 2, 1], dtype=np.int64)
 
 
 def chunks(n: int, size: int = CHUNK) -> Iterator[tuple[int, int]]:
@@ -47,18 +42,6 @@ def write_records(
         rows = [RecordWrite(records[i], keys[i - start]) for i in range(start, stop)]
         with store.write() as tx:
             tx.upsert_records(rows, at)
-
-
-def person_ids(prefix: str, count: int) -> list[str]:
-    """`count` fresh ids in `mpi.domain.ids.new_id`'s layout, made in one vectorised step."""
-    if count == 0:
-        return []
-    millis = time.time_ns() // 1_000_000
-    head = prefix + "".join(str(_ALPHABET[(millis >> (5 * k)) & 31]) for k in range(9, -1, -1))
-    random = np.frombuffer(secrets.token_bytes(10 * count), dtype=np.uint8).reshape(count, 10)
-    digits = np.unpackbits(random, axis=1).reshape(count, 16, 5).astype(np.int64) @ _BITS
-    tails = _ALPHABET[digits].view("<U16").ravel().tolist()
-    return [head + tail for tail in tails]
 
 
 def write_persons(
