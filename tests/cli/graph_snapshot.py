@@ -16,6 +16,16 @@ def file_keys(path: Path) -> list[str]:
     return [row.key for row in read_records(path) if isinstance(row, Record)]
 
 
+def stored_records(url: str) -> int:
+    """How many records the store at `url` holds."""
+    store = open_store(url)
+    try:
+        with store.read() as tx:
+            return tx.stats().records
+    finally:
+        store.close()
+
+
 def snapshot(url: str, keys: list[str]) -> tuple[dict[str, tuple[Group, int]], set[object]]:
     """Per record: the keys sharing its person and its version; review tasks by content."""
     store = open_store(url)

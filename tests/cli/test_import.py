@@ -16,7 +16,7 @@ from mpi.cli import main
 from mpi.store import open_store
 from mpi.synthetic.generate import generate
 from mpi.synthetic.output import write_population
-from tests.cli.graph_snapshot import file_keys, snapshot
+from tests.cli.graph_snapshot import file_keys, snapshot, stored_records
 
 BAD_ROWS = [
     "IMSS,BAD-1,,ANA,LOPEZ,,M,1990-02-30,DF,,,",  # no such date
@@ -96,15 +96,6 @@ def test_an_unreadable_file_is_a_clear_error(
     assert "missing.csv" in capsys.readouterr().err
 
 
-def _stored(url: str) -> int:
-    store = open_store(url)
-    try:
-        with store.read() as tx:
-            return tx.stats().records
-    finally:
-        store.close()
-
-
 def _committed_records(path: Path) -> int:
     # Read-only and without waiting: the importer may be frozen while holding a lock.
     try:
@@ -171,7 +162,7 @@ def test_an_import_stopped_mid_way_then_re_run_ends_with_the_same_graph(
     )
     _stop_part_way(process, tmp_path / "killed.db", stop)
     assert process.wait(timeout=60) != 0
-    assert 0 < _stored(killed) < len(keys), "the import must be stopped part-way through"
+    assert 0 < stored_records(killed) < len(keys), "the import must be stopped part-way through"
     main(
         [
             "import",

@@ -15,10 +15,10 @@ from mpi.domain.errors import StoreError
 from mpi.evaluation.evaluate import evaluate
 from mpi.io.assignments import read_assignments
 from mpi.services import batch_link
-from mpi.store import open_store, sqlite_bulk
+from mpi.store import sqlite_bulk
 from mpi.synthetic.generate import generate
 from mpi.synthetic.output import write_population
-from tests.cli.graph_snapshot import file_keys, snapshot
+from tests.cli.graph_snapshot import file_keys, snapshot, stored_records
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -98,7 +98,7 @@ def test_link_killed_mid_write_leaves_an_empty_store_and_a_rerun_starts_over(
         [sys.executable, "-c", KILLED_LINK, *args], cwd=ROOT, capture_output=True, check=False
     )
     assert killed.returncode == -signal.SIGKILL
-    assert _stored_records(url) == 0
+    assert stored_records(url) == 0
     assert main(args) == 0
     again = f"sqlite:///{tmp_path / 'again.db'}"
     out = str(tmp_path / "again.csv")
@@ -215,7 +215,7 @@ def test_a_graph_that_fails_to_land_leaves_no_assignment_file(
     assert main(["link", str(population), "--out", str(out), "--store", url, "--quiet"]) == 2
     assert "disk on fire" in capsys.readouterr().err
     assert not [p.name for p in tmp_path.iterdir() if "l.csv" in p.name]
-    assert _stored_records(url) == 0
+    assert stored_records(url) == 0
 
 
 def test_the_writes_intermediates_are_left_for_the_exit_instead_of_freed(
@@ -229,12 +229,3 @@ def test_the_writes_intermediates_are_left_for_the_exit_instead_of_freed(
     kept, result, held = args.left_in_memory
     assert kept is not None and result.person_ids
     assert len(held) == 4  # key table, links, review tasks, extra writes
-
-
-def _stored_records(url: str) -> int:
-    store = open_store(url)
-    try:
-        with store.read() as tx:
-            return tx.stats().records
-    finally:
-        store.close()
