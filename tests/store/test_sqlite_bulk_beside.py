@@ -120,12 +120,7 @@ def test_a_killed_staging_child_fails_the_load_and_leaves_the_store_empty(
     path = tmp_path / "mpi.db"
     with pytest.raises(StoreError, match="staging the block keys failed"):
         _load(path, 30, beside=True, kill_child=True)
-    store = open_sqlite_store(path)
-    try:
-        with store.read() as tx:
-            assert tx.stats().records == 0
-    finally:
-        store.close()
+    assert _records_in(path) == 0
     assert not loading_path(path).exists()
     assert not staging_path(loading_path(path)).exists()
 
@@ -175,12 +170,7 @@ def test_a_load_killed_while_its_child_stages_leaves_no_store_and_a_rerun_loads(
     assert killed.returncode == -signal.SIGKILL, killed.stderr
     child = int(killed.stdout.split()[0])
     assert _ends(child)  # no child left writing a staging file
-    store = open_sqlite_store(path)
-    try:
-        with store.read() as tx:
-            assert tx.stats().records == 0
-    finally:
-        store.close()
+    assert _records_in(path) == 0
     _load(path, 30, beside=True)
     _load(tmp_path / "alone.db", 30, beside=False)
     assert _tables(path) == _tables(tmp_path / "alone.db")
@@ -225,3 +215,12 @@ def test_the_child_joins_each_records_key_texts_for_the_loader(
         assert beside.texts.take(14, 6) == every[14:]
     finally:
         beside.stop()
+
+
+def _records_in(path: Path) -> int:
+    store = open_sqlite_store(path)
+    try:
+        with store.read() as tx:
+            return tx.stats().records
+    finally:
+        store.close()
