@@ -8,7 +8,7 @@ import pytest
 
 from mpi.identity.curp import complete_curp, derive_root
 from mpi.matching.features import prepare
-from mpi.matching.hard_negatives import cannot_link
+from mpi.matching.hard_negatives import cannot_link, names_say_two_people
 from tests.matching.conftest import MakeRecord
 
 # (what, changes to the second record, must they stay apart?)
@@ -195,3 +195,18 @@ def test_keys_differing_only_in_the_sex_letter_are_twins_under_the_two_forms_of_
         make_record(given_names=other_name, sex="H", curp="PESJ850314MJCRLN05"),
     ])  # fmt: skip
     assert bool(cannot_link(f, np.array([0]), np.array([1]))[0]) is apart
+
+
+def test_the_name_test_of_many_pairs_is_that_of_each_pair(make_record: MakeRecord) -> None:
+    # Past a few thousand pairs the test runs once per distinct pair of names (and of
+    # "both sexes recorded and different"): each pair still gets its own answer.
+    names = ["ROSA", "ROSA MARIA", "GUADALUPE", "LUPE", "RECIEN NACIDO", None, "GUSTAVO"]
+    sexes = ["M", "H", None]
+    f = prepare([make_record(given_names=n, sex=s) for n in names for s in sexes])
+    rng = np.random.default_rng(5)
+    left, right = rng.integers(0, f.n, size=(2, 5000))
+    one_by_one = [bool(names_say_two_people(f, left[k : k + 1], right[k : k + 1])[0])
+                  for k in range(len(left))]  # fmt: skip
+    many = names_say_two_people(f, left, right).tolist()
+    assert many == one_by_one
+    assert any(many) and not all(many)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 from contextlib import AbstractContextManager
 from dataclasses import replace
 from datetime import UTC, date, datetime
@@ -14,7 +15,7 @@ from mpi.domain.errors import ConflictError
 from mpi.domain.records import Record
 from mpi.domain.review import ReviewStatus
 from mpi.services.batch_keys import BlockKeyTable
-from mpi.services.batch_link import link_records
+from mpi.services.batch_link import _payload, link_records
 from mpi.services.decide import REVIEW_AMBIGUOUS, Outcome
 from mpi.services.importer import count_terms, hold_counts, import_records, release_counts
 from mpi.store.port import BulkLoader, ReadTx, Store, WriteTx
@@ -219,3 +220,18 @@ def test_a_key_twice_among_columns_is_refused(services: Services) -> None:
     columns = RecordColumns.of([juan("IMSS", "1"), juan("IMSS", "2"), juan("IMSS", "1")])
     with pytest.raises(ConflictError, match="IMSS:1 appears twice"):
         link_records(services.store, columns, services.rules, CLERK)
+
+
+@pytest.mark.parametrize(
+    "keys",
+    [["IMSS:1"], ["IMSS:1", 'ISSSTE:"2"'], ["SSA:ÑANDÚ\\3", "IMSS:4\n", "IMSS:5", "A", "B", "C"]],
+)
+def test_a_review_payload_is_the_json_of_its_candidates(keys: list[str]) -> None:
+    ids = [f"P{i}" for i in range(len(keys))]
+    candidates = list(range(len(keys)))[::-1]
+    expected = {
+        "decision": "review",
+        "reason": "batch link",
+        "candidates": [{"record": keys[o], "person": ids[o]} for o in candidates],
+    }
+    assert _payload(keys, ids, candidates) == json.dumps(expected, sort_keys=True)

@@ -29,7 +29,8 @@ class TwinsTest:
         self._names: dict[tuple[int, int, bool], bool] = {}
         self._given: list[int] = f.text["given_names"].ids.tolist()
         self._sex: list[int] = f.text["sex"].ids.tolist()
-        self._letters = name_key_letters(f)
+        # What short_name_key reads of every record (cannot_link takes it too).
+        self.letters = name_key_letters(f)
 
     def seed(self, left: NDArray[np.intp], right: NDArray[np.intp]) -> None:
         """Test the given names of many pairs at once (the links), vectorised."""
@@ -52,7 +53,7 @@ class TwinsTest:
         if self._unnamed_twin(left, right):
             return True
         # A plain MARIA's own CURP next to a MARIA ELENA: no record bridges that.
-        if short_name_key(self.f, left, right, self._letters).any():
+        if short_name_key(self.f, left, right, self.letters).any():
             return True
         if not suspects:
             return False

@@ -88,7 +88,9 @@ def _dirty_components(
     """Components holding a pair that must not be linked (or too big to check pairwise),
     and the evidence their agglomeration reads."""
     sizes = np.bincount(components, minlength=f.n)
-    checked = np.where(sizes[components] <= MAX_CHECKED_COMPONENT, components, -1)
+    size = sizes[components]
+    # Records alone make no pair: leaving them out spares sorting them.
+    checked = np.where((size >= 2) & (size <= MAX_CHECKED_COMPONENT), components, -1)
     chunks, _ = pairs_within_blocks(checked.reshape(1, -1), f.n)
     pairs = np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.int64)
     left, right = (side.astype(np.intp) for side in np.divmod(pairs, f.n))
@@ -96,20 +98,21 @@ def _dirty_components(
     curp = f.curp.column.ids
     bad = cluster_rules_may_object(f, left, right, rules)
     other = np.flatnonzero((curp[left] != curp[right]) | (curp[left] < 0))
-    bad[other] |= cannot_link(f, left[other], right[other], rules)
-    big = sizes[components] > MAX_CHECKED_COMPONENT
+    twins = TwinsTest(f)
+    bad[other] |= cannot_link(f, left[other], right[other], rules, twins.letters)
+    big = size > MAX_CHECKED_COMPONENT
     dirty = set(components[left[bad]].tolist())
     dirty |= set(components[big].tolist())
     dirty |= {int(components[a]) for a, b in not_same if components[a] == components[b]}
     dirty_ids = np.array(sorted(dirty), dtype=np.int64)
-    inside = np.isin(components[left], dirty_ids)
+    inside = _members(f.n, dirty_ids)[components[left]]
     flagged = FlaggedPairs(f, left[inside], right[inside], rules)
     evidence = Evidence(
         f,
         tuple(rules),
         flagged,
         frozenset(np.flatnonzero(big).tolist()),
-        TwinsTest(f),
+        twins,
     )
     # The twins test caches its name test by name ids: fill it vectorised.
     evidence.twins.seed(*flagged.named())
@@ -124,6 +127,7 @@ def cluster_links(
     not_same: Iterable[tuple[int, int]] = (),
     rules: Sequence[str] = HARD_NEGATIVE_RULES,
     ambiguity_margin: float | None = None,
+    components: NDArray[np.int64] | None = None,
 ) -> Clusters:
     """Cluster records by applying the given links strongest first, refusing forbidden merges.
 
@@ -137,11 +141,14 @@ def cluster_links(
         rules: the hard negative rules that apply (MatchingRules.hard_negatives).
         ambiguity_margin: bits by which a record's best link must beat its best link into
             a cluster that cannot join the first; None links without that test.
+        components: connected_components(f.n, left, right), when the caller has it.
     """
     constraints = list(not_same)
-    components = connected_components(f.n, left, right)
+    if components is None:
+        components = connected_components(f.n, left, right)
     dirty, evidence = _dirty_components(f, components, constraints, rules)
-    in_dirty = np.isin(components[left], dirty)
+    is_dirty = _members(f.n, dirty)
+    in_dirty = is_dirty[components[left]]
     order = np.flatnonzero(in_dirty)[np.argsort(-match_weight[in_dirty], kind="stable")]
     links = left[order], right[order]
     agglomeration, outcomes = _agglomerate(evidence, *links, constraints)
@@ -151,24 +158,24 @@ def cluster_links(
             agglomeration, *links, match_weight[order], f.curp.valid, ambiguity_margin
         )
     labels = components.copy()
-    touched = np.flatnonzero(np.isin(components, dirty))
+    touched = np.flatnonzero(is_dirty[components])
     labels[touched] = [agglomeration.find(i) for i in touched.tolist()]
     counts = np.array(agglomeration.counts())
     if review:
         # Components are agglomerated independently: only those holding a record held
         # apart are agglomerated again, and their first counts replaced.
         held = np.array(sorted(review), dtype=np.intp)
-        again = np.isin(components[links[0]], components[held])
+        is_held = _members(f.n, components[held])
+        again = is_held[components[links[0]]]
         subset = links[0][again], links[1][again]
         second, _ = _agglomerate(evidence, *subset, constraints, review)
         first = np.bincount(outcomes[again], minlength=NOTHING + 1)[:NOTHING]
         counts += np.array(second.counts()) - first
-        redone = np.flatnonzero(np.isin(components, components[held]))
+        redone = np.flatnonzero(is_held[components])
         labels[redone] = [second.find(i) for i in redone.tolist()]
-    _, dense = np.unique(labels, return_inverse=True)
     applied, refused_hard, refused_constraint = counts.tolist()
     return Clusters(
-        dense.astype(np.int64),
+        _dense(labels),
         int((~in_dirty).sum()) + applied,
         refused_hard,
         refused_constraint,
@@ -189,3 +196,17 @@ def _agglomerate(
     merge = agglomeration.merge
     outcomes = [merge(a, b) for a, b in zip(left.tolist(), right.tolist(), strict=True)]
     return agglomeration, np.array(outcomes, dtype=np.intp)
+
+
+def _members(n: int, ids: NDArray[np.int64]) -> NDArray[np.bool_]:
+    # Per record index: whether it is one of `ids` (a lookup table, not a sort as in isin).
+    out = np.zeros(n, dtype=np.bool_)
+    out[ids] = True
+    return out
+
+
+def _dense(labels: NDArray[np.int64]) -> NDArray[np.int64]:
+    # np.unique(labels, return_inverse=True)[1] for labels that are record indices: the
+    # rank of each label among those present, by a running count instead of a sort.
+    present = _members(len(labels), labels)
+    return (np.cumsum(present) - 1)[labels]

@@ -24,7 +24,7 @@ from mpi.matching._level_tests import (
     one_digit,
     year_off_by_one,
 )
-from mpi.matching._name_bridges import curp_name_letters, short_name_key
+from mpi.matching._name_bridges import Letters, curp_name_letters, short_name_key
 from mpi.matching.features import Features
 
 # Parent and child given the same name are a generation apart; typos never move a year this far.
@@ -178,23 +178,54 @@ def _sexes_and_names_differ(f: Features, left: Index, right: Index) -> NDArray[n
     return out
 
 
-def twins(f: Features, left: Index, right: Index) -> NDArray[np.bool_]:
+def twins(
+    f: Features, left: Index, right: Index, letters: Letters | None = None
+) -> NDArray[np.bool_]:
     """Same surnames, birth dates (nearly) equal, given names that are not one name (or a
     plain MARIA's own CURP next to a MARIA ELENA: `short_name_key`): twins.
 
+    `letters` is `name_key_letters(f)` when the caller has it (else computed here).
     (A given name and surname captured in each other's fields is not a twin.)"""
-    out = dates_close(f, left, right) & _same_surnames(f, left, right)
+    # The names first: on many pairs their test runs once per distinct pair of names, and
+    # few pairs pass it, so the dates and surnames are compared on those few.
+    out = names_say_two_people(f, left, right) | short_name_key(f, left, right, letters)
     idx = np.flatnonzero(out)
     if len(idx):
         a, b = left[idx], right[idx]
-        out[idx] = names_say_two_people(f, a, b) | short_name_key(f, a, b)
+        out[idx] = dates_close(f, a, b) & _same_surnames(f, a, b)
     return out
+
+
+# From this many pairs on, the name test runs once per distinct pair of names: a batch's
+# hundreds of thousands of pairs repeat a few thousand.
+_DISTINCT_NAMES_FROM = 4096
 
 
 def names_say_two_people(f: Features, left: Index, right: Index) -> NDArray[np.bool_]:
     """The given names (with the recorded sex) cannot belong to one person."""
+    if len(left) < _DISTINCT_NAMES_FROM:
+        return _names_say_two_people(f, left, right)
+    first, inverse = _distinct_names(f, left, right)
+    return as_mask(_names_say_two_people(f, left[first], right[first])[inverse])
+
+
+def _names_say_two_people(f: Features, left: Index, right: Index) -> NDArray[np.bool_]:
     out = given_names_differ(f, left, right) | _sexes_and_names_differ(f, left, right)
     return out | unnamed_of_other_sex(f, left, right)
+
+
+def _distinct_names(
+    f: Features, left: Index, right: Index
+) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
+    # The name test reads of a pair only its two given names (every given-name feature is
+    # one per name) and whether both sexes are recorded and differ: one pair per distinct
+    # (left name, right name, sexes differ), and each pair's position among them.
+    given, sex = f.text["given_names"].ids, f.text["sex"].ids
+    width = np.int64(len(f.text["given_names"].vocab.values) + 1)
+    code = (given[left].astype(np.int64) + 1) * width + (given[right] + 1)
+    other_sex = (sex[left] >= 0) & (sex[right] >= 0) & (sex[left] != sex[right])
+    _, first, inverse = np.unique(code * 2 + other_sex, return_index=True, return_inverse=True)
+    return first, inverse
 
 
 def unnamed_of_other_sex(f: Features, left: Index, right: Index) -> NDArray[np.bool_]:
@@ -350,7 +381,11 @@ HARD_NEGATIVE_RULES: tuple[str, ...] = (
 
 
 def cannot_link(
-    f: Features, left: Index, right: Index, rules: Sequence[str] = HARD_NEGATIVE_RULES
+    f: Features,
+    left: Index,
+    right: Index,
+    rules: Sequence[str] = HARD_NEGATIVE_RULES,
+    letters: Letters | None = None,
 ) -> NDArray[np.bool_]:
     """Pairs that must never be linked automatically, whatever their match weight.
 
@@ -375,11 +410,12 @@ def cannot_link(
     - reissue (clustering only): the homonym rule yields between two clusters whose records
       show the two CURPs to be one person's reissue (_homonym.reissued_curps).
 
-    The same CURP on both records exempts a pair from every rule.
+    The same CURP on both records exempts a pair from every rule. `letters` is
+    `name_key_letters(f)` when the caller has it (else the twins rule computes it).
     """
     out = different_people(f, left, right, rules)
     if "twins" in rules:
-        out |= twins(f, left, right) & ~_same_curp(f, left, right)
+        out |= twins(f, left, right, letters) & ~_same_curp(f, left, right)
     return out
 
 

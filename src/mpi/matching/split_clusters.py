@@ -47,20 +47,25 @@ def cluster_links_split(
     second = np.zeros(f.n, dtype=np.bool_)
     second[linked[1::2]] = True
     in_second = second[components[left]]
-    selections = [~in_second, in_second]
-    results = forked_map(
-        lambda s: cluster_links(
+    owner = second[components]
+
+    def cluster_group(is_second: bool) -> Clusters:
+        mine = in_second == is_second
+        # The group's own links make its components; every other record is alone in it.
+        alone = np.arange(f.n, dtype=np.int64)
+        own = np.where(owner == is_second, components, alone)
+        return cluster_links(
             f,
-            left[s],
-            right[s],
-            match_weight[s],
+            left[mine],
+            right[mine],
+            match_weight[mine],
             constraints,
             rules,
             ambiguity_margin,
-        ),
-        selections,
-    )
-    owner = second[components]
+            components=own,
+        )
+
+    results = forked_map(cluster_group, [False, True])
     return _joined(f.n, results, [~owner, owner])
 
 
@@ -92,6 +97,10 @@ def _by_first_record(labels: NDArray[np.int64]) -> NDArray[np.int64]:
     first = np.full(int(labels.max()) + 1, len(labels), dtype=np.int64)
     np.minimum.at(first, labels, np.arange(len(labels), dtype=np.int64))
     used = np.flatnonzero(first < len(labels))
+    # First records are distinct record indices: their order is a running count over
+    # the records that are some cluster's first, not a sort.
+    is_first = np.zeros(len(labels), dtype=np.bool_)
+    is_first[first[used]] = True
     rank = np.full(len(first), -1, dtype=np.int64)
-    rank[used[np.argsort(first[used], kind="stable")]] = np.arange(len(used), dtype=np.int64)
+    rank[used] = (np.cumsum(is_first) - 1)[first[used]]
     return rank[labels]
