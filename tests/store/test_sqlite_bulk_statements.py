@@ -57,6 +57,17 @@ def test_each_row_ends_with_the_shared_literals(conn: sqlite3.Connection) -> Non
     ]
 
 
+def test_none_is_bound_as_null_by_the_adapter_registered_for_it(conn: sqlite3.Connection) -> None:
+    run(conn, by_columns(INSERT, [[1], [None], [None], [None]]))
+    adapter = sqlite3.adapters[(type(None), sqlite3.PrepareProtocol)]
+    assert adapter(None) is None
+    assert conn.execute("SELECT typeof(b), typeof(c), typeof(d) FROM t").fetchone() == (
+        "null",
+        "null",
+        "null",
+    )
+
+
 def test_columns_of_different_lengths_are_refused(conn: sqlite3.Connection) -> None:
     with pytest.raises(ValueError, match="size"):
         by_columns(INSERT, [[1, 2], ["x"]], ("'c'", "1"))
