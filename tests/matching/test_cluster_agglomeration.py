@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from mpi.domain.records import Record
 from mpi.matching._cluster_agglomeration import (
@@ -76,3 +77,23 @@ def test_clusters_too_big_to_check_pairwise_are_judged_on_every_pair(
     agglomeration = Agglomeration(_evidence(records, unchecked=True), not_same=[])
     assert not agglomeration.can_join(0, agglomeration.find(1))
     assert agglomeration.merge(0, 1) == REFUSED_HARD
+
+
+@pytest.mark.parametrize("unchecked", [False, True])
+def test_a_reissued_key_is_judged_alike_from_the_flags_and_pair_by_pair(
+    make_record: MakeRecord, unchecked: bool
+) -> None:
+    # Old and new CURP once shared an address (0, 1); later records under the new key
+    # share nothing with the old one (2, 3). Same-root twins share a root and a home, not
+    # a name (4): no record shows their keys to be one person's.
+    moved = {"postal_code": "06600", "phone": "5598765432", "nss": None}
+    records = [
+        make_record(curp="PESG850314MJCRLD18"),
+        make_record(),
+        make_record(**moved),
+        make_record(**moved),
+        make_record(curp="PESG850314MJCRLD18", given_names="GUDELIA"),
+    ]
+    agglomeration = Agglomeration(_evidence(records, unchecked=unchecked), not_same=[])
+    outcomes = [agglomeration.merge(a, b) for a, b in [(0, 1), (2, 3), (0, 2), (4, 2)]]
+    assert outcomes == [APPLIED, APPLIED, APPLIED, REFUSED_HARD]

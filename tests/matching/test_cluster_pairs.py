@@ -6,7 +6,16 @@ import numpy as np
 import pytest
 
 from mpi.identity.curp import complete_curp
-from mpi.matching._cluster_pairs import DIFFERENT, HOMONYM, NAMES, FlaggedPairs, pair_flags
+from mpi.matching._cluster_pairs import (
+    DIFFERENT,
+    HOMONYM,
+    NAMES,
+    REISSUE,
+    SUSPECT,
+    TWINS,
+    FlaggedPairs,
+    pair_flags,
+)
 from mpi.matching.features import prepare
 from mpi.matching.hard_negatives import HARD_NEGATIVE_RULES
 from tests.matching.conftest import BASE, MakeRecord
@@ -20,9 +29,19 @@ AWAY = {"nss": None, "phone": None, "postal_code": "06000"}  # shares no home wi
     ("other", "expected"),
     [
         ({}, 0),  # the same record again
-        ({"curp": None, "given_names": "VERONICA"}, NAMES),  # twins' names, same birth date
+        # twins' names, same birth date: twins unless a record of their cluster bridges them
+        ({"curp": None, "given_names": "VERONICA"}, NAMES | SUSPECT),
         ({"curp": None, "given_names": "VERONICA", "birth_date": date(1990, 1, 1)}, 0),
-        ({"curp": complete_curp(ROOT, "1"), **AWAY}, HOMONYM),  # a namesake's key
+        # newborn of the other sex, same birth date: twins whatever the cluster holds
+        ({"curp": None, "given_names": "RECIEN NACIDO", "sex": "H"}, NAMES | TWINS),
+        ({"curp": None, "given_names": "GUADALUPE"}, NAMES),  # a short form of the name
+        # a namesake's key, or one person's reissued key if the cluster shows it
+        ({"curp": complete_curp(ROOT, "1"), **AWAY}, HOMONYM | REISSUE),
+        # ... and under another name (the same-root twin): no reissue, twins unless bridged
+        (
+            {"curp": complete_curp(ROOT, "1"), "given_names": "GUDELIA", **AWAY},
+            HOMONYM | NAMES | SUSPECT,
+        ),
         ({"curp": "PESG580314MJCRLD09", "birth_date": date(1958, 3, 14)}, DIFFERENT),
     ],
 )
@@ -46,6 +65,7 @@ def test_flagged_pairs_are_found_from_either_record(make_record: MakeRecord) -> 
     ])  # fmt: skip
     left, right = np.array([0, 0, 1], dtype=np.intp), np.array([1, 2, 2], dtype=np.intp)
     pairs = FlaggedPairs(f, left, right, HARD_NEGATIVE_RULES)
-    assert pairs.of(0) == [(1, NAMES)]
-    assert pairs.of(1) == [(0, NAMES), (2, NAMES)]
-    assert [x.tolist() for x in pairs.named()] == [[0, 1], [1, 2]]
+    twins = NAMES | SUSPECT
+    assert pairs.of(0) == [(1, twins)]
+    assert pairs.of(1) == [(0, twins), (2, twins)]
+    assert [pairs.between(1, 0), pairs.between(0, 1), pairs.between(0, 2)] == [twins, twins, 0]

@@ -19,7 +19,6 @@ def test_two_given_names_born_the_same_day_are_twins(make_record: MakeRecord) ->
         make_record(curp=None, given_names="FLORENCIA"),
     ])  # fmt: skip
     test = TwinsTest(f)
-    test.seed(*PAIR)
     assert test.between(*PAIR, members=[0, 1])
 
 
@@ -29,7 +28,6 @@ def test_one_given_name_is_not_twins(make_record: MakeRecord) -> None:
         make_record(curp=None, given_names="BLANCA"),
     ])  # fmt: skip
     test = TwinsTest(f)
-    test.seed(*PAIR)
     assert not test.between(*PAIR, members=[0, 1])
 
 
@@ -42,7 +40,6 @@ def test_a_compound_name_in_the_cluster_shows_two_short_names_to_be_one_person(
         make_record(curp=None, given_names="JUAN CARLOS"),
     ])  # fmt: skip
     test = TwinsTest(f)
-    test.seed(*PAIR)
     assert test.between(*PAIR, members=[0, 1])
     assert not test.between(*PAIR, members=[0, 1, 2])
 
@@ -58,7 +55,6 @@ def _twins_of_a_plain_jose(make_record: MakeRecord, letters: str, other: str) ->
         make_record(curp=None, given_names=other, **born),
     ])  # fmt: skip
     test = TwinsTest(f)
-    test.seed(*PAIR)
     return test.between(*PAIR, members=[0, 1])
 
 

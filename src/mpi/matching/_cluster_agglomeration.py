@@ -11,10 +11,20 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
+from numpy.typing import NDArray
 
-from mpi.matching._cluster_pairs import DIFFERENT, HOMONYM, NAMES, FlaggedPairs, pair_flags
+from mpi.matching._cluster_pairs import (
+    DIFFERENT,
+    HOMONYM,
+    REISSUE,
+    SUSPECT,
+    TWINS,
+    FlaggedPairs,
+    pair_flags,
+)
 from mpi.matching._cluster_rules import birth_states, clusters_object, household_keys
-from mpi.matching._homonym import reissued_curps
+from mpi.matching._homonym import reissue_shown
+from mpi.matching._level_tests import Index
 from mpi.matching._twins import TwinsTest
 from mpi.matching.features import Features
 from mpi.matching.hard_negatives import GENERATION_YEARS
@@ -223,27 +233,30 @@ class Agglomeration:
         twins = len(sa.givens | sb.givens) > 1 and "twins" in self.rules
         if not pairwise and not twins:
             return False
-        crossing = self._crossing(sa, sb, rb)
+        checked = sa.members[0] not in self.evidence.unchecked
+        crossing = self._crossing(sa, sb, rb, checked)
         members = [*sa.members, *sb.members]
         if pairwise:
             if any(bits & DIFFERENT for _, _, bits in crossing):
                 return True
-            hit = [(a, b) for a, b, bits in crossing if bits & HOMONYM]
-            if hit and not self._reissue(hit, members):
+            hit = [(a, b, bits) for a, b, bits in crossing if bits & HOMONYM]
+            if hit and not self._reissue(hit, members, checked):
                 return True
         if twins:
-            named = [(a, b) for a, b, bits in crossing if bits & NAMES]
-            if named:
-                left, right = np.array(named, dtype=np.intp).T
-                return self.evidence.twins.between(left, right, members)
+            if any(bits & TWINS for _, _, bits in crossing):
+                return True
+            suspects = [(a, b) for a, b, bits in crossing if bits & SUSPECT]
+            return bool(suspects) and self.evidence.twins.unbridged(suspects, members)
         return False
 
-    def _crossing(self, sa: Summary, sb: Summary, rb: int) -> list[tuple[int, int, int]]:
+    def _crossing(
+        self, sa: Summary, sb: Summary, rb: int, checked: bool
+    ) -> list[tuple[int, int, int]]:
         # (a in sa, b in sb, flags) of every flagged pair between the two sides.
-        if sa.members[0] in self.evidence.unchecked:  # flags of the whole cross product
+        if not checked:  # flags of the whole cross product
             left = np.repeat(np.array(sa.members, dtype=np.intp), len(sb.members))
             right = np.tile(np.array(sb.members, dtype=np.intp), len(sa.members))
-            flags = pair_flags(self.f, left, right, self.rules)
+            flags = pair_flags(self.f, left, right, self.rules, self.evidence.twins.letters)
             keep = np.flatnonzero(flags)
             return list(
                 zip(left[keep].tolist(), right[keep].tolist(), flags[keep].tolist(), strict=True)
@@ -251,14 +264,22 @@ class Agglomeration:
         flagged, find = self.evidence.flagged, self.find
         return [(a, b, bits) for a in sa.members for b, bits in flagged.of(a) if find(b) == rb]
 
-    def _reissue(self, hit: list[tuple[int, int]], members: list[int]) -> bool:
+    def _reissue(self, hit: list[tuple[int, int, int]], members: list[int], checked: bool) -> bool:
         # Every objection is only "same root, another homoclave" between CURPs that records
         # of the merged cluster already show to be one person's reissue (a shared household
         # key and one name): the person moved since, so later records share nothing.
-        if "reissue" not in self.rules:
+        # (_homonym.reissued_curps, its per-pair part read from the flags.)
+        if "reissue" not in self.rules or not all(bits & REISSUE for _, _, bits in hit):
             return False
-        left, right = np.array(hit, dtype=np.intp).T
-        return reissued_curps(self.f, left, right, np.array(members, dtype=np.intp))
+        left, right = np.array([(a, b) for a, b, _ in hit], dtype=np.intp).T
+        # Within a component checked pairwise every pair's homonym verdict is flagged already.
+        homonyms = self._flagged_homonyms if checked else None
+        return reissue_shown(self.f, left, right, members, homonyms)
+
+    def _flagged_homonyms(self, left: Index, right: Index) -> NDArray[np.bool_]:
+        between = self.evidence.flagged.between
+        pairs = zip(left.tolist(), right.tolist(), strict=True)
+        return np.array([bool(between(a, b) & HOMONYM) for a, b in pairs], dtype=np.bool_)
 
     def counts(self) -> tuple[int, int, int]:
         """Links applied, refused for hard negative evidence, refused for a constraint."""

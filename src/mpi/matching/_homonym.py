@@ -8,6 +8,9 @@ to be one person's reissue through (`reissued_curps`, the "reissue" rule).
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from functools import partial
+
 import numpy as np
 from numpy.typing import NDArray
 
@@ -87,22 +90,48 @@ def reissued_curps(f: Features, left: Index, right: Index, members: Index) -> bo
     `members` carrying its two CURPs must be excused by the homonym rule (a shared NSS,
     phone or postal code, and one name): a RENAPO reissue of one person's key.
     """
+    if not may_be_reissue(f, left, right).all():
+        return False
+    return reissue_shown(f, left, right, members.tolist())
+
+
+def may_be_reissue(f: Features, left: Index, right: Index) -> NDArray[np.bool_]:
+    """Per pair, what `reissued_curps` asks of the pair itself: two valid CURPs of one root
+    (not the same one) on records carrying plainly one name."""
     valid, root, ids = f.curp.valid, f.curp.root, f.curp.column.ids
     both = valid[left] & valid[right] & (root[left] == root[right]) & (ids[left] != ids[right])
     # Each objecting pair must itself carry one name: twins share a household and often a
     # root, and only their names tell them apart.
-    if not (both.all() and _plainly_one_name(f, left, right).all()):
-        return False
+    return as_mask(both & _plainly_one_name(f, left, right))
+
+
+PairTest = Callable[[Index, Index], NDArray[np.bool_]]
+
+
+def reissue_shown(
+    f: Features,
+    left: Index,
+    right: Index,
+    members: Sequence[int],
+    homonyms: PairTest | None = None,
+) -> bool:
+    """What `reissued_curps` asks of the `members` for pairs that `may_be_reissue`: some
+    records carrying each pair's two CURPs are excused by the homonym rule.
+
+    `homonyms(a, b)` is `homonym_homoclave(f, a, b)`, or the same verdicts known already.
+    """
+    ids = f.curp.column.ids
     wanted = {
         (min(a, b), max(a, b)) for a, b in zip(ids[left].tolist(), ids[right].tolist(), strict=True)
     }
     holders: dict[int, list[int]] = {}
-    for m in members.tolist():
+    for m in members:
         holders.setdefault(int(ids[m]), []).append(m)
+    objects = homonyms if homonyms is not None else partial(homonym_homoclave, f)
     for ca, cb in wanted:
         xs, ys = holders.get(ca, []), holders.get(cb, [])
         a = np.repeat(np.array(xs, dtype=np.intp), len(ys))
         b = np.tile(np.array(ys, dtype=np.intp), len(xs))
-        if not len(a) or homonym_homoclave(f, a, b).all():
+        if not len(a) or objects(a, b).all():
             return False
     return True

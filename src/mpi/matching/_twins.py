@@ -1,16 +1,21 @@
 """The twins rule between two clusters about to merge, as clustering applies it.
 
 Different given names born (nearly) the same day are twins, unless a record of the merged
-cluster shows both names to be one person's (mpi.matching._name_bridges). The test of two
-given names is cached by their ids: a million links repeat a few thousand name pairs.
+cluster shows both names to be one person's (mpi.matching._name_bridges). What a pair of
+records shows by itself (`twin_evidence`) is worked out once for many pairs, vectorised;
+only the bridge reads the cluster.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import numpy as np
 from numpy.typing import NDArray
 
+from mpi.matching._level_tests import Index, as_mask
 from mpi.matching._name_bridges import (
+    Letters,
     curp_letters_fit,
     curp_name_letters,
     held_by,
@@ -21,71 +26,56 @@ from mpi.matching.features import Features
 from mpi.matching.hard_negatives import dates_close, names_say_two_people, unnamed_of_other_sex
 
 
+def twin_evidence(
+    f: Features, left: Index, right: Index, letters: Letters | None = None
+) -> tuple[NDArray[np.bool_], NDArray[np.bool_]]:
+    """Per pair: twins whatever their cluster holds, and twins unless a record of their
+    cluster shows both names to be one person's (`TwinsTest.unbridged`).
+
+    The first: RECIEN NACIDO of one sex next to a named record of the other, born the same
+    day, or a plain MARIA's own CURP next to a MARIA ELENA (no record bridges that). The
+    second: given names that cannot be one person's, born (nearly) the same day, not under
+    one CURP. `letters` is `name_key_letters(f)` when the caller has it.
+    """
+    sure = unnamed_of_other_sex(f, left, right)
+    idx = np.flatnonzero(sure)
+    if len(idx):
+        sure[idx] = dates_close(f, left[idx], right[idx])
+    sure |= short_name_key(f, left, right, letters)
+    given = f.text["given_names"].ids
+    suspect = as_mask((given[left] != given[right]) & (given[left] >= 0) & (given[right] >= 0))
+    idx = np.flatnonzero(suspect)
+    if len(idx):
+        a, b = left[idx], right[idx]
+        curp = f.curp.column.ids
+        other_curps = (curp[a] != curp[b]) | (curp[a] < 0)
+        suspect[idx] = names_say_two_people(f, a, b) & dates_close(f, a, b) & other_curps
+    return sure, suspect
+
+
 class TwinsTest:
-    """The twins rule over the records of `f`, with its name test cached."""
+    """The twins rule over the records of `f`: the part that reads the merged cluster."""
 
     def __init__(self, f: Features) -> None:
         self.f = f
-        self._names: dict[tuple[int, int, bool], bool] = {}
         self._given: list[int] = f.text["given_names"].ids.tolist()
-        self._sex: list[int] = f.text["sex"].ids.tolist()
-        # What short_name_key reads of every record (cannot_link takes it too).
+        # What short_name_key reads of every record (cannot_link and pair flags take it too).
         self.letters = name_key_letters(f)
-
-    def seed(self, left: NDArray[np.intp], right: NDArray[np.intp]) -> None:
-        """Test the given names of many pairs at once (the links), vectorised."""
-        differ = names_say_two_people(self.f, left, right)
-        for a, b, d in zip(left.tolist(), right.tolist(), differ.tolist(), strict=True):
-            self._names[self._key(a, b)] = d
 
     def between(self, left: NDArray[np.intp], right: NDArray[np.intp], members: list[int]) -> bool:
         """Whether a pair (left[k], right[k]) are twins that the `members` (every record of
         the merged cluster) do not show to be one person."""
-        # Different given names with (nearly) the same birth date are twins, unless a record
-        # of the merged cluster shows a compound name holding both (JUAN / CARLOS, bridged by
-        # JUAN CARLOS). Names are tested first: that test is cached by the two name ids.
-        given = self._given
-        suspects = [
-            (a, b)
-            for a, b in zip(left.tolist(), right.tolist(), strict=True)
-            if given[a] != given[b] and given[a] >= 0 and given[b] >= 0 and self._names_differ(a, b)
-        ]
-        if self._unnamed_twin(left, right):
+        sure, suspect = twin_evidence(self.f, left, right, self.letters)
+        if sure.any():
             return True
-        # A plain MARIA's own CURP next to a MARIA ELENA: no record bridges that.
-        if short_name_key(self.f, left, right, self.letters).any():
-            return True
-        if not suspects:
-            return False
-        a_idx = np.array([a for a, _ in suspects], dtype=np.intp)
-        b_idx = np.array([b for _, b in suspects], dtype=np.intp)
-        close = dates_close(self.f, a_idx, b_idx)
-        curp = self.f.curp.column.ids
-        close &= (curp[a_idx] != curp[b_idx]) | (curp[a_idx] < 0)
-        return any(
-            not self._bridged(int(a), int(b), members)
-            for a, b in zip(a_idx[close], b_idx[close], strict=True)
-        )
+        suspects = zip(left[suspect].tolist(), right[suspect].tolist(), strict=True)
+        return self.unbridged(suspects, members)
 
-    def _unnamed_twin(self, left: NDArray[np.intp], right: NDArray[np.intp]) -> bool:
-        # RECIEN NACIDO of one sex next to a named record of the other, born the same day.
-        other = unnamed_of_other_sex(self.f, left, right)
-        if not other.any():
-            return False
-        return bool(dates_close(self.f, left[other], right[other]).any())
-
-    def _key(self, a: int, b: int) -> tuple[int, int, bool]:
-        # The test reads the two given names and whether the recorded sexes disagree.
-        ga, gb, sa, sb = self._given[a], self._given[b], self._sex[a], self._sex[b]
-        return min(ga, gb), max(ga, gb), sa >= 0 and sb >= 0 and sa != sb
-
-    def _names_differ(self, a: int, b: int) -> bool:
-        key = self._key(a, b)
-        found = self._names.get(key)
-        if found is None:
-            found = bool(names_say_two_people(self.f, np.array([a]), np.array([b]))[0])
-            self._names[key] = found
-        return found
+    def unbridged(self, suspects: Iterable[tuple[int, int]], members: list[int]) -> bool:
+        """Whether some pair of `suspects` (twins unless bridged, by `twin_evidence`) is
+        bridged by no record of the merged cluster's `members`."""
+        # A record holding a compound name with both (JUAN / CARLOS, bridged by JUAN CARLOS).
+        return any(not self._bridged(a, b, members) for a, b in suspects)
 
     def _bridged(self, a: int, b: int, members: list[int]) -> bool:
         # A record of the merged cluster holding both names (JUAN and CARLOS inside JUAN

@@ -106,7 +106,7 @@ def _dirty_components(
     dirty |= {int(components[a]) for a, b in not_same if components[a] == components[b]}
     dirty_ids = np.array(sorted(dirty), dtype=np.int64)
     inside = _members(f.n, dirty_ids)[components[left]]
-    flagged = FlaggedPairs(f, left[inside], right[inside], rules)
+    flagged = FlaggedPairs(f, left[inside], right[inside], rules, twins.letters)
     evidence = Evidence(
         f,
         tuple(rules),
@@ -114,8 +114,6 @@ def _dirty_components(
         frozenset(np.flatnonzero(big).tolist()),
         twins,
     )
-    # The twins test caches its name test by name ids: fill it vectorised.
-    evidence.twins.seed(*flagged.named())
     return dirty_ids, evidence
 
 

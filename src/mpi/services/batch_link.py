@@ -227,17 +227,18 @@ def _link(f: Features, rules: MatchingRules, timings: dict[str, float]) -> _Link
     timings["block+score"] = time.perf_counter() - clock
     is_link = weights >= prob_to_match_weight(rules.thresholds.link)
     left, right = blocked.left[is_link], blocked.right[is_link]
+    link_weight = weights[is_link]
     clusters = cluster_links_split(
         f,
         left,
         right,
-        weights[is_link],
+        link_weight,
         rules=rules.hard_negatives,
         ambiguity_margin=rules.thresholds.ambiguity_margin,
     )
     best = np.full(f.n, -np.inf)
-    np.maximum.at(best, left, weights[is_link])
-    np.maximum.at(best, right, weights[is_link])
+    np.maximum.at(best, left, link_weight)
+    np.maximum.at(best, right, link_weight)
     review, refused = _cross_cluster(blocked.left, blocked.right, weights, clusters.labels, rules)
     review = _with_ambiguous(review, clusters.review_pairs)
     timings["cluster"] = time.perf_counter() - clock - timings["block+score"]
@@ -262,9 +263,9 @@ def _cross_cluster(
     labels: NDArray[np.int64],
     rules: MatchingRules,
 ) -> tuple[list[tuple[int, list[int]]], set[int]]:
-    keep = (weights >= prob_to_match_weight(rules.thresholds.review)) & (
-        labels[left] != labels[right]
-    )
+    # The labels are compared on the pairs above the review threshold only (a sixth of all).
+    keep = np.flatnonzero(weights >= prob_to_match_weight(rules.thresholds.review))
+    keep = keep[labels[left[keep]] != labels[right[keep]]]
     later = np.maximum(left[keep], right[keep])
     earlier = np.minimum(left[keep], right[keep])
     strong = weights[keep] >= prob_to_match_weight(rules.thresholds.link)
