@@ -6,6 +6,7 @@ from typing import Any
 import numpy as np
 
 from mpi.identity.curp import complete_curp
+from mpi.matching._name_bridges import held_by
 from mpi.matching._twins import TwinsTest
 from mpi.matching.features import prepare
 from tests.matching.conftest import MakeRecord
@@ -68,3 +69,14 @@ def test_a_plain_jose_holding_the_key_jose_makes_alone_is_not_shown_to_be_a_jose
 def test_a_plain_jose_holding_a_key_made_from_jose_luis_is_luis(make_record: MakeRecord) -> None:
     # RENAPO skips JOSE in a compound name: L, S were made from JOSE LUIS.
     assert not _twins_of_a_plain_jose(make_record, "LS", "LUIS")
+
+
+def test_a_name_is_held_by_another_as_held_by_says(make_record: MakeRecord) -> None:
+    names = ["JOSE LUIS", "PEPE", "LUIS", "ALEJANDRA", "ALEJANDRO", "MA. G.", "LUPE", None]
+    names += ["GUADALUPE", "MARIA GUADALUPE", "CHUY", "JESUS ANGEL", "RECIEN NACIDO", "JUAN"]
+    f = prepare([make_record(curp=None, given_names=n) for n in names])
+    test, g = TwinsTest(f), f.given
+    pairs = [(i, j) for i in range(f.n) for j in range(f.n)]
+    held = [bool(held_by(g, g.significant[i], g.tokens[[j]])[0]) for i, j in pairs]
+    assert [test._holds(i, j) for i, j in pairs] == held
+    assert sum(held) > f.n  # more than each name in itself

@@ -36,7 +36,14 @@ def test_the_random_part_takes_every_digit() -> None:
     assert digits == set("0123456789ABCDEFGHJKMNPQRSTVWXYZ")
 
 
-def test_numbers_equal_in_their_leading_bits_are_ordered_by_both_halves() -> None:
-    # The second halves differ only in their 17 lowest bits, which the first sort skips.
-    halves = np.array([[7, 5], [7, 3], [1, 9], [7, 4]], dtype=np.int64)
-    assert _in_order(halves).tolist() == [[1, 9], [7, 3], [7, 4], [7, 5]]
+def test_numbers_equal_in_their_leading_bits_are_ordered_by_their_trailing_bits() -> None:
+    leading = np.array([7, 7, 1, 7], dtype=np.uint64)
+    trailing = np.array([5, 3, 9, 4], dtype=np.uint16)
+    second_halves = [h for _, h in _in_order(leading, trailing).tolist()]
+    assert second_halves == [(1 << 16) + 9, (7 << 16) + 3, (7 << 16) + 4, (7 << 16) + 5]
+
+
+def test_halves_split_the_80_bits_at_the_middle() -> None:
+    leading = np.array([(0xABCDE12345 << 24) | 0x678901], dtype=np.uint64)
+    trailing = np.array([0xF00D], dtype=np.uint16)
+    assert _in_order(leading, trailing).tolist() == [[0xABCDE12345, 0x678901F00D]]

@@ -18,7 +18,6 @@ from mpi.matching._name_bridges import (
     Letters,
     curp_letters_fit,
     curp_name_letters,
-    held_by,
     name_key_letters,
     short_name_key,
 )
@@ -59,6 +58,8 @@ class TwinsTest:
     def __init__(self, f: Features) -> None:
         self.f = f
         self._given: list[int] = f.text["given_names"].ids.tolist()
+        self._held: dict[tuple[int, int], bool] = {}
+        self._token_sets: dict[tuple[int, bool], tuple[dict[int, set[int]], set[int]]] = {}
         # What short_name_key reads of every record (cannot_link and pair flags take it too).
         self.letters = name_key_letters(f)
 
@@ -82,13 +83,41 @@ class TwinsTest:
         # CARLOS; PEPE and LUIS inside JOSE LUIS), both names under one valid CURP, or a
         # MARIA whose CURP was made from MARIA <the other name>. ALEJANDRA and ALEJANDRO
         # are not both "inside" ALEJANDRA, however alike they look.
-        g = self.f.given
-        outer = g.tokens[np.array(members, dtype=np.intp)]
-        if (held_by(g, g.significant[a], outer) & held_by(g, g.significant[b], outer)).any():
+        given = self._given
+        named = {given[m]: m for m in members}.values()  # a record of each name
+        if any(self._holds(a, m) and self._holds(b, m) for m in named):
             return True
         if self._letters_fit(a, b) or self._letters_fit(b, a):
             return True
         return self._one_curp(a, b, members)
+
+    def _holds(self, inner: int, outer: int) -> bool:
+        # held_by(g, significant[inner], tokens[[outer]]) for two records: it reads only
+        # their given names, and the same few thousand names are asked over and over, so it
+        # is cached by their ids and worked out in Python.
+        key = (self._given[inner], self._given[outer])
+        found = self._held.get(key)
+        if found is None:
+            wanted, _ = self._tokens(inner, significant=True)
+            tokens, equivalents = self._tokens(outer, significant=False)
+            found = self._held[key] = bool(wanted) and all(
+                w in tokens or not eq.isdisjoint(equivalents) for w, eq in wanted.items()
+            )
+        return found
+
+    def _tokens(self, record: int, *, significant: bool) -> tuple[dict[int, set[int]], set[int]]:
+        # The record's given-name tokens (all, or the significant ones), each with the full
+        # names it stands for, and those names together.
+        key = (self._given[record], significant)
+        found = self._token_sets.get(key)
+        if found is None:
+            g = self.f.given
+            words = (g.significant if significant else g.tokens)[record].tolist()
+            by_token = {
+                t: {e for e in g.equivalents[t].tolist() if e >= 0} for t in words if t >= 0
+            }
+            found = self._token_sets[key] = (by_token, set().union(*by_token.values()))
+        return found
 
     def _letters_fit(self, short: int, other: int) -> bool:
         # A plain JOSE whose key carries J, S is JOSE's own key (a single MARIA or JOSE keeps
