@@ -186,14 +186,29 @@ def twins(
 
     `letters` is `name_key_letters(f)` when the caller has it (else computed here).
     (A given name and surname captured in each other's fields is not a twin.)"""
-    # The names first: on many pairs their test runs once per distinct pair of names, and
-    # few pairs pass it, so the dates and surnames are compared on those few.
-    out = names_say_two_people(f, left, right) | short_name_key(f, left, right, letters)
+    # Both tests are elementwise; the cheaper runs first and the other on the pairs it
+    # passes. On a few pairs (the online path) that is the dates and surnames; on a batch's
+    # many, the names, whose test then runs once per distinct pair of names.
+    first, then = _born_alike, _named_apart
+    if len(left) >= _DISTINCT_NAMES_FROM:
+        first, then = then, first
+    out = first(f, left, right, letters)
     idx = np.flatnonzero(out)
     if len(idx):
-        a, b = left[idx], right[idx]
-        out[idx] = dates_close(f, a, b) & _same_surnames(f, a, b)
+        out[idx] = then(f, left[idx], right[idx], letters)
     return out
+
+
+def _born_alike(
+    f: Features, left: Index, right: Index, letters: Letters | None
+) -> NDArray[np.bool_]:
+    return dates_close(f, left, right) & _same_surnames(f, left, right)  # no letters read
+
+
+def _named_apart(
+    f: Features, left: Index, right: Index, letters: Letters | None
+) -> NDArray[np.bool_]:
+    return names_say_two_people(f, left, right) | short_name_key(f, left, right, letters)
 
 
 # From this many pairs on, the name test runs once per distinct pair of names: a batch's
