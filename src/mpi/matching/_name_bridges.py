@@ -106,13 +106,14 @@ def _short_key_letters(f: Features) -> NDArray[np.int64]:
     # Per record: the CURP's letters when the record is named only MARIA or JOSE and its
     # valid CURP's letters are that name's own; else -1.
     g = f.given
-    sig = g.significant
+    rows, name = _one_per_name(f)
+    sig = g.significant[rows]
     first = sig[:, 0]
     only_weak = (g.uninformative[sig] | (sig < 0)).all(axis=1) & (first >= 0) & ~g.short[first]
+    own = np.where(only_weak, _word_letters(g)[first], -1)[name]
     chars = f.curp.chars
     held = chars[:, 3].astype(np.int64) * 256 + chars[:, 15]
-    own = _word_letters(g)[first]
-    return np.where(f.curp.valid & only_weak & (held == own), held, -1)
+    return np.where(f.curp.valid & (own >= 0) & (held == own), held, -1)
 
 
 def _long_name_letters(f: Features) -> NDArray[np.int64]:
@@ -120,11 +121,22 @@ def _long_name_letters(f: Features) -> NDArray[np.int64]:
     # first significant word is a full name other than MARIA or JOSE (the compound's rest);
     # else -1. (A typo such as J0SE splits one name into JOSE and SE, no name of 3 letters.)
     g = f.given
-    first = g.significant[:, 0]
-    compound = (g.tokens >= 0).sum(axis=1) >= 2
+    rows, name = _one_per_name(f)
+    first = g.significant[rows, 0]
+    compound = (g.tokens[rows] >= 0).sum(axis=1) >= 2
     full = np.array([len(str(w)) >= MIN_NAME for w in g.words], dtype=np.bool_)
     usable = compound & (first >= 0) & ~g.uninformative[first] & full[first]
-    return np.where(usable, _word_letters(g)[first], -1)
+    return np.where(usable, _word_letters(g)[first], -1)[name]
+
+
+def _one_per_name(f: Features) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
+    # A record of each given name (any: a name's token rows are all alike), and each
+    # record's name's position among them (0: no name). The letters are a name's, so they
+    # are worked out once per name instead of once per record.
+    name = f.text["given_names"].ids.astype(np.intp) + 1
+    rows = np.zeros(int(name.max(initial=0)) + 1, dtype=np.intp)
+    rows[name] = np.arange(len(name), dtype=np.intp)
+    return rows, name
 
 
 def _word_letters(g: GivenTokens) -> NDArray[np.int64]:
