@@ -129,6 +129,14 @@ def test_a_chunks_values_are_the_columns_values_at_its_rows_in_order(rows: list[
     assert taker(rows)(tuple(column)) == [column[i] for i in rows]
 
 
+def test_a_range_of_rows_is_a_window_on_the_column_itself_and_other_rows_a_list() -> None:
+    column = ["a", "b", "c", "d"]
+    assert taker([1, 2, 3]).window(column) == (column, 1)
+    assert taker([1, 2, 3]).window(column)[0] is column
+    assert taker([2, 0]).window(column) == (["c", "a"], 0)
+    assert taker([1, 1, 3]).window(column) == (["b", "b", "d"], 0)
+
+
 def test_each_row_stores_its_own_values_and_the_calls_shared_ones(tmp_path: Path) -> None:
     store = open_sqlite_store(tmp_path / "mpi.db")
     later = datetime(2026, 3, 2, tzinfo=UTC)

@@ -15,7 +15,7 @@ from mpi.domain.stored_records import BlockKeyRuns, RecordWrite
 from mpi.store import sqlite_bulk_statements as statements_module
 from mpi.store.sqlite import open_sqlite_store
 from mpi.store.sqlite_bulk import loading_path
-from mpi.store.sqlite_bulk_statements import by_columns, literal, run
+from mpi.store.sqlite_bulk_statements import by_columns, by_windows, literal, run
 
 T0 = datetime(2026, 3, 1, tzinfo=UTC)
 INSERT = "INSERT INTO t (a, b, c, d) VALUES {values}"
@@ -66,6 +66,27 @@ def test_none_is_bound_as_null_by_the_adapter_registered_for_it(conn: sqlite3.Co
         "null",
         "null",
     )
+
+
+@pytest.mark.parametrize(("count", "per"), [(5, 2), (4, 2), (1, 1), (0, 2)])
+def test_windows_insert_each_columns_values_from_its_own_first_row(
+    conn: sqlite3.Connection, monkeypatch: pytest.MonkeyPatch, count: int, per: int
+) -> None:
+    monkeypatch.setattr(statements_module, "PARAMETERS", 3 * per)
+    ids, names, codes = range(10, 20), [f"n{i}" for i in range(8)], (None, "a", "b", "c", "d", "e")
+    run(
+        conn,
+        by_windows(
+            "INSERT INTO t (a, b, c) VALUES {values}", [(ids, 0), (names, 3), (codes, 1)], count
+        ),
+    )
+    expected = [(10 + i, f"n{3 + i}", codes[1 + i]) for i in range(count)]
+    assert conn.execute("SELECT a, b, c FROM t ORDER BY rowid").fetchall() == expected
+
+
+def test_a_window_holding_fewer_values_than_the_rows_is_refused() -> None:
+    with pytest.raises(ValueError, match="fewer than 3"):
+        by_windows(INSERT, [(range(5), 0), (["x", "y", "z"], 1)], 3)
 
 
 def test_columns_of_different_lengths_are_refused(conn: sqlite3.Connection) -> None:

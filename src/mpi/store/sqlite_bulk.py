@@ -42,7 +42,7 @@ from mpi.store import sqlite_bulk_rows as bulk_rows
 from mpi.store import sqlite_codec as codec
 from mpi.store.sqlite_bulk_beside import KeysBeside, staging_path
 from mpi.store.sqlite_bulk_keys import HeldKeys
-from mpi.store.sqlite_bulk_statements import Statement, by_columns, literal, run
+from mpi.store.sqlite_bulk_statements import Statement, by_columns, by_windows, literal, run
 from mpi.store.sqlite_link_writes import LinkWrites
 from mpi.store.sqlite_record_writes import RecordWrites, validate
 from mpi.store.sqlite_schema import DDL
@@ -234,7 +234,7 @@ class BulkWrites(RecordWrites, LinkWrites):
         institutions = set(take(records.column("institution"))) - self._institutions
         self._institutions |= institutions
         work: list[Statement] = [(_ADD_INSTITUTION, [(i,) for i in institutions])]
-        work += by_columns(columns.INSERT, values, shared)
+        work += by_windows(columns.INSERT, values, len(picked), shared)
         run(self._conn, work)
         if not staged:
             self._held.add(self._conn, keys, rids)

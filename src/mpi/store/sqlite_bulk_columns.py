@@ -24,7 +24,7 @@ from mpi.domain.batch_columns import LinkColumns, RecordColumns
 from mpi.domain.records import RECORD_FIELDS
 from mpi.domain.stored_records import BlockKeyRuns
 from mpi.store import sqlite_codec as codec
-from mpi.store.sqlite_bulk_statements import literal
+from mpi.store.sqlite_bulk_statements import Window, literal
 from mpi.store.sqlite_key_hash import key_hashes
 from mpi.store.sqlite_search_keys import CURP, NAME_DOB
 
@@ -69,30 +69,51 @@ class Days(dict[object, str | None]):
 def linked_columns(
     records: RecordColumns,
     links: LinkColumns,
-    take: Take,
+    take: Taker,
     first_rid: int,
     block_keys: list[str],
     births: list[str | None],
-) -> list[list[Any]]:
-    """The parameter columns of `INSERT` for the records `take` picks (`taker`), rids
+) -> list[Window]:
+    """The parameter windows of `INSERT` for the records `take` picks (`taker`), rids
     from `first_rid` on; `births` are their stored birth dates."""
-    fields = [births if i == _BIRTH else take(c) for i, c in enumerate(records.fields)]
-    rids = list(range(first_rid, first_rid + len(births)))
+    window = take.window
+    fields = [(births, 0) if i == _BIRTH else window(c) for i, c in enumerate(records.fields)]
+    rids = (range(first_rid, first_rid + len(births)), 0)
     people, rules, chances = links.person_ids, links.rules, links.probabilities
-    return [rids, take(records.keys), *fields, block_keys, *map(take, (people, rules, chances))]
+    return [
+        rids,
+        window(records.keys),
+        *fields,
+        (block_keys, 0),
+        *map(window, (people, rules, chances)),
+    ]
 
 
-def taker(rows: list[int]) -> Take:
+class Taker:
+    """A chunk's values of a batch's columns at `rows`: as lists (call it), or as windows
+    on the columns themselves where the rows are one ascending range (a batch inserts
+    its records in its own order)."""
+
+    def __init__(self, rows: list[int]) -> None:
+        self.rows = rows
+        ranged = bool(rows) and rows[-1] - rows[0] == len(rows) - 1
+        self.first = rows[0] if ranged and rows == list(range(rows[0], rows[-1] + 1)) else None
+
+    def __call__(self, column: Sequence[Any]) -> list[Any]:
+        if self.first is None:
+            return list(map(column.__getitem__, self.rows))
+        values = column[self.first : self.first + len(self.rows)]
+        return values if isinstance(values, list) else list(values)
+
+    def window(self, column: Sequence[Any]) -> Window:
+        """The column's values at the rows, as a window (no copy where they are a range)."""
+        return (self(column), 0) if self.first is None else (column, self.first)
+
+
+def taker(rows: list[int]) -> Taker:
     """A function giving a column's values at `rows` as a list: one slice where they
     are one ascending range (a batch inserts its records in its own order)."""
-    if rows and rows[-1] - rows[0] == len(rows) - 1 and rows == list(range(rows[0], rows[-1] + 1)):
-        part = slice(rows[0], rows[-1] + 1)
-        return lambda column: _listed(column[part])
-    return lambda column: list(map(column.__getitem__, rows))
-
-
-def _listed(values: Sequence[Any]) -> list[Any]:
-    return values if isinstance(values, list) else list(values)
+    return Taker(rows)
 
 
 def search_rows(

@@ -2,11 +2,14 @@
 
 Binding and stepping a statement is much of the cost of a row once the B-tree only
 appends, so a bulk load inserts hundreds of rows per statement. The rows are given as
-columns and laid into one flat list by a strided slice assignment per column; each
-statement's parameters are then one plain slice of it. Both copy pointers at C speed,
-with no tuple per row and no pass that flattens them (measured at 1M records: 0.87 s
-to make the records' parameters that way, 0.33 s this way). Values every row shares are
-literals of the statement instead of parameters.
+columns, or as windows on columns (a column and the row it starts at: a chunk of a
+batch's rows is not copied out of its columns first), and each statement's parameters
+are laid into its list by a strided slice assignment per column, as the statement runs.
+That copies pointers at C speed, with no tuple per row and no pass that flattens them
+(measured at 1M records: 0.87 s to make the records' parameters that way, 0.33 s
+through one flat list of a chunk's parameters, sliced per statement; ~0.15 s less again
+one statement at a time, which copies each value once less and within the caches).
+Values every row shares are literals of the statement instead of parameters.
 
 (Numbering the parameters column by column, ?(c * per + r + 1), so that a statement's
 parameters are its slice of each column one after the other, makes them as fast, but
@@ -16,13 +19,16 @@ statement of 8,000 parameters took 165 ms.)
 (Running these statements on a thread of their own, while the next chunk's rows are
 made, was built and measured at 1M: sqlite3 does let go of the GIL while SQLite steps,
 but the load then took about 4 CPU seconds more and no less wall time on the shared
-2-core machine; the rows cross from one core's caches to the other's.)
+2-core machine; the rows cross from one core's caches to the other's. Measured again with
+the statements of a few thousand rows at a time handed to a writer thread and a GIL
+switch interval of 0.1-0.5 ms: no less wall time, 0.05-0.2 CPU s more, and slower when
+the other core is busy: the GIL passes back and forth at every statement.)
 """
 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import cache, lru_cache
 from typing import Any
 
@@ -35,6 +41,8 @@ _NONE: Callable[[None], None] = dict[None, None]().get
 
 # SQL and the parameter lists it runs with, one per execution.
 Statement = tuple[str, Iterable[Sequence[Any]]]
+# A column's values from a row on: (values, first).
+Window = tuple[Sequence[Any], int]
 
 
 def literal(text: str) -> str:
@@ -48,21 +56,39 @@ def by_columns(
     """`sql` (its `{values}` a VALUES list) inserting the rows of `columns` (lists of
     Python values, all of one length; row i is value i of each), each row followed by
     the SQL expressions of `tail` (values every row shares)."""
-    width = len(columns)
     count = len(columns[0]) if columns else 0
-    flat: list[Any] = [None] * (width * count)
-    for at, column in enumerate(columns):
-        flat[at::width] = column
+    if any(len(column) != count for column in columns):
+        raise ValueError(f"columns of different sizes: {sorted({len(c) for c in columns})}")
+    return by_windows(sql, [(column, 0) for column in columns], count, tail)
+
+
+def by_windows(
+    sql: str, windows: Sequence[Window], count: int, tail: Sequence[str] = ()
+) -> list[Statement]:
+    """`by_columns` inserting `count` rows given as windows on columns: row i is value
+    first + i of each window's (values, first)."""
+    if any(first < 0 or len(values) < first + count for values, first in windows):
+        raise ValueError(f"a window holds fewer than {count} values")
+    width = len(windows)
     per = max(1, PARAMETERS // max(1, width))
     full = count // per * per
     work: list[Statement] = []
     if full:
-        step = per * width
-        parts = (flat[at : at + step] for at in range(0, full * width, step))
-        work.append((_sql(sql, width, per, tuple(tail)), parts))
+        work.append((_sql(sql, width, per, tuple(tail)), _parts(windows, 0, full, per)))
     if count > full:
-        work.append((_sql(sql, width, count - full, tuple(tail)), [flat[full * width :]]))
+        last = count - full
+        work.append((_sql(sql, width, last, tuple(tail)), _parts(windows, full, count, last)))
     return work
+
+
+def _parts(windows: Sequence[Window], start: int, stop: int, per: int) -> Iterator[list[Any]]:
+    """The parameters of rows start..stop-1, `per` rows a statement."""
+    width = len(windows)
+    for row in range(start, stop, per):
+        part: list[Any] = [None] * (per * width)
+        for at, (values, first) in enumerate(windows):
+            part[at::width] = values[first + row : first + row + per]
+        yield part
 
 
 @lru_cache(maxsize=16)  # a load runs statements of a few shapes thousands of times
