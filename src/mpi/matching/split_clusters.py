@@ -50,7 +50,7 @@ def cluster_links_split(
     owner = second[components]
 
     def cluster_group(is_second: bool) -> Clusters:
-        mine = in_second == is_second
+        mine = np.flatnonzero(in_second == is_second)  # positions: cheaper to select by
         # The group's own links make its components; every other record is alone in it.
         alone = np.arange(f.n, dtype=np.int64)
         own = np.where(owner == is_second, components, alone)

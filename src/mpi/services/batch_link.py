@@ -225,9 +225,10 @@ def _link(f: Features, rules: MatchingRules, timings: dict[str, float]) -> _Link
     engine = MatchEngine(rules, tf if uses_term_frequencies(tf) else None)
     weights = score_in_chunks(engine, f, blocked.left, blocked.right)
     timings["block+score"] = time.perf_counter() - clock
-    is_link = weights >= prob_to_match_weight(rules.thresholds.link)
-    left, right = blocked.left[is_link], blocked.right[is_link]
-    link_weight = weights[is_link]
+    # Positions, not a mask: three boolean selections of millions of pairs cost 3x more.
+    link_pairs = np.flatnonzero(weights >= prob_to_match_weight(rules.thresholds.link))
+    left, right = blocked.left[link_pairs], blocked.right[link_pairs]
+    link_weight = weights[link_pairs]
     clusters = cluster_links_split(
         f,
         left,
