@@ -14,7 +14,13 @@ from mpi.domain.records import Record
 from mpi.domain.stored_records import BlockKeyRuns, RecordWrite
 from mpi.store.model_state_sqlite import SqliteModelState
 from mpi.store.sqlite import SqliteStore, open_sqlite_store
-from mpi.store.sqlite_bulk import BulkWrites, building, loading_path
+from mpi.store.sqlite_bulk import (
+    CACHE_KIB,
+    INDEX_CACHE_KIB,
+    BulkWrites,
+    building,
+    loading_path,
+)
 
 T0 = datetime(2026, 3, 1, tzinfo=UTC)
 
@@ -181,6 +187,27 @@ def test_links_to_persons_created_one_by_one_load_and_to_unknown_ones_are_refuse
             tx.insert_linked_records(writes, links, T0)
     finally:
         store.close()
+
+
+def test_the_person_index_is_built_with_a_smaller_page_cache_then_the_loads_is_back(
+    tmp_path: Path,
+) -> None:
+    writes, links = rows(4)
+    with building(tmp_path / "mpi.db") as conn:
+        tx = BulkWrites(conn)
+        tx.create_person_ids(["P0", "P1", "P2"], T0)
+        tx.insert_linked_records(writes, links, T0)
+        sizes: list[int] = []
+
+        def note_cache_size(sql: str) -> None:
+            if sql.startswith("CREATE INDEX"):
+                sizes.append(conn.execute("PRAGMA cache_size").fetchone()[0])
+
+        conn.set_trace_callback(note_cache_size)
+        tx.finish_load()
+        conn.set_trace_callback(None)
+        assert sizes == [-INDEX_CACHE_KIB]
+        assert conn.execute("PRAGMA cache_size").fetchone() == (-CACHE_KIB,)
 
 
 def test_finishing_a_load_builds_the_person_index_before_the_commit(tmp_path: Path) -> None:
