@@ -72,3 +72,21 @@ def test_a_blob_of_one_empty_text_is_bad() -> None:
     texts.add_encoded(b"", "\x00", 1)
     assert texts.first_bad("\x1f") == ""
     assert list(texts) == [""]
+
+
+@pytest.mark.parametrize(
+    ("listed", "blob", "bad"),
+    [
+        (["a", "b\x1ec"], b"d", "b\x1ec"),
+        (["a"], b"d\x00e\x1ef", "e\x1ef"),
+        (["a\x1fb"], b"d", "a\x1fb"),
+        (["a"], b"d", None),
+    ],
+)
+def test_first_bad_finds_a_text_holding_any_of_several_separators(
+    listed: list[str], blob: bytes, bad: str | None
+) -> None:
+    texts = KeyTexts()
+    texts.add(listed)
+    texts.add_encoded(blob, "\x00", blob.count(b"\x00") + 1)
+    assert texts.first_bad("\x1f", "\x1e") == bad

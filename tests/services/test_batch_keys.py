@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import numpy as np
@@ -9,8 +8,7 @@ import pytest
 from mpi.matching.blocking_keys import BLOCK_KEYS, block_keys
 from mpi.matching.features import prepare
 from mpi.rules_file import default_rules
-from mpi.services import batch_keys
-from mpi.services.batch_keys import BlockKeyTable, table_beside
+from mpi.services.batch_keys import BlockKeyTable, all_runs
 from tests.services.people import population_file, read_valid
 
 
@@ -51,32 +49,12 @@ def test_block_key_runs_of_no_kinds_are_empty(tmp_path: Path) -> None:
     assert (list(runs.keys), list(runs.starts), list(runs.key_ids)) == ([], [0] * 5, [])
 
 
-@pytest.mark.parametrize("workers", ["1", "2"])
-def test_the_table_made_beside_other_work_is_the_table_made_alone(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, workers: str
-) -> None:
-    records = read_valid(population_file(tmp_path, 150, seed=5))
+def test_all_runs_are_every_records_runs_in_order(tmp_path: Path) -> None:
+    records = read_valid(population_file(tmp_path, 60, seed=5))
     f = prepare(records)
-    monkeypatch.setenv("MPI_WORKERS", workers)
-    monkeypatch.setattr(batch_keys, "_FORK_MIN", 0)  # a forked child even for 150 records
-    alone = BlockKeyTable(f, BLOCK_KEYS)
-    beside, done = table_beside(f, BLOCK_KEYS, lambda: os.getpid())
-    assert done == os.getpid()
-    assert list(beside.texts) == list(alone.texts)
-    assert beside.keys(0, f.n) == alone.keys(0, f.n)
-    rows = np.arange(f.n, dtype=np.intp)[::-1]
-    assert list(beside.runs(rows).key_ids) == list(alone.runs(rows).key_ids)
-
-
-def test_a_kind_whose_texts_hold_the_shipping_separator_crosses_as_a_list() -> None:
-    numbers = [np.array([0, -1, 1], dtype=np.int32)]
-    made: dict[str, batch_keys.KindKeys] = {
-        "a": (["a:x\x00y", "a:z"], numbers),
-        "b": (["b:1", "b:2"], numbers),
-        "c": ([], []),
-    }
-    _, landed = batch_keys._land(batch_keys._ship((None, made)))
-    assert {kind: list(texts) for kind, (texts, _) in landed.items()} == {
-        kind: texts for kind, (texts, _) in made.items()
-    }
-    assert [a.tolist() for _, arrays in landed.values() for a in arrays] == [[0, -1, 1]] * 2
+    table = BlockKeyTable(f, BLOCK_KEYS)
+    every = all_runs(f, BLOCK_KEYS)
+    in_order = table.runs(np.arange(f.n, dtype=np.intp))
+    assert list(every.keys) == list(in_order.keys)
+    assert list(every.starts) == list(in_order.starts)
+    assert list(every.key_ids) == list(in_order.key_ids)

@@ -6,21 +6,21 @@ import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from mpi.domain.batch_columns import LinkColumns, RecordColumns
-from mpi.domain.errors import ConflictError, StoreError
+from mpi.domain.errors import ConflictError, StoreError, ValidationError
 from mpi.domain.key_texts import KeyTexts
 from mpi.domain.records import Record
 from mpi.domain.stored_records import BlockKeyRuns
 from mpi.store import sqlite_bulk_texts
 from mpi.store.sqlite import SqliteBulkTx, open_sqlite_store
 from mpi.store.sqlite_bulk import loading_path
-from mpi.store.sqlite_bulk_beside import KeysBeside, staging_path
+from mpi.store.sqlite_bulk_beside import NICENESS, KeysBeside, Search, Staged, staging_path
 from mpi.store.sqlite_bulk_columns import joined_keys
 
 T0 = datetime(2026, 3, 1, tzinfo=UTC)
@@ -51,12 +51,18 @@ def _keys(n: int) -> BlockKeyRuns:
 
 
 def _load(
-    path: Path, n: int, beside: bool, kill_child: bool = False, in_parts: bool = False
+    path: Path,
+    n: int,
+    beside: bool,
+    kill_child: bool = False,
+    in_parts: bool = False,
+    keys: BlockKeyRuns | None = None,
+    make: Callable[[], BlockKeyRuns] | None = None,
 ) -> None:
     records = _records(n)
     columns = RecordColumns.of(records)
     links = LinkColumns(columns.keys, ["P1"] * n, ["batch-link"] * n, [0.5] * n, "t", T0)
-    keys = _held_in_parts(_keys(n)) if in_parts else _keys(n)
+    keys = keys or (_held_in_parts(_keys(n)) if in_parts else _keys(n))
     order = sorted(range(n), key=columns.keys.__getitem__)
     store = open_sqlite_store(path)
     try:
@@ -64,12 +70,14 @@ def _load(
             tx.create_person_ids(["P1"], T0)
             runs = _select(keys, order)
             if beside:
-                tx.stage_block_keys(columns, order, runs)
+                tx.stage_block_keys(columns, order, make or (lambda: runs))
                 if kill_child:
                     _kill(tx)
             for start in range(0, n, 7):
                 part = order[start : start + 7]
-                tx.insert_linked_columns(columns, links, part, _select(keys, part), T0)
+                # Staged records need no keys: the child makes them.
+                given = None if beside else _select(keys, part)
+                tx.insert_linked_columns(columns, links, part, given, T0)
     finally:
         store.close()
 
@@ -134,7 +142,7 @@ def test_records_inserted_in_another_order_than_staged_are_refused(tmp_path: Pat
     try:
         with pytest.raises(ConflictError, match="another order"), store.bulk_load() as tx:
             tx.create_person_ids(["P1"], T0)
-            tx.stage_block_keys(columns, [0, 1, 2, 3], keys)
+            tx.stage_block_keys(columns, [0, 1, 2, 3], lambda: keys)
             tx.insert_linked_columns(columns, links, [1, 0], _select(keys, [1, 0]), T0)
     finally:
         store.close()
@@ -205,16 +213,60 @@ def test_the_child_joins_each_records_key_texts_for_the_loader(
 ) -> None:
     monkeypatch.setattr(sqlite_bulk_texts, "JOINED_RUNS", 7)
     keys = _held_in_parts(_keys(20)) if in_parts else _keys(20)
-    search: tuple[list[Any], list[Any], list[str | None]] = ([None] * 20, [None] * 20, [None] * 20)
-    beside = KeysBeside(tmp_path / "side.db", keys, 1, search)
+    search: Search = ([None] * 20, [None] * 20, [None] * 20)
+    beside = KeysBeside(tmp_path / "side.db", lambda: (keys, search), 1)
     try:
-        assert beside.process is not None
-        assert beside.process.wait() == 0
         every = joined_keys(keys)
-        assert beside.texts.take(0, 7) == every[:7]
-        assert beside.texts.take(14, 6) == every[14:]
+        assert beside.take_texts(0, 7) == every[:7]
+        assert beside.take_texts(14, 6) == every[14:]
     finally:
         beside.stop()
+
+
+@pytest.mark.parametrize("bad", ["a:\x1e", "a:\x1f", ""])
+def test_a_block_key_holding_a_control_character_fails_the_load_naming_the_field(
+    tmp_path: Path, bad: str
+) -> None:
+    path = tmp_path / "mpi.db"
+    keys = BlockKeyRuns.of([(f"b:{i}", bad) if i == 3 else (f"b:{i}",) for i in range(10)])
+    with pytest.raises(ValidationError) as raised:
+        _load(path, 10, beside=True, keys=keys)
+    assert [(p.field, p.rule) for p in raised.value.problems] == [("block_keys", "block-key")]
+    assert _records_in(path) == 0
+    assert not staging_path(loading_path(path)).exists()
+
+
+def test_a_failure_making_the_keys_fails_the_load_with_the_childs_traceback(
+    tmp_path: Path,
+) -> None:
+    def make() -> BlockKeyRuns:
+        raise RuntimeError("no keys today")
+
+    path = tmp_path / "mpi.db"
+    with pytest.raises(StoreError, match=r"staging the block keys failed(.|\n)*no keys today"):
+        _load(path, 10, beside=True, make=make)
+    assert _records_in(path) == 0
+    assert not loading_path(path).exists()
+
+
+def test_the_child_runs_at_a_lower_priority(tmp_path: Path) -> None:
+    beside = KeysBeside(tmp_path / "side.db", _slow_keys, 1)
+    try:
+        pid = beside.pid
+        assert pid is not None
+        wanted = min(os.getpriority(os.PRIO_PROCESS, 0) + NICENESS, 19)
+        for _ in range(100):  # the child lowers its own priority as it starts
+            if os.getpriority(os.PRIO_PROCESS, pid) == wanted:
+                break
+            time.sleep(0.02)
+        assert os.getpriority(os.PRIO_PROCESS, pid) == wanted
+    finally:
+        beside.stop()
+
+
+def _slow_keys() -> Staged:
+    time.sleep(30)  # stopped long before
+    return _keys(1), ([None], [None], [None])
 
 
 def _records_in(path: Path) -> int:

@@ -2,10 +2,13 @@ from __future__ import annotations
 
 import os
 import tempfile
+import threading
+import time
 
 import numpy as np
 import pytest
 
+from mpi.domain.errors import StoreError
 from mpi.domain.stored_records import BlockKeyRuns
 from mpi.store import sqlite_bulk_texts as texts_module
 from mpi.store.sqlite_bulk_columns import joined_keys
@@ -72,29 +75,68 @@ def _sent(keys: list[str], runs: list[list[int]], per: int) -> JoinedTexts:
     return JoinedTexts(out, read)
 
 
-def test_announced_slices_are_taken_in_order_and_skipped_ones_dropped() -> None:
+@pytest.mark.parametrize(
+    "ranges",
+    [
+        [(0, 2), (2, 2), (4, 2)],  # the announced slices
+        [(0, 3), (3, 1), (4, 2)],  # across and within slices
+        [(0, 1), (5, 1)],  # the runs between left to the loader
+        [(1, 4)],
+    ],
+)
+def test_any_ranges_of_runs_are_taken_in_increasing_order(ranges: list[tuple[int, int]]) -> None:
     every = joined_keys(_runs(KEYS, RUNS))
     texts = _sent(KEYS, RUNS, per=2)
     try:
-        assert texts.take(0, 2) == every[0:2]
-        assert texts.take(4, 2) == every[4:6]  # slice 2..3 joined by the loader itself
-        assert texts.take(2, 2) is None  # gone
+        for at, count in ranges:
+            assert texts.take(at, count) == every[at : at + count]
     finally:
         texts.close()
 
 
-@pytest.mark.parametrize(("at", "count"), [(0, 3), (1, 2), (0, 1), (6, 2)])
-def test_a_range_that_is_not_one_announced_slice_is_left_to_the_loader(at: int, count: int) -> None:
+def test_runs_taken_already_cannot_be_taken_again() -> None:
     texts = _sent(KEYS, RUNS, per=2)
     try:
-        assert texts.take(at, count) is None
+        texts.take(0, 4)
+        with pytest.raises(StoreError, match="taken already"):
+            texts.take(2, 2)
     finally:
         texts.close()
 
 
-def test_a_key_holding_the_record_separator_is_left_to_the_loader() -> None:
+def test_runs_never_announced_are_none_once_the_child_has_ended() -> None:
+    texts = _sent(KEYS, RUNS, per=4)
+    try:
+        assert texts.take(4, 3) is None  # six runs were sent, and the pipe is closed
+    finally:
+        texts.close()
+
+
+def test_a_slice_that_does_not_split_into_its_runs_is_an_error() -> None:
     texts = _sent(["a:\x1e", "b:2"], [[0], [1]], per=2)
     try:
-        assert texts.take(0, 2) is None
+        with pytest.raises(StoreError, match="do not split into 2"):
+            texts.take(0, 2)
     finally:
+        texts.close()
+
+
+def test_the_loader_waits_for_runs_the_child_has_not_announced_yet() -> None:
+    given = _runs(KEYS, RUNS)
+    out, name = tempfile.mkstemp()
+    os.unlink(name)
+    read, write = os.pipe()
+    texts = JoinedTexts(out, read)
+
+    def send() -> None:
+        time.sleep(0.2)
+        send_joined(_blob(KEYS), np.asarray(given.starts), np.asarray(given.key_ids), out, write, 3)
+        os.close(write)
+
+    sender = threading.Thread(target=send)
+    sender.start()
+    try:
+        assert texts.take(0, 6) == joined_keys(given)
+    finally:
+        sender.join()
         texts.close()

@@ -56,15 +56,20 @@ class KeyTexts(Sequence[str]):
     def __iter__(self) -> Iterator[str]:
         return iter(self.decoded())  # at C speed, not a __getitem__ call per text
 
-    def first_bad(self, separator: str) -> str | None:
-        """An empty text or one holding `separator`, if any (else None), read from the
-        blobs without decoding them."""
+    def first_bad(self, *separators: str) -> str | None:
+        """An empty text or one holding one of `separators`, if any (else None), read
+        from the blobs without decoding them."""
+
+        def bad(text: str) -> bool:
+            return not text or any(s in text for s in separators)
+
         for part in self._parts:
             if isinstance(part, list):
-                if not all(part) or separator in "".join(part):
-                    return next(t for t in part if not t or separator in t)
-            elif _holds_bad(*part, separator):
-                return next(t for t in part[0].decode().split(part[1]) if not t or separator in t)
+                joined = "".join(part)
+                if not all(part) or any(s in joined for s in separators):
+                    return next(filter(bad, part))
+            elif _holds_bad(*part, separators):
+                return next(filter(bad, part[0].decode().split(part[1])))
         return None
 
     def decoded(self) -> list[str]:
@@ -100,12 +105,12 @@ def encoded(texts: Sequence[str], separator: str) -> Iterator[bytes]:
         yield separator.join(texts[start : start + _SLICE]).encode()
 
 
-def _holds_bad(blob: bytes, own: str, separator: str) -> bool:
-    """Whether the texts joined by `own` in `blob` hold an empty one or `separator`."""
+def _holds_bad(blob: bytes, own: str, separators: tuple[str, ...]) -> bool:
+    """Whether the texts joined by `own` in `blob` hold an empty one or a separator."""
     mark = own.encode()
     return (
         not blob
-        or separator.encode() in blob
+        or any(s.encode() in blob for s in separators)
         or blob.startswith(mark)
         or blob.endswith(mark)
         or mark + mark in blob

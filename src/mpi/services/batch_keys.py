@@ -9,22 +9,19 @@ keys so that each record's ascend in text order (kinds in the order of their
 prefixes), and keeps one key number per record and emission. Any range of records
 then gets its keys (`keys`), any selection its runs of key numbers (`runs`), without
 another string being made. The strings are identical to `block_keys`' (a test
-compares them). `table_beside` makes the table on both cores, beside other work.
+compares them).
 """
 
 from __future__ import annotations
 
-import contextlib
 import operator
-import os
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from itertools import compress
-from typing import Any, TypeVar, cast
+from typing import cast
 
 import numpy as np
 from numpy.typing import NDArray
 
-from mpi._fork import forked_map
 from mpi.domain.key_texts import KeyTexts
 from mpi.domain.stored_records import BlockKeyRuns
 from mpi.matching.blocking_keys import Part, emissions
@@ -34,32 +31,21 @@ from mpi.matching.features import Features
 _NONE = -1
 # Codes stay below this (mixed-radix products of ids must not overflow an int64).
 _LIMIT = 1 << 62
-# Below this many records a fork costs more than it saves.
-_FORK_MIN = 50_000
-# Joins a kind's texts into one blob to cross the fork's pipe (a key text never holds it;
-# if one did, the list would cross as it is).
-_SHIP = "\x00"
-
-R = TypeVar("R")
 # A kind's distinct key texts, and per emission each record's number among them.
-KindKeys = tuple[list[str] | KeyTexts, list[NDArray[np.int32]]]
+KindKeys = tuple[list[str], list[NDArray[np.int32]]]
 
 
 class BlockKeyTable:
     """Block key strings of the records of `f`, for any range or selection of rows."""
 
-    def __init__(
-        self, f: Features, kinds: Sequence[str], made: Mapping[str, KindKeys] | None = None
-    ) -> None:
-        """The table of `kinds`; `made` holds the keys of kinds already made elsewhere."""
-        # Every distinct key, each record's in text order (the forked half's as UTF-8).
+    def __init__(self, f: Features, kinds: Sequence[str]) -> None:
+        # Every distinct key, each record's in text order.
         self.texts = KeyTexts()
         numbers: dict[str, list[NDArray[np.int32]]] = {}
-        made = made or {}
         # Kinds in the order of their prefixes, so that numbering each kind's keys after
         # the previous kinds' puts each record's keys of different kinds in text order.
         for kind in sorted(dict.fromkeys(kinds), key=lambda k: f"{k}:"):
-            texts, per_emission = made[kind] if kind in made else _kind_keys(f, kind)
+            texts, per_emission = _kind_keys(f, kind)
             offset = len(self.texts)
             numbers[kind] = [np.where(ids >= 0, ids + offset, _NONE) for ids in per_emission]
             self.texts.add(texts)
@@ -95,91 +81,9 @@ class BlockKeyTable:
         return BlockKeyRuns(self.texts, cast(Sequence[int], starts), cast(Sequence[int], ids))
 
 
-def table_beside(
-    f: Features, kinds: Sequence[str], work: Callable[[], R]
-) -> tuple[BlockKeyTable, R]:
-    """`BlockKeyTable(f, kinds)` and `work()`, on both cores: a forked child makes kinds'
-    keys while this process runs `work`, then both take kinds until none is left.
-
-    The table is the same as `BlockKeyTable(f, kinds)`; small batches (and MPI_WORKERS=1)
-    make it all here, after `work`.
-    """
-    distinct = list(dict.fromkeys(kinds))
-    with _Queue(_heaviest_first(f, distinct)) as queue:
-
-        def task(child: bool) -> Any:
-            done = None if child else work()
-            return done, {kind: _kind_keys(f, kind) for kind in queue}
-
-        results = forked_map(task, [False, True], parallel=f.n >= _FORK_MIN, transport=_TRANSPORT)
-    (done, mine), (_, theirs) = results
-    return BlockKeyTable(f, kinds, {**mine, **theirs}), done
-
-
-def _heaviest_first(f: Features, kinds: list[str]) -> list[str]:
-    """Kinds by their parts and emissions, most first: the last taken are the lightest,
-    so that both processes end at about the same time."""
-    weights = {kind: sum(len(parts) + 1 for parts in emissions(f, kind)) for kind in kinds}
-    return sorted(kinds, key=weights.__getitem__, reverse=True)
-
-
-class _Queue:
-    """Kinds to take, shared by a process and its forked child: a pipe holding one byte
-    per kind (reads of one byte from a pipe are atomic, so each kind is taken once)."""
-
-    def __init__(self, kinds: list[str]) -> None:
-        if len(kinds) > 255:
-            raise ValueError("at most 255 kinds of block keys")
-        self._kinds = kinds
-        self._read, write = os.pipe()
-        try:
-            os.write(write, bytes(range(len(kinds))))
-        finally:
-            os.close(write)
-
-    def __iter__(self) -> Iterator[str]:
-        while taken := os.read(self._read, 1):  # b"" once every kind is taken
-            yield self._kinds[taken[0]]
-
-    def __enter__(self) -> _Queue:
-        return self
-
-    def __exit__(self, *_: object) -> None:
-        os.close(self._read)
-
-
-_Shipped = dict[str, tuple[bytes | list[str], int, Any]]
-
-
-def _ship(result: tuple[None, dict[str, KindKeys]]) -> _Shipped:
-    """The child's kinds, each one's texts as one UTF-8 blob: a million strings pickle
-    slowly (and a bulk load hands them on as UTF-8)."""
-    shipped: _Shipped = {}
-    for kind, (made, numbers) in result[1].items():
-        texts = made.decoded() if isinstance(made, KeyTexts) else made
-        joined = _SHIP.join(texts)
-        packed: bytes | list[str] = texts
-        if len(texts) > 0 and joined.count(_SHIP) == len(texts) - 1:
-            with contextlib.suppress(UnicodeEncodeError):  # a lone surrogate: as a list
-                packed = joined.encode()
-        shipped[kind] = (packed, len(texts), numbers)
-    return shipped
-
-
-def _land(shipped: _Shipped) -> tuple[None, dict[str, KindKeys]]:
-    """The child's kinds, their blobs kept as they are: split only if read as strings."""
-    landed: dict[str, KindKeys] = {}
-    for kind, (packed, count, numbers) in shipped.items():
-        texts = KeyTexts()
-        if isinstance(packed, list):
-            texts.add(packed)
-        else:
-            texts.add_encoded(packed, _SHIP, count)
-        landed[kind] = (texts, numbers)
-    return None, landed
-
-
-_TRANSPORT = (_ship, _land)
+def all_runs(f: Features, kinds: Sequence[str]) -> BlockKeyRuns:
+    """The block keys of every record of `f`, in order, in columns (for a bulk load)."""
+    return BlockKeyTable(f, kinds).runs(np.arange(f.n, dtype=np.intp))
 
 
 def _kind_keys(f: Features, kind: str) -> KindKeys:

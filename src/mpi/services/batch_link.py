@@ -41,8 +41,8 @@ from mpi.matching.term_frequency import TermFrequencies
 from mpi.matching.weights import match_weights_to_probs, prob_to_match_weight
 from mpi.services.audit import Actor, audit_entry
 from mpi.services.batch_ids import sorted_ids
-from mpi.services.batch_keys import BlockKeyTable, table_beside
-from mpi.services.batch_persist import load_graph, write_persons, write_records
+from mpi.services.batch_keys import BlockKeyTable, all_runs
+from mpi.services.batch_persist import stage_keys, write_graph, write_persons, write_records
 from mpi.services.decide import REVIEW_AMBIGUOUS, REVIEW_POSSIBLE_MATCH
 from mpi.services.model import uses_term_frequencies
 from mpi.store.port import BulkLoader, Store, WriteTx
@@ -138,34 +138,99 @@ def link_records(
         return BatchLinkResult((), (), 0, 0, 0, 0, 0, (), TermFrequencies())
     timings: dict[str, float] = {}
     clock, cpu_clock = time.perf_counter(), time.process_time()
-    f = prepare(columns)
-    timings["prepare"] = time.perf_counter() - clock
-    bulk = store if isinstance(store, BulkLoader) else None
-    if bulk is None:
+    if isinstance(store, BulkLoader):
+        result = _in_bulk(store, columns, rules, actor, at, timings, on_chunk, on_written, hold)
+    else:
+        f = prepare(columns)
+        timings["prepare"] = time.perf_counter() - clock
         # Records made a chunk at a time, as they are written.
         write_records(store, columns.as_records(), BlockKeyTable(f, rules.blocking.keys), at)
         timings["records"] = time.perf_counter() - clock - timings["prepare"]
-        # Only the keys are needed from here on: the engine links without the columns.
-        columns = RecordColumns.of([])
+        del columns  # the engine links without them
+        result = _in_transactions(store, f, rules, actor, at, timings, on_chunk, on_written)
+    timings["total"] = time.perf_counter() - clock
+    timings["total cpu"] = time.process_time() - cpu_clock
+    return result
+
+
+def _in_bulk(
+    store: BulkLoader,
+    columns: RecordColumns,
+    rules: MatchingRules,
+    actor: Actor,
+    at: datetime,
+    timings: dict[str, float],
+    on_chunk: Callable[[int], None] | None,
+    on_written: Callable[[BatchLinkResult], None] | None,
+    hold: list[object] | None,
+) -> BatchLinkResult:
+    """Link and write the graph in one bulk load, the block keys made beside."""
+    clock = time.perf_counter()
+    f = prepare(columns)  # held here only: let go before the write
+    timings["prepare"] = time.perf_counter() - clock
+    with store.bulk_load() as tx:
+        # From here on the block keys are made in another process, beside the linking
+        # (they do not depend on it), then written beside the records' inserts.
+        staged = stage_keys(tx, columns, partial(all_runs, f, rules.blocking.keys))
+        linked = _link(f, rules, timings)
+        ids, persons, tasks, links, extra = _bookkeeping(f.keys, linked, actor, at)
+        table = None if staged else BlockKeyTable(f, rules.blocking.keys)
+        result = _result(f.keys, linked, ids, tasks, timings)
+        mark, cpu_mark = time.perf_counter(), time.process_time()
+        # The features and the linking's arrays are let go before the write's.
+        del f, linked
+        written = None if on_written is None else partial(on_written, result)
+        write_graph(tx, columns, table, links, at, extra, on_chunk, written, persons)
+    if hold is not None:
+        hold += [table, links, tasks, extra]
+    timings["write"] = time.perf_counter() - mark
+    # CPU seconds beside the wall ones: on a shared machine they tell the work apart from
+    # the waiting.
+    timings["write cpu"] = time.process_time() - cpu_mark
+    return result
+
+
+def _in_transactions(
+    store: Store,
+    f: Features,
+    rules: MatchingRules,
+    actor: Actor,
+    at: datetime,
+    timings: dict[str, float],
+    on_chunk: Callable[[int], None] | None,
+    on_written: Callable[[BatchLinkResult], None] | None,
+) -> BatchLinkResult:
+    """Link, then write persons and links one transaction per chunk (the records are
+    written already)."""
     linked = _link(f, rules, timings)
+    ids, _, tasks, links, extra = _bookkeeping(f.keys, linked, actor, at)
+    result = _result(f.keys, linked, ids, tasks, timings)
+    mark, cpu_mark = time.perf_counter(), time.process_time()
+    write_persons(store, links.as_links(), at, extra, on_chunk)
+    if on_written:
+        on_written(result)
+    timings["links"] = time.perf_counter() - mark
+    timings["links cpu"] = time.process_time() - cpu_mark
+    return result
 
-    def bookkeeping() -> _Bookkeeping:
-        ids, persons = _person_ids(linked.labels)
-        tasks = _review_tasks(f.keys, linked, ids, at)
-        links = _links(f.keys, linked, ids, actor, at)
-        return ids, persons, tasks, links, _extra(f.keys, tasks, actor, at)
 
-    if bulk is None:
-        ids, _, tasks, links, extra = bookkeeping()
-    else:
-        # The key table is made after linking, so that it is not held through the peak,
-        # on both cores: the other one is idle until the write starts its staging child.
-        table, (ids, persons, tasks, links, extra) = table_beside(
-            f, rules.blocking.keys, bookkeeping
-        )
+def _bookkeeping(keys: Sequence[str], linked: _Linked, actor: Actor, at: datetime) -> _Bookkeeping:
+    ids, persons = _person_ids(linked.labels)
+    tasks = _review_tasks(keys, linked, ids, at)
+    links = _links(keys, linked, ids, actor, at)
+    return ids, persons, tasks, links, _extra(keys, tasks, actor, at)
+
+
+def _result(
+    keys: tuple[str, ...],
+    linked: _Linked,
+    ids: list[str],
+    tasks: dict[int, ReviewTask],
+    timings: dict[str, float],
+) -> BatchLinkResult:
     sizes = np.bincount(linked.labels)
-    result = BatchLinkResult(
-        keys=f.keys,
+    return BatchLinkResult(
+        keys=keys,
         person_ids=tuple(ids),
         persons=len(sizes),
         linked_records=int(sizes[sizes > 1].sum()),
@@ -176,26 +241,6 @@ def link_records(
         term_frequencies=linked.tf,
         timings=timings,
     )
-    mark, cpu_mark = time.perf_counter(), time.process_time()
-    if bulk is None:
-        write_persons(store, links.as_links(), at, extra, on_chunk)
-        if on_written:
-            on_written(result)
-        timings["links"] = time.perf_counter() - mark
-    else:
-        # The features and the linking's arrays are let go before the write's.
-        del f, linked
-        written = None if on_written is None else partial(on_written, result)
-        load_graph(bulk, columns, table, links, at, extra, on_chunk, written, persons=persons)
-        if hold is not None:
-            hold += [table, links, tasks, extra]
-        timings["write"] = time.perf_counter() - mark
-    # CPU seconds beside the wall ones: on a shared machine they tell the work apart from
-    # the waiting.
-    timings["links cpu" if bulk is None else "write cpu"] = time.process_time() - cpu_mark
-    timings["total"] = time.perf_counter() - clock
-    timings["total cpu"] = time.process_time() - cpu_clock
-    return result
 
 
 def _check_empty(store: Store) -> None:

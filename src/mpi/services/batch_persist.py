@@ -1,7 +1,8 @@
 """Writing a batch-linked graph in bulk.
 
 A store that offers `BulkLoader` gets the whole graph in its one bulk transaction,
-each record inserted already linked (`load_graph`). Any other store gets records
+each record inserted already linked (`load_graph`, or `stage_keys` early then
+`write_graph` for a caller that opens the load itself). Any other store gets records
 with block keys, then persons and links, one transaction per chunk of records
 (`write_records`, `write_persons`).
 """
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
+from functools import partial
 from typing import cast
 
 import numpy as np
@@ -18,9 +20,9 @@ from mpi._fork import workers
 from mpi.domain.batch_columns import LinkColumns, RecordColumns
 from mpi.domain.persons import Link, Person, PersonStatus
 from mpi.domain.records import Record
-from mpi.domain.stored_records import RecordWrite
+from mpi.domain.stored_records import BlockKeyRuns, RecordWrite
 from mpi.services.batch_keys import BlockKeyTable
-from mpi.store.port import BulkLoader, Store, WriteTx
+from mpi.store.port import BulkLoader, BulkWriteTx, Store, WriteTx
 
 CHUNK = 50_000
 # Below this many records a forked child (~0.1 s at 1 GB) costs about what it saves.
@@ -82,10 +84,41 @@ def load_graph(
 ) -> None:
     """Write every person, then every record with its block keys and its link, in the
     store's bulk load; row i of `links` is row i of `records`'. `extra` as in
-    `write_persons`. `on_written` is called once every row is given to the load, before
-    the load ends (what is left of it, e.g. SQLite's copy of the block keys, indexing,
-    sync and rename, runs after it returns): it may start work that needs no store.
-    `persons`: the distinct person ids of `links`, sorted, if the caller has them.
+    `write_persons`; `on_written` and `persons` as in `write_graph`."""
+    with store.bulk_load() as tx:
+        staged = stage_keys(tx, records, partial(table.runs, np.arange(len(records))))
+        write_graph(
+            tx, records, None if staged else table, links, at, extra, on_chunk, on_written, persons
+        )
+
+
+def stage_keys(tx: BulkWriteTx, records: RecordColumns, runs: Callable[[], BlockKeyRuns]) -> bool:
+    """Have the load make the block keys of `records` beside what the caller does next
+    (`runs()` gives them, in the records' order, in another process), if the batch is
+    large enough and a second core is there; whether it does."""
+    if len(records) < BESIDE_MIN or workers() < 2:
+        return False
+    tx.stage_block_keys(records, cast(Sequence[int], np.arange(len(records))), runs)
+    return True
+
+
+def write_graph(
+    tx: BulkWriteTx,
+    records: RecordColumns,
+    table: BlockKeyTable | None,
+    links: LinkColumns,
+    at: datetime,
+    extra: Callable[[WriteTx, int, int], None],
+    on_chunk: Callable[[int], None] | None = None,
+    on_written: Callable[[], None] | None = None,
+    persons: Sequence[str] | None = None,
+) -> None:
+    """Write every person, then every record and its link, into the open bulk load `tx`;
+    the block keys from `table`, or None if `stage_keys` staged them. `on_written` is
+    called once every row is given to the load, before the load ends (what is left of
+    it, e.g. SQLite's copy of the block keys, indexing, sync and rename, runs after it
+    returns): it may start work that needs no store. `persons`: the distinct person ids
+    of `links`, sorted, if the caller has them.
 
     Records go in the batch's own order: each column is then read front to back. (In
     record-key order the key index only grew at its end, but every column was gathered
@@ -93,22 +126,17 @@ def load_graph(
     6.0 s instead of 5.0, and the sort itself 0.4 s more.)
     """
     persons = sorted(set(links.person_ids)) if persons is None else list(persons)
-    keys = records.keys
-    order = np.arange(len(keys), dtype=np.intp)
-    with store.bulk_load() as tx:
-        if len(keys) >= BESIDE_MIN and workers() >= 2:
-            # The block keys do not depend on the records' rows, only on their order: made
-            # on the other core while this one inserts the persons and the records.
-            tx.stage_block_keys(records, cast(Sequence[int], order), table.runs(order))
-        tx.create_person_ids(persons, at)
-        del persons
-        # Each chunk one slice of the block_keys texts a staging child joins (JOINED_RUNS).
-        for start, stop in chunks(len(records), CHUNK):
-            rows = order[start:stop]
-            tx.insert_linked_columns(records, links, rows.tolist(), table.runs(rows), at)
-            if on_chunk:
-                on_chunk(stop - start)
-        for start, stop in chunks(len(records)):
-            extra(tx, start, stop)
-        if on_written:
-            on_written()
+    tx.create_person_ids(persons, at)
+    del persons
+    order = np.arange(len(records), dtype=np.intp)
+    # Chunks of the slices the staging child joins (JOINED_RUNS).
+    for start, stop in chunks(len(records), CHUNK):
+        rows = order[start:stop]
+        keys = None if table is None else table.runs(rows)
+        tx.insert_linked_columns(records, links, rows.tolist(), keys, at)
+        if on_chunk:
+            on_chunk(stop - start)
+    for start, stop in chunks(len(records)):
+        extra(tx, start, stop)
+    if on_written:
+        on_written()

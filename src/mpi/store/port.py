@@ -17,7 +17,7 @@ contract suite in tests/store/. Rules that hold for every adapter:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from contextlib import AbstractContextManager
 from datetime import date, datetime
 from typing import Protocol, runtime_checkable
@@ -305,21 +305,23 @@ class BulkWriteTx(WriteTx, Protocol):
         records: RecordColumns,
         links: LinkColumns,
         rows: Sequence[int],
-        keys: BlockKeyRuns,
+        keys: BlockKeyRuns | None,
         at: datetime,
     ) -> None:
         """`insert_linked_runs` of the records `rows` of `records` (in that order),
         received `at`, row i of `records` linked as row i of `links`; run i of `keys`
-        belongs to records row `rows[i]`. No object is made per record."""
+        belongs to records row `rows[i]` (None for records whose keys were staged). No
+        object is made per record."""
         ...
 
     def stage_block_keys(
-        self, records: RecordColumns, rows: Sequence[int], keys: BlockKeyRuns
+        self, records: RecordColumns, rows: Sequence[int], keys: Callable[[], BlockKeyRuns]
     ) -> None:
-        """Before any insert: make the block keys (run i of `keys` for records row
-        `rows[i]`) beside the inserts that follow, e.g. in another process; those
-        `insert_linked_columns` calls must then insert exactly records[rows] in this order
-        (in chunks of 50,000, the store may take the records' key texts made beside too)."""
+        """Before any insert: make the block keys of records[rows] beside whatever the
+        caller does next, e.g. in another process: `keys()` gives their runs (run i for
+        records row `rows[i]`); the store may call it in a forked child, so it must only
+        read what the caller holds. The `insert_linked_columns` calls that follow must
+        insert exactly records[rows] in this order, and need no keys."""
         ...
 
 

@@ -23,9 +23,10 @@ import json
 import os
 import re
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
+from functools import partial
 from itertools import groupby
 from operator import attrgetter
 from pathlib import Path
@@ -40,7 +41,7 @@ from mpi.domain.stored_records import BlockKeyRuns, RecordWrite
 from mpi.store import sqlite_bulk_columns as columns
 from mpi.store import sqlite_bulk_rows as bulk_rows
 from mpi.store import sqlite_codec as codec
-from mpi.store.sqlite_bulk_beside import KeysBeside, staging_path
+from mpi.store.sqlite_bulk_beside import KeysBeside, Staged, staging_path
 from mpi.store.sqlite_bulk_keys import HeldKeys
 from mpi.store.sqlite_bulk_statements import Statement, by_columns, by_windows, literal, run
 from mpi.store.sqlite_link_writes import LinkWrites
@@ -184,10 +185,9 @@ class BulkWrites(RecordWrites, LinkWrites):
         self._persons: set[str] = set()  # created in this load
         self._days = columns.Days()
         self._institutions: set[object] = set()  # inserted in this load
-        # Records whose block keys a child stages (stage_block_keys): first rid, rows,
-        # their stored birth dates.
+        # Records whose block keys a child stages (stage_block_keys): first rid, rows.
         self._beside: KeysBeside | None = None
-        self._staged: tuple[int, np.ndarray, list[str | None]] | None = None
+        self._staged: tuple[int, np.ndarray] | None = None
 
     def create_persons(self, persons: Sequence[Person]) -> None:
         super().create_persons(persons)
@@ -206,31 +206,32 @@ class BulkWrites(RecordWrites, LinkWrites):
         records: RecordColumns,
         links: LinkColumns,
         rows: Sequence[int],
-        keys: BlockKeyRuns,
+        keys: BlockKeyRuns | None,
         at: datetime,
     ) -> None:
         picked = list(rows)
-        if len(keys.starts) != len(picked) + 1 or len(links) != len(records):
-            raise ConflictError(
-                f"{len(picked)} records given with {len(keys.starts) - 1} runs of block keys"
-            )
+        if len(links) != len(records) or (keys is not None and len(keys.starts) != len(picked) + 1):
+            runs = "no" if keys is None else len(keys.starts) - 1
+            raise ConflictError(f"{len(picked)} records given with {runs} runs of block keys")
         take = columns.taker(picked)
         self._check_columns(records, picked, take)
-        if keys.keys is not self._checked_keys:
-            bulk_rows.check_keys(keys.keys, records.record(picked[0]) if picked else None)
-            self._checked_keys = keys.keys
         people = take(links.person_ids)
         if not self._persons.issuperset(people):
             self._check_person_ids(set(people))
         first = self._take_rids(len(picked))
         staged = self._is_staged(first, picked)
+        if not staged:
+            if keys is None:
+                raise ConflictError("block keys are needed for records whose keys were not staged")
+            if keys.keys is not self._checked_keys:
+                bulk_rows.check_keys(keys.keys, records.record(picked[0]) if picked else None)
+                self._checked_keys = keys.keys
         rids = np.arange(first, first + len(picked), dtype=np.int64)
         texts = self._staged_texts(first, len(picked)) if staged else None
         if texts is None:
+            assert keys is not None
             texts = columns.joined_keys(keys)
-        births = self._staged_births(first, len(picked)) if staged else None
-        if births is None:
-            births = self._days.texts(take(records.column("birth_date")))
+        births = self._days.texts(take(records.column("birth_date")))
         values = columns.linked_columns(records, links, take, first, texts, births)
         shared = columns.shared_values(
             links.linked_by, codec.ts(at), codec.ts(links.linked_at, "linked_at")
@@ -241,34 +242,27 @@ class BulkWrites(RecordWrites, LinkWrites):
         work += by_windows(columns.INSERT, values, len(picked), shared)
         run(self._conn, work)
         if not staged:
+            assert keys is not None
             self._held.add(self._conn, keys, rids)
             curps, own = columns.search_rows(records, picked, rids, births)
             self._held.add_curps(*curps)
             self._held.add_own(*own)
 
     def stage_block_keys(
-        self, records: RecordColumns, rows: Sequence[int], keys: BlockKeyRuns
+        self, records: RecordColumns, rows: Sequence[int], keys: Callable[[], BlockKeyRuns]
     ) -> None:
         """Make the block-key and search rows of records[rows] in a child process, beside
-        the inserts; the next `insert_linked_columns` calls must insert exactly these
-        rows, in this order (they then skip their keys). Call it once, first."""
+        whatever this process does next; `keys()` (called in the child, a fork) gives their
+        runs. The next `insert_linked_columns` calls must insert exactly these rows, in
+        this order (they then take their keys' texts from the child). Call it once, first."""
         if self._beside is not None or self._free_rid is not None or self._held.keys is not None:
             raise ConflictError("block keys are staged once, before any record is inserted")
         picked = np.asarray(rows, dtype=np.int64)
-        if len(keys.starts) != len(picked) + 1:
-            raise ConflictError(
-                f"{len(picked)} records given with {len(keys.starts) - 1} runs of block keys"
-            )
         first = self._count("SELECT coalesce(max(rid), 0) FROM records") + 1
-        take = columns.taker(picked.tolist())
-        search = (
-            take(records.column("curp")),
-            take(records.column("first_surname")),
-            self._days.texts(take(records.column("birth_date"))),
-        )
         side = Path(self._conn.execute("PRAGMA database_list").fetchone()[2])
-        self._beside = KeysBeside(side, keys, first, search)
-        self._staged = (first, picked, search[2])
+        make = partial(_staged_rows, records, picked, keys, self._days)
+        self._beside = KeysBeside(side, make, first)
+        self._staged = (first, picked)
 
     @property
     def staging_pid(self) -> int | None:
@@ -283,7 +277,7 @@ class BulkWrites(RecordWrites, LinkWrites):
 
     def _check_all_staged(self) -> None:
         assert self._staged is not None
-        start, rows, _ = self._staged
+        start, rows = self._staged
         if self._free_rid != start + len(rows):
             raise ConflictError("records whose block keys were staged were not all inserted")
 
@@ -294,26 +288,18 @@ class BulkWrites(RecordWrites, LinkWrites):
         return first
 
     def _staged_texts(self, first: int, count: int) -> list[str] | None:
-        """The records.block_keys texts of the staged records getting rids first.., if
-        the child has joined them already."""
+        """The records.block_keys texts of the staged records getting rids first..,
+        joined by the child (waiting for them)."""
         if self._beside is None or self._staged is None:
             return None
-        return self._beside.texts.take(first - self._staged[0], count)
-
-    def _staged_births(self, first: int, count: int) -> list[str | None] | None:
-        """The stored birth dates of the staged records getting rids first.. (made once,
-        for the child's search rows)."""
-        if self._staged is None:
-            return None
-        start, _, births = self._staged
-        return births[first - start : first - start + count]
+        return self._beside.take_texts(first - self._staged[0], count)
 
     def _is_staged(self, first: int, picked: list[int]) -> bool:
         """Whether the records getting rids first.. are the staged ones (ConflictError if
         they are only in part, or in another order)."""
         if self._staged is None:
             return False
-        start, rows, _ = self._staged
+        start, rows = self._staged
         at = first - start
         if at < 0 or at + len(picked) > len(rows):
             raise ConflictError("records inserted beyond those whose block keys were staged")
@@ -400,3 +386,21 @@ class BulkWrites(RecordWrites, LinkWrites):
                 beside.stop()
                 raise
         self._held.write(self._conn)
+
+
+def _staged_rows(
+    records: RecordColumns, rows: np.ndarray, keys: Callable[[], BlockKeyRuns], days: columns.Days
+) -> Staged:
+    """What the staging child stages for records[rows] (called in the child)."""
+    runs = keys()
+    if len(runs.starts) != len(rows) + 1:
+        raise ConflictError(
+            f"{len(rows)} records given with {len(runs.starts) - 1} runs of block keys"
+        )
+    take = columns.taker(rows.tolist())
+    search = (
+        take(records.column("curp")),
+        take(records.column("first_surname")),
+        days.texts(take(records.column("birth_date"))),
+    )
+    return runs, search

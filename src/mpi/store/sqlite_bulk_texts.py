@@ -6,11 +6,12 @@ staging child (mpi.store.sqlite_bulk_beside) holds the same key texts as one UTF
 so it joins them with numpy instead: for each slice of records it gathers their keys'
 bytes, a record separator before each record and the key separator between its keys,
 writes the bytes into an unlinked file the loader also holds, and announces them on a
-pipe. The loader takes a slice if it is ready when it needs it (one decode and one split,
-~5 % of the join) and otherwise joins that chunk itself: the child never makes it wait.
+pipe. The loader takes each chunk's texts (one decode and one split, ~5 % of the join),
+waiting for them if the child has not announced them yet: it holds no key texts of its own
+(the child makes them, beside the linking).
 
-A key holding the record separator would split a slice into too many texts: the loader
-then joins that chunk itself, so the text is always exactly what the loader's join gives.
+No key may hold the record separator (the staging side refuses such keys before it
+starts): every slice then splits into exactly its records' texts.
 """
 
 from __future__ import annotations
@@ -18,12 +19,12 @@ from __future__ import annotations
 import contextlib
 import os
 import struct
-from collections import deque
 from collections.abc import Sequence
 
 import numpy as np
 from numpy.typing import NDArray
 
+from mpi.domain.errors import StoreError
 from mpi.store import sqlite_codec as codec
 from mpi.store.sqlite_key_hash import byte_key_hashes
 
@@ -32,7 +33,7 @@ from mpi.store.sqlite_key_hash import byte_key_hashes
 JOINED_RUNS = 50_000
 # Records gathered at once: bounds the child's index arrays (~8 bytes per text byte).
 _GATHER = 8_192
-_RECORD = "\x1e"
+RECORD_SEPARATOR = "\x1e"
 _KEY = codec.KEY_SEPARATOR.encode()[0]
 _MESSAGE = struct.Struct("<qqqq")  # first run, runs, offset in the file, length
 # Bytes copied at once by the join: most keys and their separator fit one word.
@@ -90,7 +91,7 @@ class KeyBlob:
 
     def _gather(self, starts: Ints, key_ids: NDArray[np.int32]) -> bytes:
         if not len(self.begins):  # no keys at all (else an empty unit reads key -1)
-            return (_RECORD * (len(starts) - 1)).encode()
+            return (RECORD_SEPARATOR * (len(starts) - 1)).encode()
         counts = np.diff(starts)
         # One unit per key of each record, one empty unit for a record without keys;
         # each unit is a separator byte and the key's bytes, copied together from the
@@ -118,7 +119,7 @@ class KeyBlob:
         out = copied.reshape(-1, _WORD)[kept]
         unit_firsts = np.zeros(len(ids), dtype=np.int64)
         np.cumsum(sizes[:-1], out=unit_firsts[1:])
-        out[unit_firsts[unit_starts[:-1]]] = ord(_RECORD)
+        out[unit_firsts[unit_starts[:-1]]] = ord(RECORD_SEPARATOR)
         return bytes(out.tobytes())
 
 
@@ -138,39 +139,63 @@ def send_joined(
 
 
 class JoinedTexts:
-    """The loader's side: slices of joined texts as the child announces them."""
+    """The loader's side: the joined texts of any range of runs, in increasing order,
+    waiting for the child to announce them."""
 
     def __init__(self, texts: int, progress: int) -> None:
         self._texts, self._progress = texts, progress
-        os.set_blocking(progress, False)
-        self._ready: deque[tuple[int, int, int, int]] = deque()
-        self._partial = b""
+        os.set_blocking(progress, True)
+        # Texts of runs announced and not taken yet, the first being run `_first`.
+        self._held: list[str] = []
+        self._first = 0
 
     def take(self, at: int, count: int) -> list[str] | None:
-        """The texts of runs at..at+count-1 if the child has announced exactly those,
-        else None (the caller joins them itself)."""
-        self._poll()
-        ready = self._ready
-        while ready and ready[0][0] < at:
-            ready.popleft()  # joined by the loader meanwhile
-        if not ready or ready[0][0] != at or ready[0][1] != count:
-            return None
-        _, runs, offset, length = ready.popleft()
-        texts = os.pread(self._texts, length, offset).decode().split(_RECORD)
-        return texts[1:] if len(texts) == runs + 1 and not texts[0] else None
+        """The texts of runs at..at+count-1, once the child has announced them; None if
+        the child ended first (it failed or was killed: its status tells why).
 
-    def _poll(self) -> None:
-        with contextlib.suppress(BlockingIOError):
-            while chunk := os.read(self._progress, 1 << 16):
-                self._partial += chunk
-        size = _MESSAGE.size
-        whole = len(self._partial) // size * size
-        for at in range(0, whole, size):
-            self._ready.append(_MESSAGE.unpack_from(self._partial, at))
-        self._partial = self._partial[whole:]
+        Raises:
+            StoreError: the range starts before texts already taken, or a slice does
+                not split into its runs.
+        """
+        if at < self._first:
+            raise StoreError(f"the joined key texts of run {at} were taken already")
+        while self._first + len(self._held) < at + count:
+            if not self._receive():
+                return None
+        skip = at - self._first
+        taken = self._held[skip : skip + count]
+        del self._held[: skip + count]
+        self._first = at + count
+        return taken
+
+    def _receive(self) -> bool:
+        message = _read_exactly(self._progress, _MESSAGE.size)
+        if message is None:
+            return False
+        first, runs, offset, length = _MESSAGE.unpack(message)
+        if first != self._first + len(self._held):
+            raise StoreError(f"joined key texts announced from run {first}, out of order")
+        texts = os.pread(self._texts, length, offset).decode().split(RECORD_SEPARATOR)
+        # Each run's text follows a record separator, and no key holds one (the staging
+        # side refuses such keys): one more piece than runs, the first empty.
+        if len(texts) != runs + 1 or texts[0]:
+            raise StoreError(f"the joined key texts of runs {first}.. do not split into {runs}")
+        self._held += texts[1:]
+        return True
 
     def close(self) -> None:
         """Close the loader's ends of the file and the pipe."""
         for fd in (self._texts, self._progress):
             with contextlib.suppress(OSError):
                 os.close(fd)
+
+
+def _read_exactly(fd: int, size: int) -> bytes | None:
+    """`size` bytes from the pipe `fd`, or None at its end (the writer closed it)."""
+    data = b""
+    while len(data) < size:
+        chunk = os.read(fd, size - len(data))
+        if not chunk:
+            return None
+        data += chunk
+    return data
