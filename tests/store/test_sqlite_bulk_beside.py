@@ -8,6 +8,7 @@ import sys
 import time
 from collections.abc import Callable
 from datetime import UTC, date, datetime
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -82,8 +83,8 @@ def _load(
         store.close()
 
 
-def _kill(tx: SqliteBulkTx) -> None:
-    pid = tx.staging_pid
+def _kill(tx: SqliteBulkTx, which: int = 1) -> None:
+    pid = tx.staging_pids[which]  # the stager, or (0) the fork making its inputs
     assert pid is not None
     os.kill(pid, signal.SIGKILL)
 
@@ -122,12 +123,14 @@ def test_block_keys_staged_in_a_child_are_the_rows_the_load_writes_itself(
     assert not staging_path(loading_path(tmp_path / "beside.db")).exists()
 
 
+@pytest.mark.parametrize("which", [0, 1])
 def test_a_killed_staging_child_fails_the_load_and_leaves_the_store_empty(
-    tmp_path: Path,
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, which: int
 ) -> None:
     path = tmp_path / "mpi.db"
+    monkeypatch.setattr(sys.modules[__name__], "_kill", partial(_kill, which=which))
     with pytest.raises(StoreError, match="staging the block keys failed"):
-        _load(path, 30, beside=True, kill_child=True)
+        _load(path, 30, beside=True, kill_child=True, make=_slow_keys if which == 0 else None)
     assert _records_in(path) == 0
     assert not loading_path(path).exists()
     assert not staging_path(loading_path(path)).exists()
@@ -156,7 +159,7 @@ import os, signal, sys
 import tests.store.test_sqlite_bulk_beside as t
 
 def kill(tx):
-    print(tx.staging_pid, flush=True)
+    print(*tx.staging_pids, flush=True)
     os.kill(os.getpid(), signal.SIGKILL)
 
 t._kill = kill
@@ -176,8 +179,7 @@ def test_a_load_killed_while_its_child_stages_leaves_no_store_and_a_rerun_loads(
         text=True,
     )
     assert killed.returncode == -signal.SIGKILL, killed.stderr
-    child = int(killed.stdout.split()[0])
-    assert _ends(child)  # no child left writing a staging file
+    assert all(_ends(int(child)) for child in killed.stdout.split())  # none left staging
     assert _records_in(path) == 0
     _load(path, 30, beside=True)
     _load(tmp_path / "alone.db", 30, beside=False)
@@ -249,24 +251,32 @@ def test_a_failure_making_the_keys_fails_the_load_with_the_childs_traceback(
     assert not loading_path(path).exists()
 
 
-def test_the_child_runs_at_a_lower_priority(tmp_path: Path) -> None:
-    beside = KeysBeside(tmp_path / "side.db", _slow_keys, 1)
+def test_the_fork_making_the_inputs_runs_at_a_lower_priority_and_the_stager_does_not(
+    tmp_path: Path,
+) -> None:
+    beside = KeysBeside(tmp_path / "side.db", _slow_keys_and_search, 1)
     try:
-        pid = beside.pid
+        pid, stager = beside.maker_pid, beside.pid
         assert pid is not None
+        assert stager is not None
         wanted = min(os.getpriority(os.PRIO_PROCESS, 0) + NICENESS, 19)
         for _ in range(100):  # the child lowers its own priority as it starts
             if os.getpriority(os.PRIO_PROCESS, pid) == wanted:
                 break
             time.sleep(0.02)
         assert os.getpriority(os.PRIO_PROCESS, pid) == wanted
+        assert os.getpriority(os.PRIO_PROCESS, stager) == os.getpriority(os.PRIO_PROCESS, 0)
     finally:
         beside.stop()
 
 
-def _slow_keys() -> Staged:
-    time.sleep(30)  # stopped long before
-    return _keys(1), ([None], [None], [None])
+def _slow_keys() -> BlockKeyRuns:
+    time.sleep(30)  # killed long before
+    return _keys(30)
+
+
+def _slow_keys_and_search() -> Staged:
+    return _slow_keys(), ([None] * 30, [None] * 30, [None] * 30)
 
 
 def _records_in(path: Path) -> int:

@@ -265,9 +265,12 @@ class BulkWrites(RecordWrites, LinkWrites):
         self._staged = (first, picked)
 
     @property
-    def staging_pid(self) -> int | None:
-        """The process id of the child staging block keys while it runs, else None."""
-        return None if self._beside is None else self._beside.pid
+    def staging_pids(self) -> tuple[int | None, int | None]:
+        """The process ids of the children staging block keys (the fork making their
+        inputs, the interpreter staging them) while they run, else None each."""
+        if self._beside is None:
+            return None, None
+        return self._beside.maker_pid, self._beside.pid
 
     def stop_staging(self) -> None:
         """End the staging child and remove its file, if any (the load failed)."""

@@ -3,27 +3,26 @@
 The block-key rows of a bulk load (key hashes, the store's own search rows, the one sort,
 their inserts: a fifth of a million-record load) depend on the records only through
 their rids, which follow the order of the load and are known before any record is written.
-So a child process makes them while the loading process does other work: a batch link
-starts it right after preparing its records, before it links them, and the child makes
-the block keys themselves, then writes the rows, sorted, into `<side file>-keys`; at the
-end of the load the parent copies the table in one `INSERT … SELECT` (SQLite's transfer of
-b-tree cells, no row decoded), and the file goes when the side file's connection closes.
+So child processes make them while the loading process does other work: a batch link
+starts them right after preparing its records, before it links them; they make the block
+keys themselves, then write the rows, sorted, into `<side file>-keys`; at the end of the
+load the parent copies the table in one `INSERT … SELECT` (SQLite's transfer of b-tree
+cells, no row decoded), and the file goes when the side file's connection closes.
 
-The child runs at a lower priority (`NICENESS`): during the linking it takes the time the
-linking leaves a core idle, not time from it. It is a fork, so that it can call the
-caller's function on the caller's data (the key table of a batch is made from its
-features); once it has the rows' inputs it writes them, as marshal objects, into an
-unlinked temporary file and replaces itself with a fresh interpreter reading that file. A
-forked child kept alive would hold the loader's heap, and every page the loader then
-writes would be copied (measured at 1M: +1 GB). Before its own rows the fresh child joins
-each record's key texts for the loader's records.block_keys column
-(mpi.store.sqlite_bulk_texts), which the loader takes chunk by chunk.
+Two children: a fork calls the caller's function on the caller's data (the key table of a
+batch is made from its features), at a lower priority (`NICENESS`: during the linking it
+takes the time the linking leaves a core idle, not time from it), writes the rows' inputs
+as marshal objects into an unlinked temporary file and ends. A fresh interpreter, started
+at once at normal priority, waits for that file, then stages the rows beside the
+loader's inserts. A fork kept alive would hold the loader's heap, and every page the
+loader then writes would be copied (measured at 1M: +1 GB). Before its own rows the
+interpreter joins each record's key texts for the loader's records.block_keys column
+(mpi.store.sqlite_bulk_texts), which the loader takes chunk by chunk, waiting if need be.
 
-All or nothing: the child only writes the staging file; a failed or killed child fails
-the load (with the child's own error when it can tell it, e.g. a block key that may not
-be stored); the staging file goes with the side file on failure, a stale one (the
-loading process was killed) is replaced by the next load, and the child dies with its
-parent.
+All or nothing: the children only write the staging file; a failed or killed child fails
+the load (with the fork's own error when it can tell it, e.g. a block key that may not be
+stored); the staging file goes with the side file on failure, a stale one (the loading
+process was killed) is replaced by the next load, and the children die with their parent.
 """
 
 from __future__ import annotations
@@ -35,6 +34,7 @@ import os
 import pickle
 import signal
 import sqlite3
+import subprocess
 import sys
 import tempfile
 import traceback
@@ -57,8 +57,8 @@ from mpi.store.sqlite_bulk_texts import RECORD_SEPARATOR, JoinedTexts, KeyBlob, 
 from mpi.store.sqlite_schema import BLOCK_KEYS_DDL
 
 STAGING_SUFFIX = "-keys"
-# The child's nice increment: the loading process (and its linking) keeps the cores it
-# uses; the child gets what they leave, and a whole core once they wait on it.
+# The fork's nice increment: the loading process (and its linking) keeps the cores it
+# uses; the fork gets what they leave, and a whole core once they wait on it.
 NICENESS = 10
 _SEPARATOR = codec.KEY_SEPARATOR
 _SLICE = 1 << 18  # key texts hashed at once
@@ -81,44 +81,56 @@ def staging_path(side: Path) -> Path:
 
 
 class KeysBeside:
-    """A child process writing a bulk load's block-key rows into a staging file."""
+    """Child processes writing a bulk load's block-key rows into a staging file: a fork
+    that makes their inputs, and a fresh interpreter that stages them."""
 
     def __init__(self, side: Path, make: Callable[[], Staged], first_rid: int) -> None:
-        """Start the child on what `make()` returns, called in the child (run i of its
+        """Start the children on what `make()` returns, called in the fork (run i of its
         block keys and search row i: rid first_rid + i)."""
         self.path = staging_path(side)
         self.path.unlink(missing_ok=True)
-        # The joined texts come back through an unlinked file, announced on a pipe; a
-        # failure before the child's fresh start comes back on another pipe.
+        self.process: subprocess.Popen[bytes] | None = None
+        self._maker: int | None = None
+        # The joined texts come back through an unlinked file, announced on a pipe. The
+        # fork writes the inputs into another unlinked file and says on a pipe when they
+        # are whole; a failure of the fork comes back on a third pipe.
         joined, name = tempfile.mkstemp(dir=side.parent)
         os.unlink(name)
         announced, announce = os.pipe()
-        self._failed, failure = os.pipe()
         self.texts = JoinedTexts(joined, announced)
-        parent = os.getpid()
+        ready, say_ready = os.pipe()
+        self._failed, failure = os.pipe()
         try:
-            self._pid: int | None = os.fork()
+            with tempfile.TemporaryFile(dir=side.parent) as payload:
+                self.process = _start(self.path, payload, (joined, announce), ready)
+                self._maker = os.fork()
+                if self._maker == 0:  # pragma: no cover - the fork's coverage is not collected
+                    for fd in (announce, ready, self._failed):
+                        os.close(fd)
+                    _make(make, first_rid, payload, say_ready, failure)
         except BaseException:
-            for fd in (announce, failure, self._failed):
-                os.close(fd)
-            self.texts.close()
+            self.stop()
             raise
-        if self._pid == 0:  # pragma: no cover - the child's coverage is not collected
-            _forked(self.path, make, first_rid, (joined, announce), failure, parent)
-        os.close(announce)
-        os.close(failure)
+        finally:
+            for fd in (announce, ready, say_ready, failure):
+                os.close(fd)
 
     @property
     def pid(self) -> int | None:
-        """The child's process id while it is not waited for."""
-        return self._pid
+        """The staging interpreter's process id while it is not waited for."""
+        return None if self.process is None else self.process.pid
+
+    @property
+    def maker_pid(self) -> int | None:
+        """The fork's process id (it makes the staged rows' inputs) while not waited for."""
+        return self._maker
 
     def take_texts(self, at: int, count: int) -> list[str]:
         """The records.block_keys texts of staged runs at..at+count-1, in increasing
         order, waiting for the child to join them.
 
         Raises:
-            StoreError (or the child's own error): the child ended without them.
+            StoreError (or the fork's own error): the children ended without them.
         """
         texts = self.texts.take(at, count)
         if texts is None:
@@ -126,14 +138,14 @@ class KeysBeside:
         return texts
 
     def finish(self, conn: sqlite3.Connection) -> None:
-        """Wait for the child and copy its rows into `conn`'s (empty) block_keys table.
+        """Wait for the children and copy the rows into `conn`'s (empty) block_keys table.
         The staging file stays attached to `conn`: a database read in the open transaction
         cannot be detached before it commits (the side file's owner removes the file).
 
         Raises:
-            StoreError (or the child's own error): the child failed or was killed.
+            StoreError (or the fork's own error): a child failed or was killed.
         """
-        if self._pid is None:
+        if self.process is None:
             raise StoreError("the block keys of the bulk load were not staged")
         error = self._wait()
         if error is not None:
@@ -142,32 +154,51 @@ class KeysBeside:
         conn.execute("INSERT INTO main.block_keys SELECT * FROM staging.block_keys")
 
     def stop(self) -> None:
-        """End the child if it still runs, and remove the staging file (the load failed)."""
-        if self._pid is not None:
+        """End the children if they still run, and remove the staging file (the load
+        failed)."""
+        maker, self._maker = self.maker_pid, None
+        if maker is not None:
             with contextlib.suppress(ProcessLookupError):
-                os.kill(self._pid, signal.SIGKILL)
-            os.waitpid(self._pid, 0)
-            self._pid = None
+                os.kill(maker, signal.SIGKILL)
+            os.waitpid(maker, 0)
+        if self.process is not None:
+            self.process.kill()
+            self.process.wait()
+            self.process = None
         self._close()
         self.path.unlink(missing_ok=True)
 
     def _wait(self) -> MpiError | None:
-        """Wait for the child (once); why it failed, or None if it did not."""
-        if self._pid is None:
+        """Wait for both children (once); why they failed, or None if they did not."""
+        if self.process is None:
             return StoreError("the staging child was already waited for")
-        status = os.waitstatus_to_exitcode(os.waitpid(self._pid, 0)[1])
-        self._pid = None
+        staged = self.process.wait()
+        self.process = None
+        if staged != 0 and self._maker is not None:
+            # A stager that ended without its inputs was told nothing (the fork failed
+            # and says why before it ends); any other failure leaves the fork useless.
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self._maker, signal.SIGKILL)
+        made = self._reap_maker()
         with os.fdopen(os.dup(self._failed), "rb") as pipe:
             told = pipe.read()
         self._close()
-        if status == 0:
-            return None
         if told:
             kind, detail = pickle.loads(told)
             if kind == "invalid":
                 return ValidationError([Problem(*problem) for problem in detail])
             return StoreError(f"staging the block keys failed; load undone:\n{detail}")
-        return StoreError(f"staging the block keys failed (status {status}); load undone")
+        if staged != 0 or made != 0:
+            return StoreError(
+                f"staging the block keys failed (status {staged or made}); load undone"
+            )
+        return None
+
+    def _reap_maker(self) -> int:
+        maker, self._maker = self.maker_pid, None
+        if maker is None:
+            return 0
+        return os.waitstatus_to_exitcode(os.waitpid(maker, 0)[1])
 
     def _close(self) -> None:
         self.texts.close()
@@ -175,40 +206,53 @@ class KeysBeside:
             os.close(self._failed)
 
 
-def _forked(
-    path: Path,
+def _pipe(fds: list[int]) -> tuple[int, int]:
+    """A new pipe (read end, write end), both ends noted in `fds`."""
+    read, write = os.pipe()
+    fds += [read, write]
+    return read, write
+
+
+def _start(
+    path: Path, payload: BinaryIO, texts_out: tuple[int, int], ready: int
+) -> subprocess.Popen[bytes]:
+    """The staging interpreter, waiting for its inputs in `payload` (at normal priority:
+    it runs beside the loader's inserts, not the linking)."""
+    command = [sys.executable, "-m", __name__, str(path), str(os.getpid())]
+    command += [*map(str, (*texts_out, ready)), str(sqlite_bulk_texts.JOINED_RUNS)]
+    return subprocess.Popen(command, stdin=payload, close_fds=True, pass_fds=(*texts_out, ready))
+
+
+def _make(
     make: Callable[[], Staged],
     first_rid: int,
-    texts_out: tuple[int, int],
+    payload: BinaryIO,
+    say_ready: int,
     failure: int,
-    parent: int,
-) -> None:  # pragma: no cover - runs in the forked child, which never returns
-    """Make the rows' inputs, write them to a file and become a fresh interpreter that
-    stages them (`_main`); on failure tell why on `failure` and exit."""
+) -> None:  # pragma: no cover - runs in the fork, which never returns
+    """Make the staged rows' inputs, at a lower priority, write them into `payload` and
+    say so on `say_ready`; on failure tell why on `failure` (the stager then sees the
+    pipe close with nothing said, and ends)."""
+    code = 1
     try:
-        _die_with(parent)
+        _die_with(os.getppid())
         os.nice(NICENESS)
         keys, search = make()
         _check_keys(keys)
-        with tempfile.TemporaryFile(dir=path.parent) as handle:
-            _write_payload(handle, keys, first_rid, search)
-            handle.flush()
-            os.lseek(handle.fileno(), 0, os.SEEK_SET)
-            os.dup2(handle.fileno(), 0)
-        for fd in texts_out:
-            os.set_inheritable(fd, True)
-        command = [sys.executable, "-m", __name__, str(path), str(parent)]
-        command += [*map(str, texts_out), str(sqlite_bulk_texts.JOINED_RUNS)]
-        os.execv(sys.executable, command)
+        with os.fdopen(os.dup(payload.fileno()), "wb") as out:
+            _write_payload(out, keys, first_rid, search)
+        with contextlib.suppress(BrokenPipeError):  # the stager ended: the loader tells why
+            os.write(say_ready, b"1")
+            code = 0
     except ValidationError as error:
-        told = ("invalid", [(p.field, p.rule, p.message) for p in error.problems])
-        _tell(failure, told)
+        _tell(failure, ("invalid", [(p.field, p.rule, p.message) for p in error.problems]))
     except BaseException:
         _tell(failure, ("error", traceback.format_exc()))
-    os._exit(1)
+    finally:
+        os._exit(code)
 
 
-def _tell(failure: int, told: tuple[str, Any]) -> None:  # pragma: no cover - in the child
+def _tell(failure: int, told: tuple[str, Any]) -> None:  # pragma: no cover - in the fork
     with contextlib.suppress(OSError):
         os.write(failure, pickle.dumps(told))
 
@@ -277,12 +321,16 @@ def stage(
 
 def _main(argv: list[str]) -> int:  # pragma: no cover - run as the child
     _die_with(int(argv[1]))
+    # The inputs are whole once the fork says so (nothing: it failed, and tells why).
+    if os.read(int(argv[4]), 1) != b"1":
+        return 3
+    os.lseek(0, 0, os.SEEK_SET)
     conn = sqlite3.connect(argv[0], isolation_level=None)
     for pragma in _PRAGMAS:
         conn.execute(pragma)
     conn.execute(BLOCK_KEYS_DDL)
     conn.execute("BEGIN")
-    stage(conn, sys.stdin.buffer, (int(argv[2]), int(argv[3]), int(argv[4])))
+    stage(conn, sys.stdin.buffer, (int(argv[2]), int(argv[3]), int(argv[5])))
     conn.execute("COMMIT")
     conn.close()
     return 0
