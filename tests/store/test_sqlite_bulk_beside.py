@@ -188,6 +188,58 @@ def test_a_load_killed_while_its_child_stages_leaves_no_store_and_a_rerun_loads(
     assert not loading_path(path).exists()
 
 
+# A bulk load that waits, its children staging, for Ctrl-C: prints their pids first.
+INTERRUPTED_LOAD = """
+import sys, time
+import tests.store.test_sqlite_bulk_beside as t
+
+def wait(tx):
+    print(*tx.staging_pids, flush=True)
+    time.sleep(60)
+
+t._kill = wait
+t._load(t.Path(sys.argv[1]), 30, beside=True, kill_child=True, make=t._slow_keys)
+"""
+
+
+def test_ctrl_c_during_a_staged_load_ends_the_children_quietly_and_leaves_no_store(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "mpi.db"
+    load = subprocess.Popen(
+        [sys.executable, "-c", INTERRUPTED_LOAD, str(path)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,  # its own process group, as a terminal's job
+    )
+    try:
+        assert load.stdout is not None
+        children = [int(pid) for pid in load.stdout.readline().split()]
+        assert len(children) == 2
+        assert all(_ignores_ctrl_c(child) for child in children)
+        os.killpg(load.pid, signal.SIGINT)  # what the terminal does on Ctrl-C
+        _, errors = load.communicate(timeout=30)
+    finally:
+        load.kill()
+    assert errors.count("KeyboardInterrupt") == 1, errors  # the loader's own, nothing else
+    assert all(_ends(child) for child in children)
+    assert _records_in(path) == 0
+    assert not loading_path(path).exists()
+    assert not staging_path(loading_path(path)).exists()
+
+
+def _ignores_ctrl_c(pid: int) -> bool:
+    for _ in range(200):
+        with open(f"/proc/{pid}/status") as status:
+            ignored = next(line for line in status if line.startswith("SigIgn:"))
+        if int(ignored.split()[1], 16) & (1 << (signal.SIGINT - 1)):
+            return True
+        time.sleep(0.02)
+    return False
+
+
 def _ends(pid: int) -> bool:
     for _ in range(100):
         try:

@@ -236,6 +236,7 @@ def _make(
     code = 1
     try:
         _die_with(os.getppid())
+        _leave_interrupts_to_the_loader()
         os.nice(NICENESS)
         keys, search = make()
         _check_keys(keys)
@@ -321,6 +322,7 @@ def stage(
 
 def _main(argv: list[str]) -> int:  # pragma: no cover - run as the child
     _die_with(int(argv[1]))
+    _leave_interrupts_to_the_loader()
     # The inputs are whole once the fork says so (nothing: it failed, and tells why).
     if os.read(int(argv[4]), 1) != b"1":
         return 3
@@ -334,6 +336,12 @@ def _main(argv: list[str]) -> int:  # pragma: no cover - run as the child
     conn.execute("COMMIT")
     conn.close()
     return 0
+
+
+def _leave_interrupts_to_the_loader() -> None:  # pragma: no cover - in the children
+    """Ignore Ctrl-C, which the terminal sends the children too: the loader ends them
+    when it stops the load (a child's own traceback would only be noise)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _die_with(parent: int) -> None:  # pragma: no cover
