@@ -90,3 +90,12 @@ def test_first_bad_finds_a_text_holding_any_of_several_separators(
     texts.add(listed)
     texts.add_encoded(blob, "\x00", blob.count(b"\x00") + 1)
     assert texts.first_bad("\x1f", "\x1e") == bad
+
+
+def test_a_blob_joined_by_a_separator_asked_about_holds_no_bad_text_for_it() -> None:
+    texts = KeyTexts()
+    texts.add_encoded(b"a\x1fb\x1fc", "\x1f", 3)
+    assert texts.first_bad("\x1f") is None
+    assert texts.first_bad("\x1f", "\x1e") is None
+    texts.add_encoded(b"d\x1e", "\x1f", 1)
+    assert texts.first_bad("\x1f", "\x1e") == "d\x1e"

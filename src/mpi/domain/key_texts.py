@@ -106,11 +106,12 @@ def encoded(texts: Sequence[str], separator: str) -> Iterator[bytes]:
 
 
 def _holds_bad(blob: bytes, own: str, separators: tuple[str, ...]) -> bool:
-    """Whether the texts joined by `own` in `blob` hold an empty one or a separator."""
+    """Whether the texts joined by `own` in `blob` hold an empty one or a separator
+    (`own` itself no text holds: it splits them)."""
     mark = own.encode()
     return (
         not blob
-        or any(s.encode() in blob for s in separators)
+        or any(s.encode() in blob for s in separators if s != own)
         or blob.startswith(mark)
         or blob.endswith(mark)
         or mark + mark in blob

@@ -285,7 +285,9 @@ def _write_payload(
     )
     for item in chain(head, encoded(keys.keys, _SEPARATOR), (None,)):
         marshal.dump(item, handle)
-    marshal.dump(search, handle)
+    # Version 2 keeps no table of the objects written, so it leaves their reference
+    # counts (and the pages this fork shares with the loader) as they are.
+    marshal.dump(search, handle, 2)
 
 
 def stage(
