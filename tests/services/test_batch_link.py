@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import os
 from contextlib import AbstractContextManager
 from dataclasses import replace
 from datetime import UTC, date, datetime
@@ -247,3 +248,30 @@ def test_a_review_payload_is_the_json_of_its_candidates(keys: list[str]) -> None
         "candidates": [{"record": keys[o], "person": ids[o]} for o in candidates],
     }
     assert _payload(keys, ids, candidates) == json.dumps(expected, sort_keys=True)
+
+
+def test_a_failure_while_linking_stops_the_staging_children_and_leaves_the_store_empty(
+    tmp_path: Path, services: Services, sample: list[Record], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("MPI_WORKERS", "2")
+    monkeypatch.setattr("mpi.services.batch_persist.BESIDE_MIN", 0)
+    before = set(_children_of(os.getpid()))  # e.g. a test server
+    started: set[int] = set()
+
+    def failing_link(*_: object) -> None:
+        started.update(set(_children_of(os.getpid())) - before)  # the load's, by now
+        raise RuntimeError("linking failed")
+
+    monkeypatch.setattr("mpi.services.batch_link._link", failing_link)
+    with pytest.raises(RuntimeError, match="linking failed"):
+        link_records(services.store, sample, services.rules, CLERK, at=T0)
+    assert len(started) == 2  # the fork making the staged inputs, and the stager
+    assert not started & set(_children_of(os.getpid()))  # both ended and waited for
+    with services.store.read() as tx:
+        assert tx.stats().records == 0
+    assert not [p.name for p in tmp_path.rglob("*") if ".loading" in p.name]
+
+
+def _children_of(pid: int) -> list[int]:
+    with open(f"/proc/{pid}/task/{pid}/children") as listed:
+        return [int(child) for child in listed.read().split()]
