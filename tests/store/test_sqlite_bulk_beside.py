@@ -21,7 +21,7 @@ from mpi.domain.stored_records import BlockKeyRuns
 from mpi.store import sqlite_bulk_texts
 from mpi.store.sqlite import SqliteBulkTx, open_sqlite_store
 from mpi.store.sqlite_bulk import loading_path
-from mpi.store.sqlite_bulk_beside import NICENESS, KeysBeside, Search, Staged, staging_path
+from mpi.store.sqlite_bulk_beside import KeysBeside, Search, staging_path
 from mpi.store.sqlite_bulk_columns import joined_keys
 
 T0 = datetime(2026, 3, 1, tzinfo=UTC)
@@ -303,32 +303,9 @@ def test_a_failure_making_the_keys_fails_the_load_with_the_childs_traceback(
     assert not loading_path(path).exists()
 
 
-def test_the_fork_making_the_inputs_runs_at_a_lower_priority_and_the_stager_does_not(
-    tmp_path: Path,
-) -> None:
-    beside = KeysBeside(tmp_path / "side.db", _slow_keys_and_search, 1)
-    try:
-        pid, stager = beside.maker_pid, beside.pid
-        assert pid is not None
-        assert stager is not None
-        wanted = min(os.getpriority(os.PRIO_PROCESS, 0) + NICENESS, 19)
-        for _ in range(100):  # the child lowers its own priority as it starts
-            if os.getpriority(os.PRIO_PROCESS, pid) == wanted:
-                break
-            time.sleep(0.02)
-        assert os.getpriority(os.PRIO_PROCESS, pid) == wanted
-        assert os.getpriority(os.PRIO_PROCESS, stager) == os.getpriority(os.PRIO_PROCESS, 0)
-    finally:
-        beside.stop()
-
-
 def _slow_keys() -> BlockKeyRuns:
     time.sleep(30)  # killed long before
     return _keys(30)
-
-
-def _slow_keys_and_search() -> Staged:
-    return _slow_keys(), ([None] * 30, [None] * 30, [None] * 30)
 
 
 def _records_in(path: Path) -> int:

@@ -10,14 +10,15 @@ load the parent copies the table in one `INSERT … SELECT` (SQLite's transfer o
 cells, no row decoded), and the file goes when the side file's connection closes.
 
 Two children: a fork calls the caller's function on the caller's data (the key table of a
-batch is made from its features), at a lower priority (`NICENESS`: during the linking it
-takes the time the linking leaves a core idle, not time from it), writes the rows' inputs
-as marshal objects into an unlinked temporary file and ends. A fresh interpreter, started
-at once at normal priority, waits for that file, then stages the rows beside the
-loader's inserts. A fork kept alive would hold the loader's heap, and every page the
-loader then writes would be copied (measured at 1M: +1 GB). Before its own rows the
-interpreter joins each record's key texts for the loader's records.block_keys column
-(mpi.store.sqlite_bulk_texts), which the loader takes chunk by chunk, waiting if need be.
+batch is made from its features), writes the rows' inputs as marshal objects into an
+unlinked temporary file and ends; a fresh interpreter, started at once, waits for that
+file, then stages the rows beside the loader's inserts. A fork kept alive would hold the
+loader's heap, and every page the loader then writes would be copied (measured at 1M:
++1 GB). Before its own rows the interpreter joins each record's key texts for the loader's
+records.block_keys column (mpi.store.sqlite_bulk_texts), which the loader takes chunk by
+chunk, waiting if need be. (A fork at a lower priority, to take only the time the linking
+leaves a core idle, measured the same on a quiet machine, nice 10, 5 or 0, and starved
+beside other work: the children run at the loader's priority.)
 
 All or nothing: the children only write the staging file; a failed or killed child fails
 the load (with the fork's own error when it can tell it, e.g. a block key that may not be
@@ -57,9 +58,6 @@ from mpi.store.sqlite_bulk_texts import RECORD_SEPARATOR, JoinedTexts, KeyBlob, 
 from mpi.store.sqlite_schema import BLOCK_KEYS_DDL
 
 STAGING_SUFFIX = "-keys"
-# The fork's nice increment: the loading process (and its linking) keeps the cores it
-# uses; the fork gets what they leave, and a whole core once they wait on it.
-NICENESS = 10
 _SEPARATOR = codec.KEY_SEPARATOR
 _SLICE = 1 << 18  # key texts hashed at once
 _PR_SET_PDEATHSIG = 1
@@ -216,8 +214,7 @@ def _pipe(fds: list[int]) -> tuple[int, int]:
 def _start(
     path: Path, payload: BinaryIO, texts_out: tuple[int, int], ready: int
 ) -> subprocess.Popen[bytes]:
-    """The staging interpreter, waiting for its inputs in `payload` (at normal priority:
-    it runs beside the loader's inserts, not the linking)."""
+    """The staging interpreter, waiting for its inputs in `payload`."""
     command = [sys.executable, "-m", __name__, str(path), str(os.getpid())]
     command += [*map(str, (*texts_out, ready)), str(sqlite_bulk_texts.JOINED_RUNS)]
     return subprocess.Popen(command, stdin=payload, close_fds=True, pass_fds=(*texts_out, ready))
@@ -230,14 +227,13 @@ def _make(
     say_ready: int,
     failure: int,
 ) -> None:  # pragma: no cover - runs in the fork, which never returns
-    """Make the staged rows' inputs, at a lower priority, write them into `payload` and
+    """Make the staged rows' inputs, write them into `payload` and
     say so on `say_ready`; on failure tell why on `failure` (the stager then sees the
     pipe close with nothing said, and ends)."""
     code = 1
     try:
         _die_with(os.getppid())
         _leave_interrupts_to_the_loader()
-        os.nice(NICENESS)
         keys, search = make()
         _check_keys(keys)
         with os.fdopen(os.dup(payload.fileno()), "wb") as out:
