@@ -1,9 +1,12 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from mpi.domain.batch_columns import LinkColumns, RecordColumns
@@ -13,7 +16,7 @@ from mpi.matching.features import prepare
 from mpi.rules_file import default_rules
 from mpi.services import batch_persist
 from mpi.services.batch_keys import BlockKeyTable
-from mpi.services.batch_persist import load_graph
+from mpi.services.batch_persist import stage_keys, write_graph
 from mpi.store.port import WriteTx
 from mpi.store.sqlite import SqliteStore, open_sqlite_store
 from mpi.store.sqlite_bulk import loading_path
@@ -21,6 +24,24 @@ from mpi.store.sqlite_bulk_texts import JOINED_RUNS
 from tests.services.people import juan, rosa
 
 T0 = datetime(2026, 3, 1, tzinfo=UTC)
+
+
+def load_graph(
+    store: SqliteStore,
+    records: RecordColumns,
+    table: BlockKeyTable,
+    links: LinkColumns,
+    at: datetime,
+    extra: Callable[[WriteTx, int, int], None],
+    on_written: Callable[[], None] | None = None,
+    persons: Sequence[str] | None = None,
+) -> None:
+    """What a batch link does with a bulk store once it has its key table."""
+    with store.bulk_load() as tx:
+        staged = stage_keys(tx, records, partial(table.runs, np.arange(len(records))))
+        write_graph(
+            tx, records, None if staged else table, links, at, extra, None, on_written, persons
+        )
 
 
 def _links(records: list[Record]) -> LinkColumns:
@@ -90,9 +111,7 @@ def test_on_written_is_called_once_every_row_is_given_but_before_the_load_lands(
 
     table = BlockKeyTable(prepare(records), default_rules().blocking.keys)
     try:
-        load_graph(
-            store, RecordColumns.of(records), table, _links(records), T0, extra, None, written
-        )
+        load_graph(store, RecordColumns.of(records), table, _links(records), T0, extra, written)
         with store.read() as tx:
             assert tx.stats().records == 2
     finally:

@@ -1,17 +1,16 @@
 """Writing a batch-linked graph in bulk.
 
 A store that offers `BulkLoader` gets the whole graph in its one bulk transaction,
-each record inserted already linked (`load_graph`, or `stage_keys` early then
-`write_graph` for a caller that opens the load itself). Any other store gets records
-with block keys, then persons and links, one transaction per chunk of records
-(`write_records`, `write_persons`).
+each record inserted already linked: the caller opens the load, has its block keys made
+beside (`stage_keys`, as early as it can), then writes the graph (`write_graph`). Any
+other store gets records with block keys, then persons and links, one transaction per
+chunk of records (`write_records`, `write_persons`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
-from functools import partial
 from typing import cast
 
 import numpy as np
@@ -22,7 +21,7 @@ from mpi.domain.persons import Link, Person, PersonStatus
 from mpi.domain.records import Record
 from mpi.domain.stored_records import BlockKeyRuns, RecordWrite
 from mpi.services.batch_keys import BlockKeyTable
-from mpi.store.port import BulkLoader, BulkWriteTx, Store, WriteTx
+from mpi.store.port import BulkWriteTx, Store, WriteTx
 
 CHUNK = 50_000
 # Below this many records a forked child (~0.1 s at 1 GB) costs about what it saves.
@@ -69,27 +68,6 @@ def write_persons(
             extra(tx, start, stop)
         if on_chunk:
             on_chunk(stop - start)
-
-
-def load_graph(
-    store: BulkLoader,
-    records: RecordColumns,
-    table: BlockKeyTable,
-    links: LinkColumns,
-    at: datetime,
-    extra: Callable[[WriteTx, int, int], None],
-    on_chunk: Callable[[int], None] | None = None,
-    on_written: Callable[[], None] | None = None,
-    persons: Sequence[str] | None = None,
-) -> None:
-    """Write every person, then every record with its block keys and its link, in the
-    store's bulk load; row i of `links` is row i of `records`'. `extra` as in
-    `write_persons`; `on_written` and `persons` as in `write_graph`."""
-    with store.bulk_load() as tx:
-        staged = stage_keys(tx, records, partial(table.runs, np.arange(len(records))))
-        write_graph(
-            tx, records, None if staged else table, links, at, extra, on_chunk, on_written, persons
-        )
 
 
 def stage_keys(tx: BulkWriteTx, records: RecordColumns, runs: Callable[[], BlockKeyRuns]) -> bool:
