@@ -5,10 +5,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from mpi.domain.key_texts import KeyTexts
+from mpi.matching._encode import object_array
 from mpi.matching.blocking_keys import BLOCK_KEYS, block_keys
 from mpi.matching.features import prepare
 from mpi.rules_file import default_rules
-from mpi.services.batch_keys import BlockKeyTable, all_runs
+from mpi.services.batch_keys import BlockKeyTable, _Column, _packed, _text_codes, all_runs
 from tests.services.people import population_file, read_valid
 
 
@@ -58,3 +60,40 @@ def test_all_runs_are_every_records_runs_in_order(tmp_path: Path) -> None:
     assert list(every.keys) == list(in_order.keys)
     assert list(every.starts) == list(in_order.starts)
     assert list(every.key_ids) == list(in_order.key_ids)
+
+
+def _columns(*parts: list[str]) -> list[_Column]:
+    """Columns of one key per position: key k's parts are parts[0][k], parts[1][k], ..."""
+    return [(object_array(texts), np.arange(len(texts), dtype=np.intp)) for texts in parts]
+
+
+@pytest.mark.parametrize(
+    ("firsts", "lasts"),
+    [
+        (["AB", "A", "A", "B", "", "AB", "A"], ["1", "2", "1", "0", "9", "1", "10"]),
+        # A bar in a part but the last: the keys are sorted as strings; two keys of
+        # different parts can then be the same text.
+        (["A|B", "A", "A|", "AB", "A", "B", "A"], ["1", "B|1", "1", "0", "9", "1", ""]),
+    ],
+)
+def test_key_codes_are_equal_and_ordered_as_the_keys_texts(
+    firsts: list[str], lasts: list[str]
+) -> None:
+    codes = _text_codes(_columns(firsts, lasts)).tolist()
+    texts = [f"{a}|{b}" for a, b in zip(firsts, lasts, strict=True)]
+    pairs = [(i, j) for i in range(len(texts)) for j in range(len(texts))]
+    assert [codes[i] < codes[j] for i, j in pairs] == [texts[i] < texts[j] for i, j in pairs]
+    assert [codes[i] == codes[j] for i, j in pairs] == [texts[i] == texts[j] for i, j in pairs]
+
+
+def test_packed_keys_are_one_blob_of_the_keys_texts() -> None:
+    packed = _packed("k:", _columns(["A", "BÑ", "C"], ["1", "2", "3"], ["x", "y", "z"]))
+    assert isinstance(packed, KeyTexts)
+    assert list(packed) == ["k:A|1|x", "k:BÑ|2|y", "k:C|3|z"]
+    assert _packed("k:", _columns([])) == []
+
+
+@pytest.mark.parametrize("held", ["X\x1fY", "X\ud800"])
+def test_keys_a_blob_cannot_hold_stay_strings(held: str) -> None:
+    packed = _packed("k:", _columns(["A", held, "B"], ["1", "2", "3"]))
+    assert packed == ["k:A|1", f"k:{held}|2", "k:B|3"]

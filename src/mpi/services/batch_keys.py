@@ -6,7 +6,9 @@ combines each emission's parts into one code per record (grouped and ordered as
 `blocking_keys.combine` groups them), formats each distinct part value and code once
 for the whole batch (or looks it up in the part's vocabulary), numbers the distinct
 keys so that each record's ascend in text order (kinds in the order of their
-prefixes), and keeps one key number per record and emission. Any range of records
+prefixes; a kind of several emissions is sorted on its parts' ranks), joins each
+kind's keys into one UTF-8 blob from their parts' texts (no string is made per key),
+and keeps one key number per record and emission. Any range of records
 then gets its keys (`keys`), any selection its runs of key numbers (`runs`), without
 another string being made. The strings are identical to `block_keys`' (a test
 compares them).
@@ -15,8 +17,7 @@ compares them).
 from __future__ import annotations
 
 import operator
-from collections.abc import Iterator, Sequence
-from itertools import compress
+from collections.abc import Sequence
 from typing import cast
 
 import numpy as np
@@ -24,6 +25,7 @@ from numpy.typing import NDArray
 
 from mpi.domain.key_texts import KeyTexts
 from mpi.domain.stored_records import BlockKeyRuns
+from mpi.matching._encode import object_array
 from mpi.matching.blocking_keys import Part, emissions
 from mpi.matching.features import Features
 
@@ -36,7 +38,9 @@ _LIMIT = 1 << 62
 # keys that do), and a store that joins keys by it hands the blob on as it is.
 _PACK = "\x1f"
 # A kind's distinct key texts, and per emission each record's number among them.
-KindKeys = tuple[list[str], list[NDArray[np.int32]]]
+KindKeys = tuple[KeyTexts | list[str], list[NDArray[np.int32]]]
+# One part's text of each key: texts[picks[k]] (each distinct value's text made once).
+_Column = tuple[NDArray[np.object_], NDArray[np.intp]]
 
 
 class BlockKeyTable:
@@ -52,7 +56,7 @@ class BlockKeyTable:
             texts, per_emission = _kind_keys(f, kind)
             offset = len(self.texts)
             numbers[kind] = [np.where(ids >= 0, ids + offset, _NONE) for ids in per_emission]
-            self.texts.add(_packed(texts))
+            self.texts.add(texts)
         # In `block_keys` order: kinds as given, then emissions.
         self._numbers = [ids for kind in kinds for ids in numbers[kind]]
 
@@ -85,21 +89,6 @@ class BlockKeyTable:
         return BlockKeyRuns(self.texts, cast(Sequence[int], starts), cast(Sequence[int], ids))
 
 
-def _packed(texts: list[str]) -> KeyTexts | list[str]:
-    """`texts` held as one UTF-8 blob, or as they are if one holds the separator (or a
-    lone surrogate, which UTF-8 cannot hold)."""
-    joined = _PACK.join(texts)
-    if not texts or joined.count(_PACK) != len(texts) - 1:
-        return texts
-    try:
-        blob = joined.encode()
-    except UnicodeEncodeError:
-        return texts
-    packed = KeyTexts()
-    packed.add_encoded(blob, _PACK, len(texts))
-    return packed
-
-
 def all_runs(f: Features, kinds: Sequence[str]) -> BlockKeyRuns:
     """The block keys of every record of `f`, in order, in columns (for a bulk load)."""
     return BlockKeyTable(f, kinds).runs(np.arange(f.n, dtype=np.intp))
@@ -112,56 +101,109 @@ def _kind_keys(f: Features, kind: str) -> KindKeys:
     (each record's ascend in text order); a record holds at most one key of a kind of
     one emission, so those need no order (sorting them was a third of this work).
     """
-    texts: list[str] = []
     found: list[tuple[NDArray[np.intp], NDArray[np.int64]]] = []
+    columns: list[list[_Column]] = []
+    count = 0
     every = emissions(f, kind)
     for parts in every:
-        codes = _codes(parts)
+        codes = _codes([part.ids for part in parts])
         present = np.flatnonzero(codes >= 0)
-        distinct, inverse = _distinct_texts(kind, parts, codes[present], present)
-        found.append((present, inverse + len(texts)))
-        texts += distinct
+        inverse = _ranks(codes[present])
+        firsts = _representatives(inverse, present)
+        columns.append([c for group in _groups(parts) for c in _group_columns(group, firsts)])
+        found.append((present, inverse + count))
+        count += len(firsts)
+    merged = [_merged(same) for same in zip(*columns, strict=True)]
     if len(every) > 1:
-        ordered, ranks = _ranked(texts)
+        ranks = _ranks(_text_codes(merged))
+        kept = _representatives(ranks, np.arange(len(ranks), dtype=np.intp))
+        merged = [(texts, picks[kept]) for texts, picks in merged]
     else:
-        ordered, ranks = texts, np.arange(len(texts), dtype=np.int64)
+        ranks = np.arange(count, dtype=np.int64)
     numbers = []
     for present, inverse in found:
         ids = np.full(f.n, _NONE, dtype=np.int32)
         ids[present] = ranks[inverse]
         numbers.append(ids)
-    return ordered, numbers
+    return _packed(f"{kind}:", merged), numbers
 
 
-def _ranked(texts: list[str]) -> tuple[list[str], NDArray[np.int64]]:
-    """The distinct texts in order, and each text's index among them.
+def _merged(columns: Sequence[_Column]) -> _Column:
+    """One part's columns of several emissions as one (their keys one after another)."""
+    if len(columns) == 1:
+        return columns[0]
+    offsets = np.cumsum([0, *(len(texts) for texts, _ in columns[:-1])])
+    texts = np.concatenate([texts for texts, _ in columns])
+    return texts, np.concatenate(
+        [picks + at for (_, picks), at in zip(columns, offsets, strict=True)]
+    )
 
-    One sort of indexes and C-level scans (map, compress) instead of a set, a
-    second sort and a dict.
+
+def _text_codes(columns: list[_Column]) -> NDArray[np.int64]:
+    """Codes of the keys in `columns`, equal and ordered as their texts.
+
+    "a|b" sorts as the pair (a + "|", b) when no part but the last holds "|": the parts'
+    ranks then order the keys without a string per key.
     """
+    ranks = []
+    for p, (texts, picks) in enumerate(columns):
+        last = p == len(columns) - 1
+        distinct = sorted(set(texts.tolist()), key=None if last else _barred)
+        if not last and "|" in "".join(distinct):
+            return _ranked(_tails(columns))
+        rank = dict(zip(distinct, range(len(distinct)), strict=True))
+        each = np.fromiter(map(rank.__getitem__, texts.tolist()), np.int64, len(texts))
+        ranks.append(each[picks])
+    return _codes(ranks)
+
+
+def _barred(text: str) -> str:
+    return text + "|"
+
+
+def _tails(columns: list[_Column]) -> list[str]:
+    """Each key's text after its kind's prefix."""
+    return list(
+        map("|".join, zip(*(texts[picks].tolist() for texts, picks in columns), strict=True))
+    )
+
+
+def _ranked(texts: list[str]) -> NDArray[np.int64]:
+    """Each text's rank among the distinct texts."""
     n = len(texts)
-    if n == 0:
-        return [], np.zeros(0, dtype=np.int64)
     order = sorted(range(n), key=texts.__getitem__)
     ordered = list(map(texts.__getitem__, order))
     new = np.ones(n, dtype=bool)
     new[1:] = np.fromiter(map(operator.ne, ordered[1:], ordered), dtype=bool, count=n - 1)
     ranks = np.empty(n, dtype=np.int64)
     ranks[np.asarray(order, dtype=np.intp)] = np.cumsum(new) - 1
-    return list(compress(ordered, new.tolist())), ranks
+    return ranks
 
 
-def _distinct_texts(
-    kind: str, parts: list[Part], codes: NDArray[np.int64], rows: NDArray[np.intp]
-) -> tuple[list[str], NDArray[np.int64]]:
-    """Each distinct code's text and each row's index into them."""
-    inverse = _ranks(codes)
-    firsts = _representatives(inverse, rows)
-    prefix = f"{kind}:"
-    # A map per part, then C-level joins: no Python frame per key, only per part's value.
-    columns = [text for group in _groups(parts) for text in _group_texts(group, firsts)]
-    joined = columns[0] if len(parts) == 1 else map("|".join, zip(*columns, strict=True))
-    return list(map(prefix.__add__, joined)), inverse
+def _packed(prefix: str, columns: list[_Column]) -> KeyTexts | list[str]:
+    """The keys' texts as one UTF-8 blob (joined at C speed: no string per key), or as
+    strings if one holds the separator (or a lone surrogate, which UTF-8 cannot hold)."""
+    count = len(columns[0][1]) if columns else 0
+    if not count:
+        return []
+    # Per key: its parts' texts with "|" between them, then the next key's start.
+    grid = np.empty((count, 2 * len(columns)), dtype=object)
+    grid[:, 1:-1:2] = "|"
+    grid[:, -1] = _PACK + prefix
+    grid[-1, -1] = ""
+    for p, (texts, picks) in enumerate(columns):
+        grid[:, 2 * p] = texts[picks]
+    joined = prefix + "".join(grid.ravel().tolist())
+    if joined.count(_PACK) == count - 1:
+        try:
+            blob = joined.encode()
+        except UnicodeEncodeError:
+            pass
+        else:
+            packed = KeyTexts()
+            packed.add_encoded(blob, _PACK, count)
+            return packed
+    return [prefix + "".join(row) for row in grid[:, :-1].tolist()]
 
 
 def _groups(parts: list[Part]) -> list[list[Part]]:
@@ -175,28 +217,27 @@ def _groups(parts: list[Part]) -> list[list[Part]]:
     return groups
 
 
-def _group_texts(group: list[Part], rows: NDArray[np.intp]) -> list[Iterator[str]]:
+def _group_columns(group: list[Part], rows: NDArray[np.intp]) -> list[_Column]:
     """Each part's text at each of `rows`, formatted once per distinct value of the group."""
     if len(group) == 1 and group[0].vocab is not None:  # looked up, nothing to format
-        return [map(group[0].vocab.__getitem__, group[0].ids[rows].tolist())]
-    inverse = _ranks(_codes([Part(part.ids[rows], part.text) for part in group]))
+        return [(object_array(group[0].vocab), group[0].ids[rows])]
+    inverse = _ranks(_codes([part.ids[rows] for part in group]))
     firsts = _representatives(inverse, rows).tolist()
-    picks = inverse.tolist()
-    return [map(list(map(part.text, firsts)).__getitem__, picks) for part in group]
+    return [(object_array(list(map(part.text, firsts))), inverse) for part in group]
 
 
-def _codes(parts: Sequence[Part]) -> NDArray[np.int64]:
-    """Codes equal and ordered as `combine(parts)`'s, -1 if any part is missing: the
-    parts' ids in mixed radix, renumbered only when the next part would overflow
+def _codes(columns: Sequence[NDArray[np.int64]]) -> NDArray[np.int64]:
+    """Codes equal and ordered as `combine`'s of parts of these ids, -1 if any id is
+    missing: the ids in mixed radix, renumbered only when the next would overflow
     (`combine` sorts after every part; `_ranks` sorts once at the end)."""
-    code = parts[0].ids.astype(np.int64)
-    for part in parts[1:]:
-        radix = int(part.ids.max(initial=0)) + 1
+    code = columns[0].astype(np.int64)
+    for ids in columns[1:]:
+        radix = int(ids.max(initial=0)) + 1
         if (int(code.max(initial=0)) + 1) * radix >= _LIMIT:
             present = code >= 0
             code[present] = _ranks(code[present])
-        missing = (code < 0) | (part.ids < 0)
-        code = code * radix + part.ids
+        missing = (code < 0) | (ids < 0)
+        code = code * radix + ids
         code[missing] = _NONE
     return code
 
