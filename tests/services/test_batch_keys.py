@@ -7,10 +7,17 @@ import pytest
 
 from mpi.domain.key_texts import KeyTexts
 from mpi.matching._encode import object_array
-from mpi.matching.blocking_keys import BLOCK_KEYS, block_keys
-from mpi.matching.features import prepare
+from mpi.matching.blocking_keys import BLOCK_KEYS, _date_texts, block_keys, emissions
+from mpi.matching.features import format_date, prepare
 from mpi.rules_file import default_rules
-from mpi.services.batch_keys import BlockKeyTable, _Column, _packed, _text_codes, all_runs
+from mpi.services.batch_keys import (
+    BlockKeyTable,
+    _Column,
+    _packed,
+    _ranks,
+    _text_codes,
+    all_runs,
+)
 from tests.services.people import population_file, read_valid
 
 
@@ -97,3 +104,36 @@ def test_packed_keys_are_one_blob_of_the_keys_texts() -> None:
 def test_keys_a_blob_cannot_hold_stay_strings(held: str) -> None:
     packed = _packed("k:", _columns(["A", held, "B"], ["1", "2", "3"]))
     assert packed == ["k:A|1", f"k:{held}|2", "k:B|3"]
+
+
+def test_parts_texts_at_once_are_their_texts_one_by_one(tmp_path: Path) -> None:
+    f = prepare(read_valid(population_file(tmp_path, 150, seed=5)))
+    checked = 0
+    for kind in BLOCK_KEYS:
+        for parts in emissions(f, kind):
+            present = np.flatnonzero(np.logical_and.reduce([part.ids >= 0 for part in parts]))
+            rows = present[::-1]  # any order
+            for part in parts:
+                if part.texts is not None:
+                    assert part.texts(rows) == [part.text(i) for i in rows.tolist()]
+                    checked += 1
+    assert checked >= 5
+
+
+def test_dates_at_once_are_formatted_as_one_by_one() -> None:
+    numbers = np.array([20240131, 19000101, 99991231, -1, 123456789], dtype=np.int32)
+    assert _date_texts(numbers[:3]) == ["2024-01-31", "1900-01-01", "9999-12-31"]
+    assert _date_texts(numbers) == [format_date(int(n)) or "" for n in numbers.tolist()]
+    assert _date_texts(numbers[:0]) == []
+
+
+def test_ranks_are_each_values_rank_among_the_distinct_values() -> None:
+    rng = np.random.default_rng(3)
+    for values in (
+        rng.integers(0, 50, 300),  # dense: a table
+        rng.integers(-(10**12), 10**12, 300),  # sparse: a sort
+        rng.integers(0, 4, 300) * (1 << 61),  # too wide for an index beside: np.unique
+        np.zeros(0, dtype=np.int64),
+    ):
+        expected = np.unique(values, return_inverse=True)[1]
+        assert _ranks(values.astype(np.int64)).tolist() == expected.tolist()

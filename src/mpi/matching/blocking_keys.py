@@ -8,8 +8,10 @@ same parts, so they block identically.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -67,6 +69,9 @@ class Part:
     # The text of each id, when text(i) is vocab[ids[i]]: a batch then looks texts up
     # instead of calling text once per value.
     vocab: Sequence[str] | None = None
+    # text(i) of each of rows at once (rows where the part is present), when a batch makes
+    # them faster so than one call per row.
+    texts: Callable[[NDArray[np.intp]], list[str]] | None = None
 
 
 def _text_part(column: TextColumn) -> Part:
@@ -76,7 +81,23 @@ def _text_part(column: TextColumn) -> Part:
 
 
 def _date_part(f: Features) -> Part:
-    return Part(f.birth_date.astype(np.int64), lambda i: format_date(int(f.birth_date[i])) or "")
+    return Part(
+        f.birth_date.astype(np.int64),
+        lambda i: format_date(int(f.birth_date[i])) or "",
+        texts=lambda rows: _date_texts(f.birth_date[rows]),
+    )
+
+
+def _date_texts(numbers: NDArray[np.integer[Any]]) -> list[str]:
+    """format_date of each of `numbers` (YYYYMMDD), digit by digit on arrays."""
+    if len(numbers) and not (int(numbers.min()) >= 0 and int(numbers.max()) < 10**8):
+        return [format_date(int(n)) or "" for n in numbers.tolist()]
+    n = numbers.astype(np.int64)
+    chars = np.full((len(n), 10), ord("-"), dtype=np.uint8)
+    for at, power in zip((0, 1, 2, 3, 5, 6, 8, 9), (7, 6, 5, 4, 3, 2, 1, 0), strict=True):
+        chars[:, at] = n // 10**power % 10 + ord("0")
+    texts: list[str] = chars.view("S10").ravel().astype(str).tolist()
+    return texts
 
 
 def _year_part(f: Features) -> Part:
@@ -105,7 +126,15 @@ def _given_part(f: Features) -> Part:
 
 
 def _root_part(f: Features) -> Part:
-    return Part(f.curp.root.astype(np.int64), lambda i: str(f.curp.column.values[i])[:16])
+    values = f.curp.column.values
+    return Part(
+        f.curp.root.astype(np.int64),
+        lambda i: str(values[i])[:16],
+        texts=lambda rows: list(map(_root, map(str, values[rows].tolist()))),
+    )
+
+
+_root = operator.itemgetter(slice(16))
 
 
 def _surnames_in_order(f: Features) -> list[Part]:
@@ -120,7 +149,16 @@ def _surnames_in_order(f: Features) -> list[Part]:
     def pair(i: int) -> list[str]:
         return sorted([str(first.values[i]), str(second.values[i])])
 
-    return [Part(low, lambda i: pair(i)[0], False), Part(high, lambda i: pair(i)[1], False)]
+    def pairs(rows: NDArray[np.intp], second_of_pair: bool) -> list[str]:
+        a, b = first.values[rows], second.values[rows]
+        swap = (a < b) if second_of_pair else (b < a)
+        texts: list[str] = np.where(swap, b, a).tolist()
+        return texts
+
+    return [
+        Part(low, lambda i: pair(i)[0], False, texts=lambda rows: pairs(rows, False)),
+        Part(high, lambda i: pair(i)[1], False, texts=lambda rows: pairs(rows, True)),
+    ]
 
 
 def _name_pair(f: Features, field: str) -> list[Part]:

@@ -186,14 +186,19 @@ def _packed(prefix: str, columns: list[_Column]) -> KeyTexts | list[str]:
     count = len(columns[0][1]) if columns else 0
     if not count:
         return []
-    # Per key: its parts' texts with "|" between them, then the next key's start.
-    grid = np.empty((count, 2 * len(columns)), dtype=object)
-    grid[:, 1:-1:2] = "|"
-    grid[:, -1] = _PACK + prefix
-    grid[-1, -1] = ""
-    for p, (texts, picks) in enumerate(columns):
-        grid[:, 2 * p] = texts[picks]
-    joined = prefix + "".join(grid.ravel().tolist())
+    start = _PACK + prefix  # between two keys
+    if len(columns) == 1:
+        texts, picks = columns[0]
+        joined = prefix + start.join(texts[picks].tolist())
+    else:
+        # Each distinct value's text made once with what goes before it in a key: a join
+        # of one piece per key and part then makes every key and what lies between keys.
+        grid = np.empty((count, len(columns)), dtype=object)
+        for p, (texts, picks) in enumerate(columns):
+            grid[:, p] = _marked(start if p == 0 else "|", texts)[picks]
+        pieces = grid.ravel().tolist()
+        pieces[0] = pieces[0][len(_PACK) :]
+        joined = "".join(pieces)
     if joined.count(_PACK) == count - 1:
         try:
             blob = joined.encode()
@@ -203,7 +208,11 @@ def _packed(prefix: str, columns: list[_Column]) -> KeyTexts | list[str]:
             packed = KeyTexts()
             packed.add_encoded(blob, _PACK, count)
             return packed
-    return [prefix + "".join(row) for row in grid[:, :-1].tolist()]
+    return [prefix + tail for tail in _tails(columns)]
+
+
+def _marked(mark: str, texts: NDArray[np.object_]) -> NDArray[np.object_]:
+    return object_array([mark + text for text in texts.tolist()])
 
 
 def _groups(parts: list[Part]) -> list[list[Part]]:
@@ -222,8 +231,12 @@ def _group_columns(group: list[Part], rows: NDArray[np.intp]) -> list[_Column]:
     if len(group) == 1 and group[0].vocab is not None:  # looked up, nothing to format
         return [(object_array(group[0].vocab), group[0].ids[rows])]
     inverse = _ranks(_codes([part.ids[rows] for part in group]))
-    firsts = _representatives(inverse, rows).tolist()
-    return [(object_array(list(map(part.text, firsts))), inverse) for part in group]
+    firsts = _representatives(inverse, rows)
+    return [(object_array(_texts(part, firsts)), inverse) for part in group]
+
+
+def _texts(part: Part, rows: NDArray[np.intp]) -> list[str]:
+    return list(map(part.text, rows.tolist())) if part.texts is None else part.texts(rows)
 
 
 def _codes(columns: Sequence[NDArray[np.int64]]) -> NDArray[np.int64]:
@@ -244,13 +257,24 @@ def _codes(columns: Sequence[NDArray[np.int64]]) -> NDArray[np.int64]:
 
 def _ranks(values: NDArray[np.int64]) -> NDArray[np.int64]:
     """Each value's rank among the distinct values."""
-    top = int(values.max(initial=0))
+    n = len(values)
+    low, top = int(values.min(initial=0)), int(values.max(initial=0))
     # Ids and codes are mostly small and dense: a table beats a sort.
-    if top < 4 * len(values) + 1024 and int(values.min(initial=0)) >= 0:
+    if top < 4 * n + 1024 and low >= 0:
         seen = np.zeros(top + 1, dtype=bool)
         seen[values] = True
         return (np.cumsum(seen, dtype=np.int64) - 1)[values]
-    return np.unique(values, return_inverse=True)[1].astype(np.int64)
+    bits = max(n - 1, 1).bit_length()
+    if (top - low) >> (63 - bits):
+        return np.unique(values, return_inverse=True)[1].astype(np.int64)
+    # Each value with its index in its low bits: a sort of the values alone (several times
+    # faster than an argsort) then tells where each one goes.
+    ordered = np.sort(((values - low) << bits) | np.arange(n))
+    new = np.ones(n, dtype=bool)
+    np.not_equal(ordered[1:] >> bits, ordered[:-1] >> bits, out=new[1:])
+    ranks = np.empty(n, dtype=np.int64)
+    ranks[ordered & ((1 << bits) - 1)] = np.cumsum(new) - 1
+    return ranks
 
 
 def _representatives(inverse: NDArray[np.int64], rows: NDArray[np.intp]) -> NDArray[np.intp]:
