@@ -154,11 +154,10 @@ class KeysBeside:
     def stop(self) -> None:
         """End the children if they still run, and remove the staging file (the load
         failed)."""
-        maker, self._maker = self.maker_pid, None
-        if maker is not None:
+        if self._maker is not None:
             with contextlib.suppress(ProcessLookupError):
-                os.kill(maker, signal.SIGKILL)
-            os.waitpid(maker, 0)
+                os.kill(self._maker, signal.SIGKILL)
+            self._reap_maker()
         if self.process is not None:
             self.process.kill()
             self.process.wait()
@@ -193,7 +192,8 @@ class KeysBeside:
         return None
 
     def _reap_maker(self) -> int:
-        maker, self._maker = self.maker_pid, None
+        """Wait for the fork (once); its exit status, or 0 if it was waited for."""
+        maker, self._maker = self._maker, None
         if maker is None:
             return 0
         return os.waitstatus_to_exitcode(os.waitpid(maker, 0)[1])
@@ -202,13 +202,6 @@ class KeysBeside:
         self.texts.close()
         with contextlib.suppress(OSError):
             os.close(self._failed)
-
-
-def _pipe(fds: list[int]) -> tuple[int, int]:
-    """A new pipe (read end, write end), both ends noted in `fds`."""
-    read, write = os.pipe()
-    fds += [read, write]
-    return read, write
 
 
 def _start(
