@@ -402,8 +402,8 @@ def _staged_rows(
             f"{len(rows)} records given with {len(runs.starts) - 1} runs of block keys"
         )
     # All the records in order (a batch link's case): the columns as they are. Copied,
-    # each value's reference count would change, and so every page of values this fork
-    # shares with the loader would be copied (~0.2 GB at 1M).
+    # each value's reference count would change, and with it every page of values this
+    # fork shares with the loader would be copied.
     every = len(rows) == len(records) and bool(np.array_equal(rows, np.arange(len(rows))))
     take = _as_list if every else columns.taker(rows.tolist())
     search = (
